@@ -1,0 +1,154 @@
+// The registry's ports: what the domain needs from the outside world. Adapters implement them;
+// only the entry points (src/server.ts, src/worker.ts, the training node) choose which.
+import type {
+  AliasRecord,
+  ApiKeyRecord,
+  BlobRef,
+  DatasetRecord,
+  IdempotencyRecord,
+  LineageEdgeRecord,
+  ModelRecord,
+  ModelVersionRecord,
+  Timestamp,
+} from './records';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Blob store
+
+/** Bytes to store: a whole buffer, or a stream read once with bounded memory. */
+export type BlobBody = Uint8Array | ReadableStream<Uint8Array>;
+
+export interface BlobStore {
+  /**
+   * Writes `key` once and returns the sha256 and size of what was written. Writing a key that
+   * already holds identical bytes succeeds (idempotent retry); different bytes throw
+   * ConflictError and leave the stored object untouched. Streams are uploaded in parts
+   * (multipart on S3) so memory stays bounded whatever the size.
+   */
+  put(key: string, body: BlobBody, options?: { contentType?: string }): Promise<BlobRef>;
+  /** Reads the whole object and verifies it against `expected.sha256`/`size`; IntegrityError on mismatch, NotFoundError if absent. */
+  getBytes(expected: BlobRef): Promise<Uint8Array>;
+  /**
+   * Streams the object. The sha256 is checked as bytes flow; on mismatch the stream errors
+   * with IntegrityError at the end instead of completing, so a client never sees a clean finish.
+   */
+  getStream(expected: BlobRef): Promise<ReadableStream<Uint8Array>>;
+  /** Size of the object, or null when absent. */
+  head(key: string): Promise<{ size: number } | null>;
+  delete(key: string): Promise<void>;
+  /** A URL a client can GET without credentials, or null when the store has no such URLs (local folder). */
+  presignGet(key: string, expiresInSeconds: number): Promise<string | null>;
+  /** A URL a client can PUT the bytes to, or null when unsupported (then bytes go through the API). */
+  presignPut(key: string, expiresInSeconds: number): Promise<string | null>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metadata repository. Each method is atomic on its own: adapters use one transaction (or a D1
+// batch) per call, so the domain never needs interactive transactions.
+
+export interface NewModel extends Omit<ModelRecord, 'updatedAt'> {}
+
+export interface NewLineageEdge extends Omit<LineageEdgeRecord, 'id' | 'childVersionId' | 'createdAt'> {}
+
+export interface NewModelVersion extends Omit<ModelVersionRecord, 'version' | 'status' | 'archivedAt'> {
+  /** Edges to existing versions; the child is new, so no edge can close a cycle. */
+  parents: NewLineageEdge[];
+}
+
+export interface ModelVersionFilter {
+  includeArchived: boolean;
+}
+
+export interface ModelPatch {
+  description?: string;
+  tags?: Record<string, string>;
+}
+
+export interface VersionPatch {
+  description?: string;
+  tags?: Record<string, string>;
+  status?: ModelVersionRecord['status'];
+}
+
+export interface NewDataset extends Omit<DatasetRecord, 'version'> {}
+
+export interface Repository {
+  // models — createModel throws ConflictError on a duplicate name
+  createModel(model: NewModel): Promise<ModelRecord>;
+  getModelByName(name: string): Promise<ModelRecord | null>;
+  listModels(page: Page): Promise<{ items: ModelRecord[]; total: number }>;
+  updateModel(id: string, patch: ModelPatch, at: Timestamp): Promise<ModelRecord>;
+
+  // versions — createVersion allocates the next number and inserts the parent edges atomically;
+  // a parent id that does not exist throws UnprocessableError naming it, and nothing is written.
+  createVersion(version: NewModelVersion): Promise<ModelVersionRecord>;
+  getVersion(modelId: string, version: number): Promise<ModelVersionRecord | null>;
+  getVersionsByIds(ids: string[]): Promise<ModelVersionRecord[]>;
+  listVersions(modelId: string, filter: ModelVersionFilter, page: Page): Promise<{ items: ModelVersionRecord[]; total: number }>;
+  updateVersion(id: string, patch: VersionPatch, at: Timestamp): Promise<ModelVersionRecord>;
+  /** Deletes a version with no descendants (and its aliases and parent edges); ConflictError if it has any. */
+  deleteVersion(id: string): Promise<void>;
+
+  // aliases
+  setAlias(alias: AliasRecord): Promise<AliasRecord>;
+  getAlias(modelId: string, alias: string): Promise<AliasRecord | null>;
+  listAliases(modelId: string): Promise<AliasRecord[]>;
+  deleteAlias(modelId: string, alias: string): Promise<boolean>;
+
+  // lineage — one level at a time; the domain walks the graph to the requested depth
+  listParentEdges(childVersionIds: string[]): Promise<LineageEdgeRecord[]>;
+  listChildEdges(parentVersionIds: string[]): Promise<LineageEdgeRecord[]>;
+
+  // datasets — createDataset allocates the next version of that name
+  createDataset(dataset: NewDataset): Promise<DatasetRecord>;
+  getDataset(name: string, version: number): Promise<DatasetRecord | null>;
+  getLatestDataset(name: string): Promise<DatasetRecord | null>;
+  listDatasets(page: Page): Promise<{ items: DatasetRecord[]; total: number }>;
+
+  // API keys
+  createApiKey(key: ApiKeyRecord): Promise<ApiKeyRecord>;
+  getApiKey(id: string): Promise<ApiKeyRecord | null>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  revokeApiKey(id: string, at: Timestamp): Promise<ApiKeyRecord | null>;
+  countApiKeys(): Promise<number>;
+
+  // idempotency — saveIdempotent returns the record already stored when one exists (first writer wins)
+  getIdempotent(apiKeyId: string, key: string): Promise<IdempotencyRecord | null>;
+  saveIdempotent(record: IdempotencyRecord): Promise<IdempotencyRecord>;
+
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Model loading: the only door to tfjs the HTTP layer has.
+
+/** What the service learned by loading an uploaded artifact with tfjs. */
+export interface InspectedModel {
+  /** Input shape without the batch dimension; null entries are free dimensions. */
+  inputShape: (number | null)[];
+  /** Size of the last output dimension (number of classes). */
+  outputUnits: number;
+  /** Trainable parameter count. */
+  parameterCount: number;
+  /** `model.json` rewritten so its manifest names exactly one weights file, `weights.bin`. */
+  normalizedModelJson: Uint8Array;
+  /** All weight files concatenated in manifest order: the `weights.bin` the rewritten manifest names. */
+  weights: Uint8Array;
+}
+
+export interface ModelInspector {
+  /**
+   * Loads the artifact with tfjs. `weightFiles` maps each path in the manifest to its bytes.
+   * Throws UnprocessableError, saying why, for anything that does not load.
+   */
+  inspect(modelJson: Uint8Array, weightFiles: Map<string, Uint8Array>): Promise<InspectedModel>;
+}

@@ -1,0 +1,135 @@
+// Plain records of the registry's data model, shared by the domain, the ports and every adapter.
+
+/** ISO-8601 timestamp string, always UTC (`2026-11-28T18:50:02.123Z`). */
+export type Timestamp = string;
+
+/** Free-form JSON object stored as-is (params, method parameters, descriptions of provenance). */
+export type JsonObject = { [key: string]: unknown };
+
+/** Where one immutable object lives in the blob store, and what its bytes must hash to. */
+export interface BlobRef {
+  key: string;
+  sha256: string;
+  size: number;
+}
+
+export interface ModelRecord {
+  id: string;
+  /** Unique, URL-safe: `[a-z0-9][a-z0-9._-]{0,127}`. */
+  name: string;
+  /** e.g. `image-classification`. */
+  task: string;
+  /** Shape of one input, without the batch dimension, e.g. `[28, 28, 1]`. */
+  inputShape: number[];
+  /** Index i is the name of output class i; its length is the number of outputs. */
+  classLabels: string[];
+  description: string;
+  tags: Record<string, string>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export type VersionStatus = 'active' | 'archived';
+
+export interface ModelVersionRecord {
+  id: string;
+  modelId: string;
+  /** 1, 2, 3… per model, allocated by the repository, never reused. */
+  version: number;
+  status: VersionStatus;
+  description: string;
+  /** The TensorFlow.js Layers artifact: `model.json` (rewritten to name one weights file) and `weights.bin`. */
+  modelJson: BlobRef;
+  weights: BlobRef;
+  /** Hyperparameters or anything the producer wants to record. */
+  params: JsonObject;
+  /** Numeric results, e.g. `{ "test_accuracy": 0.8907 }`. */
+  metrics: Record<string, number>;
+  tags: Record<string, string>;
+  /** The run that produced it, when Distillery trained it. */
+  sourceRunId: string | null;
+  createdAt: Timestamp;
+  archivedAt: Timestamp | null;
+}
+
+export type LineageRelation = 'teacher' | 'ensemble-member' | 'init';
+
+/** A directed edge parent -> child: the child version was made from the parent version. */
+export interface LineageEdgeRecord {
+  id: string;
+  childVersionId: string;
+  parentVersionId: string;
+  relation: LineageRelation;
+  /** Weight of this parent among the child's parents of the same relation (teacher weights). */
+  weight: number | null;
+  /** How the child was made, e.g. `knowledge-distillation`, `self-distillation`. */
+  method: string | null;
+  /** Hyperparameters of that method (temperature, alpha, epochs…). */
+  params: JsonObject;
+  runId: string | null;
+  datasetId: string | null;
+  createdAt: Timestamp;
+}
+
+export interface AliasRecord {
+  modelId: string;
+  /** e.g. `production`; same naming rule as model names. */
+  alias: string;
+  versionId: string;
+  updatedAt: Timestamp;
+}
+
+export type DatasetFormat = 'idx' | 'cifar10-binary';
+
+/** One stored file of a dataset: `role` says what it holds, e.g. `train-images`, `test-labels`. */
+export interface DatasetFileRecord extends BlobRef {
+  role: string;
+}
+
+export interface DatasetSplitSummary {
+  count: number;
+  /** Count of examples per class index. */
+  classCounts: number[];
+}
+
+export interface DatasetRecord {
+  id: string;
+  name: string;
+  /** 1, 2, 3… per dataset name. */
+  version: number;
+  format: DatasetFormat;
+  /** `upload`, or the built-in it came from (`builtin:mnist`, `builtin:fashion-mnist`). */
+  source: string;
+  description: string;
+  /** Shape of one example, e.g. `[28, 28, 1]`. */
+  shape: number[];
+  classLabels: string[];
+  splits: Record<string, DatasetSplitSummary>;
+  files: DatasetFileRecord[];
+  createdAt: Timestamp;
+}
+
+export type Scope = 'read' | 'predict' | 'write' | 'admin' | 'node';
+export const SCOPES: readonly Scope[] = ['read', 'predict', 'write', 'admin', 'node'];
+
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  /** sha256 (hex) of the secret part; the secret itself is never stored. */
+  secretHash: string;
+  scopes: Scope[];
+  createdAt: Timestamp;
+  revokedAt: Timestamp | null;
+}
+
+/** A stored response to a create request, replayed for a repeated `Idempotency-Key`. */
+export interface IdempotencyRecord {
+  /** The API key that sent it: keys are scoped per caller. */
+  apiKeyId: string;
+  key: string;
+  /** sha256 of method + path + body, to refuse the same key reused for a different request. */
+  requestHash: string;
+  status: number;
+  responseBody: string;
+  createdAt: Timestamp;
+}
