@@ -1,0 +1,46 @@
+// The Hono environment shared by every route module: injected dependencies and per-request state.
+import type { BlobStore, Clock, ModelInspector, Repository } from '../registry/ports';
+import type { Scope } from '../registry/records';
+
+/** Body-size limits in bytes: JSON bodies stay small, artifact and dataset uploads may be large. */
+export interface BodyLimits {
+  jsonBytes: number;
+  uploadBytes: number;
+}
+
+export interface Logger {
+  info(event: string, fields?: Record<string, unknown>): void;
+  warn(event: string, fields?: Record<string, unknown>): void;
+  error(event: string, fields?: Record<string, unknown>): void;
+}
+
+/** Everything a request handler may touch, chosen once by the entry point (server.ts, worker.ts). */
+export interface AppDeps {
+  repo: Repository;
+  blobs: BlobStore;
+  clock: Clock;
+  inspector: ModelInspector;
+  limits: BodyLimits;
+  logger: Logger;
+  /** Serves the offline /docs page assets (swagger-ui-dist files), or null where none are bundled. */
+  docsAssets: DocsAssets | null;
+}
+
+export interface DocsAssets {
+  /** Returns the file's bytes and content type, or null when unknown. */
+  get(fileName: string): Promise<{ body: Uint8Array; contentType: string } | null>;
+}
+
+/** The authenticated caller. */
+export interface Principal {
+  apiKeyId: string;
+  scopes: Scope[];
+}
+
+export type AppEnv = {
+  Variables: {
+    deps: AppDeps;
+    requestId: string;
+    principal: Principal;
+  };
+};
