@@ -1,0 +1,28 @@
+// Gzip detection and decompression with the web-standard DecompressionStream (Node 20, Workers).
+
+import { DatasetFormatError } from './errors';
+
+/** True when the bytes start with the gzip magic 0x1f 0x8b. */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** Throws a DatasetFormatError telling the caller to decompress first. */
+export function rejectGzip(bytes: Uint8Array, what: string): void {
+  if (isGzip(bytes)) {
+    throw new DatasetFormatError(
+      `${what} is gzip-compressed (starts with 0x1f 0x8b); decompress it first (gunzipIfNeeded)`,
+    );
+  }
+}
+
+/** Decompresses gzip bytes; returns other bytes unchanged. */
+export async function gunzipIfNeeded(bytes: Uint8Array): Promise<Uint8Array> {
+  if (!isGzip(bytes)) return bytes;
+  const stream = new Blob([bytes.slice()]).stream().pipeThrough(new DecompressionStream('gzip'));
+  try {
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  } catch (cause) {
+    throw new DatasetFormatError(`gzip data is corrupt: ${(cause as Error).message}`);
+  }
+}

@@ -1,0 +1,30 @@
+// Dataset formats without tfjs or Node imports (safe for Workers); built-ins live in ./builtin (Node only).
+
+export { DatasetFormatError } from './errors';
+export { isGzip, gunzipIfNeeded } from './gzip';
+export {
+  parseIdxImages,
+  parseIdxLabels,
+  parseIdxDataset,
+  assertSameCount,
+  toIdxImages,
+  toIdxLabels,
+  IDX_IMAGES_MAGIC,
+  IDX_LABELS_MAGIC,
+  type IdxImages,
+  type IdxLabels,
+} from './idx';
+export {
+  parseCifar10Binary,
+  toCifar10Binary,
+  CIFAR10_CLASS_NAMES,
+  CIFAR10_RECORD_BYTES,
+  type Cifar10Images,
+} from './cifar10';
+export {
+  summarise,
+  assertConsistent,
+  inferNumClasses,
+  type LabelledImages,
+  type DatasetSummary,
+} from './labelled-images';
