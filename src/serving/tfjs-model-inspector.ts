@@ -1,0 +1,64 @@
+// The ModelInspector port on TensorFlow.js: loads an uploaded Layers artifact to learn its shapes and parameter count.
+import * as tf from '@tensorflow/tfjs';
+import { UnprocessableError } from '../registry/errors';
+import type { InspectedModel, ModelInspector } from '../registry/ports';
+import { normalizeModelJson, readLayersArtifact, type LayersArtifact } from './tfjs-artifact';
+
+let cpuBackendReady: Promise<boolean> | null = null;
+
+/** Loading builds topology and copies weights, no heavy compute: the pure-JS backend is enough and always present. */
+function ensureCpuBackend(): Promise<boolean> {
+  cpuBackendReady ??= tf.setBackend('cpu');
+  return cpuBackendReady;
+}
+
+async function loadLayersModel(artifact: LayersArtifact): Promise<tf.LayersModel> {
+  await ensureCpuBackend();
+  const { weightData } = artifact;
+  try {
+    return await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: artifact.modelTopology,
+        weightSpecs: artifact.weightSpecs as tf.io.WeightsManifestEntry[],
+        weightData: weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength),
+      }),
+    );
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new UnprocessableError(`TensorFlow.js cannot load the model: ${reason}`, { field: 'model.json' });
+  }
+}
+
+function describe(model: tf.LayersModel): Pick<InspectedModel, 'inputShape' | 'outputUnits' | 'parameterCount'> {
+  if (model.inputs.length !== 1) {
+    throw new UnprocessableError(`the model has ${model.inputs.length} inputs; exactly one is supported`, { field: 'model.json' });
+  }
+  if (model.outputs.length !== 1) {
+    throw new UnprocessableError(`the model has ${model.outputs.length} outputs; exactly one is supported`, { field: 'model.json' });
+  }
+  const [input] = model.inputs as [tf.SymbolicTensor];
+  const [output] = model.outputs as [tf.SymbolicTensor];
+  const outputUnits = output.shape[output.shape.length - 1];
+  if (output.shape.length < 2 || typeof outputUnits !== 'number') {
+    throw new UnprocessableError(`the model's output shape ${JSON.stringify(output.shape)} has no fixed last dimension`, {
+      field: 'model.json',
+    });
+  }
+  const parameterCount = model.trainableWeights.reduce((n, weight) => n + weight.shape.reduce<number>((a, d) => a * (d ?? 1), 1), 0);
+  return { inputShape: input.shape.slice(1), outputUnits, parameterCount };
+}
+
+/** A ModelInspector that really loads the artifact with tfjs, so anything accepted will load again for prediction and training. */
+export function createTfjsModelInspector(): ModelInspector {
+  return {
+    async inspect(modelJson, weightFiles) {
+      const artifact = readLayersArtifact(modelJson, weightFiles);
+      const model = await loadLayersModel(artifact);
+      try {
+        return { ...describe(model), normalizedModelJson: normalizeModelJson(artifact), weights: artifact.weightData };
+      } finally {
+        model.dispose();
+      }
+    },
+  };
+}
