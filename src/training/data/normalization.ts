@@ -1,0 +1,27 @@
+// Per-channel input normalisation (x/255 - mean)/std, applied in JS while a batch is assembled.
+
+/** Reference protocol: mean 0.5, std 0.5 for every channel, i.e. inputs in [-1, 1]. */
+export interface Normalization {
+  mean: number[];
+  std: number[];
+}
+
+export const DEFAULT_NORMALIZATION: Normalization = { mean: [0.5], std: [0.5] };
+
+/** A byte -> float lookup table per channel; one-element mean/std apply to every channel. */
+export function normalizationTables(normalization: Normalization, channels: number): Float32Array[] {
+  const pick = (values: number[], c: number, what: string): number => {
+    const value = values.length === 1 ? values[0] : values[c];
+    if (value === undefined || values.length !== 1 && values.length !== channels) {
+      throw new RangeError(`normalization ${what} has ${values.length} values, expected 1 or ${channels}`);
+    }
+    return value;
+  };
+  return Array.from({ length: channels }, (_, c) => {
+    const mean = pick(normalization.mean, c, 'mean');
+    const std = pick(normalization.std, c, 'std');
+    const table = new Float32Array(256);
+    for (let v = 0; v < 256; v++) table[v] = (v / 255 - mean) / std;
+    return table;
+  });
+}
