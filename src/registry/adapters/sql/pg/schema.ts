@@ -1,0 +1,280 @@
+// The registry's tables in drizzle's pg-core, for PostgreSQL: the same logical schema as
+// ../sqlite/schema.ts, with jsonb, timestamptz, 64-bit sizes and real booleans.
+import { sql } from 'drizzle-orm';
+import {
+  type AnyPgColumn,
+  bigint,
+  boolean,
+  check,
+  customType,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  unique,
+} from 'drizzle-orm/pg-core';
+import type {
+  DatasetFileRecord,
+  DatasetFormat,
+  DatasetSplitSummary,
+  JsonObject,
+  LineageRelation,
+  Scope,
+  VersionStatus,
+} from '../../../records';
+import {
+  DATASET_FORMATS,
+  ENSEMBLE_AGGREGATIONS,
+  type EnsembleAggregation,
+  LINEAGE_RELATIONS,
+  oneOf,
+  RUN_EVENT_KINDS,
+  RUN_KINDS,
+  RUN_STATUSES,
+  type RunEventKind,
+  type RunKind,
+  type RunStatus,
+  VERSION_STATUSES,
+} from '../table-values';
+
+const json = <T>(name: string) => jsonb(name).$type<T>().notNull();
+const byteSize = (name: string) => bigint(name, { mode: 'number' });
+
+/**
+ * timestamptz at millisecond precision, read back as the same ISO-8601 string the SQLite schema
+ * stores, so rows look alike in both dialects (drizzle's node-postgres driver hands timestamptz
+ * over as PostgreSQL's text form, e.g. `2026-11-28 18:50:02.123+00`).
+ */
+const timestamp = customType<{ data: string; driverData: string }>({
+  dataType: () => 'timestamp (3) with time zone',
+  fromDriver: (value) => new Date(value).toISOString(),
+});
+
+export const models = pgTable('models', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  task: text('task').notNull(),
+  inputShape: json<number[]>('input_shape'),
+  classLabels: json<string[]>('class_labels'),
+  description: text('description').notNull(),
+  tags: json<Record<string, string>>('tags'),
+  createdAt: timestamp('created_at').notNull(),
+  updatedAt: timestamp('updated_at').notNull(),
+});
+
+export const modelVersions = pgTable(
+  'model_versions',
+  {
+    id: text('id').primaryKey(),
+    modelId: text('model_id').notNull().references(() => models.id, { onDelete: 'restrict' }),
+    version: integer('version').notNull(),
+    status: text('status').$type<VersionStatus>().notNull(),
+    description: text('description').notNull(),
+    modelJsonKey: text('model_json_key').notNull(),
+    modelJsonSha256: text('model_json_sha256').notNull(),
+    modelJsonSize: byteSize('model_json_size').notNull(),
+    weightsKey: text('weights_key').notNull(),
+    weightsSha256: text('weights_sha256').notNull(),
+    weightsSize: byteSize('weights_size').notNull(),
+    params: json<JsonObject>('params'),
+    metrics: json<Record<string, number>>('metrics'),
+    tags: json<Record<string, string>>('tags'),
+    sourceRunId: text('source_run_id').references((): AnyPgColumn => runs.id, { onDelete: 'restrict' }),
+    createdAt: timestamp('created_at').notNull(),
+    archivedAt: timestamp('archived_at'),
+  },
+  (t) => [
+    unique('model_versions_model_version_unique').on(t.modelId, t.version),
+    check('model_versions_status_check', oneOf(t.status, VERSION_STATUSES)),
+  ],
+);
+
+export const aliases = pgTable(
+  'aliases',
+  {
+    modelId: text('model_id').notNull().references(() => models.id, { onDelete: 'restrict' }),
+    alias: text('alias').notNull(),
+    versionId: text('version_id').notNull().references(() => modelVersions.id, { onDelete: 'restrict' }),
+    updatedAt: timestamp('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.alias] }), index('aliases_version_idx').on(t.versionId)],
+);
+
+export const lineageEdges = pgTable(
+  'lineage_edges',
+  {
+    id: text('id').primaryKey(),
+    childVersionId: text('child_version_id').notNull().references(() => modelVersions.id, { onDelete: 'restrict' }),
+    parentVersionId: text('parent_version_id').notNull().references(() => modelVersions.id, { onDelete: 'restrict' }),
+    relation: text('relation').$type<LineageRelation>().notNull(),
+    weight: doublePrecision('weight'),
+    method: text('method'),
+    params: json<JsonObject>('params'),
+    runId: text('run_id').references((): AnyPgColumn => runs.id, { onDelete: 'restrict' }),
+    datasetId: text('dataset_id').references(() => datasets.id, { onDelete: 'restrict' }),
+    createdAt: timestamp('created_at').notNull(),
+  },
+  (t) => [
+    unique('lineage_edges_child_parent_relation_unique').on(t.childVersionId, t.parentVersionId, t.relation),
+    index('lineage_edges_parent_idx').on(t.parentVersionId),
+    check('lineage_edges_relation_check', oneOf(t.relation, LINEAGE_RELATIONS)),
+    check('lineage_edges_not_self_check', sql`${t.childVersionId} <> ${t.parentVersionId}`),
+  ],
+);
+
+export const datasets = pgTable(
+  'datasets',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    version: integer('version').notNull(),
+    format: text('format').$type<DatasetFormat>().notNull(),
+    source: text('source').notNull(),
+    description: text('description').notNull(),
+    shape: json<number[]>('shape'),
+    classLabels: json<string[]>('class_labels'),
+    splits: json<Record<string, DatasetSplitSummary>>('splits'),
+    files: json<DatasetFileRecord[]>('files'),
+    createdAt: timestamp('created_at').notNull(),
+  },
+  (t) => [
+    unique('datasets_name_version_unique').on(t.name, t.version),
+    check('datasets_format_check', oneOf(t.format, DATASET_FORMATS)),
+  ],
+);
+
+export const apiKeys = pgTable('api_keys', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  secretHash: text('secret_hash').notNull().unique(),
+  scopes: json<Scope[]>('scopes'),
+  createdAt: timestamp('created_at').notNull(),
+  revokedAt: timestamp('revoked_at'),
+});
+
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    apiKeyId: text('api_key_id').notNull().references(() => apiKeys.id, { onDelete: 'restrict' }),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    status: integer('status').notNull(),
+    responseBody: text('response_body').notNull(),
+    createdAt: timestamp('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.apiKeyId, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
+);
+
+export const nodes = pgTable('nodes', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  backend: text('backend').notNull(),
+  device: text('device').notNull(),
+  apiKeyId: text('api_key_id').references(() => apiKeys.id, { onDelete: 'restrict' }),
+  capabilities: json<JsonObject>('capabilities'),
+  createdAt: timestamp('created_at').notNull(),
+  lastSeenAt: timestamp('last_seen_at').notNull(),
+});
+
+export const runs = pgTable(
+  'runs',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind').$type<RunKind>().notNull(),
+    spec: json<JsonObject>('spec'),
+    status: text('status').$type<RunStatus>().notNull(),
+    attempt: integer('attempt').notNull(),
+    maxAttempts: integer('max_attempts').notNull(),
+    leaseOwner: text('lease_owner').references(() => nodes.id, { onDelete: 'restrict' }),
+    leaseExpiresAt: timestamp('lease_expires_at'),
+    fencingToken: integer('fencing_token').notNull(),
+    createdByKeyId: text('created_by_key_id').references(() => apiKeys.id, { onDelete: 'restrict' }),
+    idempotencyKey: text('idempotency_key'),
+    resultVersionId: text('result_version_id').references((): AnyPgColumn => modelVersions.id, {
+      onDelete: 'restrict',
+    }),
+    error: jsonb('error').$type<JsonObject>(),
+    createdAt: timestamp('created_at').notNull(),
+    updatedAt: timestamp('updated_at').notNull(),
+    startedAt: timestamp('started_at'),
+    finishedAt: timestamp('finished_at'),
+  },
+  (t) => [
+    index('runs_status_created_idx').on(t.status, t.createdAt),
+    index('runs_lease_expires_idx').on(t.leaseExpiresAt),
+    unique('runs_idempotency_unique').on(t.createdByKeyId, t.idempotencyKey),
+    check('runs_kind_check', oneOf(t.kind, RUN_KINDS)),
+    check('runs_status_check', oneOf(t.status, RUN_STATUSES)),
+  ],
+);
+
+export const runEvents = pgTable(
+  'run_events',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    runId: text('run_id').notNull().references(() => runs.id, { onDelete: 'restrict' }),
+    attempt: integer('attempt').notNull(),
+    kind: text('kind').$type<RunEventKind>().notNull(),
+    epoch: integer('epoch'),
+    metrics: json<Record<string, number>>('metrics'),
+    message: text('message'),
+    createdAt: timestamp('created_at').notNull(),
+  },
+  (t) => [
+    index('run_events_run_idx').on(t.runId, t.id),
+    check('run_events_kind_check', oneOf(t.kind, RUN_EVENT_KINDS)),
+  ],
+);
+
+export const checkpoints = pgTable(
+  'checkpoints',
+  {
+    id: text('id').primaryKey(),
+    runId: text('run_id').notNull().references(() => runs.id, { onDelete: 'restrict' }),
+    attempt: integer('attempt').notNull(),
+    epoch: integer('epoch').notNull(),
+    modelJsonKey: text('model_json_key').notNull(),
+    modelJsonSha256: text('model_json_sha256').notNull(),
+    modelJsonSize: byteSize('model_json_size').notNull(),
+    weightsKey: text('weights_key').notNull(),
+    weightsSha256: text('weights_sha256').notNull(),
+    weightsSize: byteSize('weights_size').notNull(),
+    optimizerKey: text('optimizer_key'),
+    optimizerSha256: text('optimizer_sha256'),
+    optimizerSize: byteSize('optimizer_size'),
+    valMetric: doublePrecision('val_metric'),
+    isBest: boolean('is_best').notNull(),
+    createdAt: timestamp('created_at').notNull(),
+  },
+  (t) => [unique('checkpoints_run_epoch_unique').on(t.runId, t.epoch)],
+);
+
+export const ensembles = pgTable(
+  'ensembles',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull().unique(),
+    description: text('description').notNull(),
+    aggregation: text('aggregation').$type<EnsembleAggregation>().notNull(),
+    tags: json<Record<string, string>>('tags'),
+    createdAt: timestamp('created_at').notNull(),
+    updatedAt: timestamp('updated_at').notNull(),
+  },
+  (t) => [
+    check('ensembles_aggregation_check', oneOf(t.aggregation, ENSEMBLE_AGGREGATIONS)),
+  ],
+);
+
+export const ensembleMembers = pgTable(
+  'ensemble_members',
+  {
+    ensembleId: text('ensemble_id').notNull().references(() => ensembles.id, { onDelete: 'cascade' }),
+    versionId: text('version_id').notNull().references(() => modelVersions.id, { onDelete: 'restrict' }),
+    position: integer('position').notNull(),
+    weight: doublePrecision('weight'),
+  },
+  (t) => [primaryKey({ columns: [t.ensembleId, t.versionId] }), index('ensemble_members_version_idx').on(t.versionId)],
+);
