@@ -1,0 +1,160 @@
+// Reads the files of an uploaded dataset by role, checks they agree, and derives what the registry records: shape, splits, classes.
+import {
+  CIFAR10_CLASS_NAMES,
+  DatasetFormatError,
+  assertSameCount,
+  parseCifar10Binary,
+  parseIdxImages,
+  parseIdxLabels,
+} from '../datasets';
+import { UnprocessableError } from './errors';
+import type { DatasetFormat, DatasetSplitSummary } from './records';
+
+/** One split's examples as parsed: its shape and its labels. */
+interface ParsedSplit {
+  shape: number[];
+  labels: Uint8Array;
+}
+
+export interface DatasetContents {
+  /** Roles in their canonical order (the order files are stored and listed in). */
+  roles: string[];
+  shape: number[];
+  classLabels: string[];
+  splits: Record<string, DatasetSplitSummary>;
+}
+
+const IDX_ROLES = ['train-images', 'train-labels', 'test-images', 'test-labels'];
+const CIFAR_ROLES = ['train', 'train-1', 'train-2', 'train-3', 'train-4', 'train-5', 'test'];
+/** Default class names of IDX uploads: the MNIST digits, as many as the labels need. */
+const digitLabels = (count: number) => Array.from({ length: count }, (_, i) => String(i));
+
+const fileProblem = (role: string, message: string) =>
+  new UnprocessableError(`file "${role}": ${message}`, { field: role });
+
+/** Runs a parser on one file, turning its format errors into a 422 that names the file. */
+function parseFile<T>(role: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof DatasetFormatError) throw fileProblem(role, error.message);
+    throw error;
+  }
+}
+
+function checkRoles(format: DatasetFormat, files: Record<string, Uint8Array>, known: string[]): string[] {
+  const unknown = Object.keys(files).filter((role) => !known.includes(role));
+  if (unknown.length > 0) {
+    throw new UnprocessableError(`file role "${unknown[0]}" is not one of ${format}'s roles: ${known.join(', ')}`, {
+      field: unknown[0],
+    });
+  }
+  return known.filter((role) => files[role] !== undefined);
+}
+
+function readIdxSplit(files: Record<string, Uint8Array>, split: string): ParsedSplit | null {
+  const imagesRole = `${split}-images`;
+  const labelsRole = `${split}-labels`;
+  const imageBytes = files[imagesRole];
+  const labelBytes = files[labelsRole];
+  if (imageBytes === undefined && labelBytes === undefined) return null;
+  if (imageBytes === undefined || labelBytes === undefined) {
+    const missing = imageBytes === undefined ? imagesRole : labelsRole;
+    throw new UnprocessableError(`file "${missing}" is missing: the ${split} split needs both ${imagesRole} and ${labelsRole}`, {
+      field: missing,
+    });
+  }
+  const images = parseFile(imagesRole, () => parseIdxImages(imageBytes));
+  const labels = parseFile(labelsRole, () => parseIdxLabels(labelBytes));
+  parseFile(labelsRole, () => assertSameCount(images, labels));
+  return { shape: [images.height, images.width, images.channels], labels: labels.labels };
+}
+
+function readIdx(files: Record<string, Uint8Array>): Record<string, ParsedSplit> {
+  const train = readIdxSplit(files, 'train');
+  if (train === null) throw new UnprocessableError('an IDX dataset needs train-images and train-labels files', { field: 'train-images' });
+  const test = readIdxSplit(files, 'test');
+  return test === null ? { train } : { train, test };
+}
+
+function joinLabels(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+  parts.reduce((offset, part) => (out.set(part, offset), offset + part.length), 0);
+  return out;
+}
+
+/** CIFAR-10 batches of one split (`train`, `train-1`…) are read one by one and joined in role order. */
+function readCifarSplit(files: Record<string, Uint8Array>, roles: string[]): ParsedSplit {
+  const batches = roles.map((role) => parseFile(role, () => parseCifar10Binary(files[role] as Uint8Array)));
+  return { shape: [32, 32, 3], labels: joinLabels(batches.map((batch) => batch.labels)) };
+}
+
+function readCifar(files: Record<string, Uint8Array>, roles: string[]): Record<string, ParsedSplit> {
+  const trainRoles = roles.filter((role) => role.startsWith('train'));
+  if (trainRoles.length === 0) {
+    throw new UnprocessableError('a CIFAR-10 dataset needs a train file (train, or batches train-1 … train-5)', { field: 'train' });
+  }
+  const train = readCifarSplit(files, trainRoles);
+  return roles.includes('test') ? { train, test: readCifarSplit(files, ['test']) } : { train };
+}
+
+function assertSameShape(splits: Record<string, ParsedSplit>): number[] {
+  const [first, ...others] = Object.entries(splits);
+  const [, { shape }] = first as [string, ParsedSplit];
+  for (const [split, parsed] of others) {
+    if (parsed.shape.join('x') !== shape.join('x')) {
+      throw new UnprocessableError(`the ${split} split holds ${parsed.shape.join('x')} examples but train holds ${shape.join('x')}`, {
+        field: split,
+      });
+    }
+  }
+  return shape;
+}
+
+function maxLabel(splits: Record<string, ParsedSplit>): { label: number; split: string } {
+  let max = { label: -1, split: 'train' };
+  for (const [split, { labels }] of Object.entries(splits)) {
+    for (const label of labels) if (label > max.label) max = { label, split };
+  }
+  return max;
+}
+
+function resolveClassLabels(format: DatasetFormat, splits: Record<string, ParsedSplit>, given: string[] | undefined): string[] {
+  const highest = maxLabel(splits);
+  if (given === undefined) return format === 'cifar10-binary' ? [...CIFAR10_CLASS_NAMES] : digitLabels(highest.label + 1);
+  if (given.some((label) => label.trim() === '') || new Set(given).size !== given.length) {
+    throw new UnprocessableError('class_labels must be distinct, non-empty names', { field: 'class_labels' });
+  }
+  if (highest.label >= given.length) {
+    throw new UnprocessableError(
+      `class_labels names ${given.length} classes but the ${highest.split} split has label ${highest.label}`,
+      { field: 'class_labels' },
+    );
+  }
+  return given;
+}
+
+function splitSummary(labels: Uint8Array, classCount: number): DatasetSplitSummary {
+  const classCounts = new Array<number>(classCount).fill(0);
+  for (const label of labels) classCounts[label] = (classCounts[label] ?? 0) + 1;
+  return { count: labels.length, classCounts };
+}
+
+/**
+ * Parses every file of a dataset upload (`files` by role) and derives its metadata. Throws
+ * UnprocessableError naming the file and the problem when anything is malformed or inconsistent.
+ */
+export function readDatasetContents(
+  format: DatasetFormat,
+  files: Record<string, Uint8Array>,
+  classLabels?: string[],
+): DatasetContents {
+  const roles = checkRoles(format, files, format === 'idx' ? IDX_ROLES : CIFAR_ROLES);
+  const parsed = format === 'idx' ? readIdx(files) : readCifar(files, roles);
+  const empty = Object.entries(parsed).find(([, split]) => split.labels.length === 0);
+  if (empty) throw new UnprocessableError(`the ${empty[0]} split has no examples`, { field: empty[0] });
+  const shape = assertSameShape(parsed);
+  const labels = resolveClassLabels(format, parsed, classLabels);
+  const splits = Object.fromEntries(Object.entries(parsed).map(([split, { labels: l }]) => [split, splitSummary(l, labels.length)]));
+  return { roles, shape, classLabels: labels, splits };
+}
