@@ -1,0 +1,43 @@
+// The Distillery HTTP API: middleware, every resource's routes, the spec and the one error handler.
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppDeps, AppEnv } from './app-env';
+import { authenticate } from './middleware/auth';
+import { injectDeps } from './middleware/deps';
+import { requestLogging } from './middleware/logging';
+import { requestId } from './middleware/request-id';
+import { openApiDocument, registerSecurityScheme } from './openapi/document';
+import { handleError, handleNotFound, validationHook } from './problem';
+import { docsRoutes } from './routes/docs';
+import { healthRoutes } from './routes/health';
+import { keyRoutes } from './routes/keys';
+
+function newApp(): OpenAPIHono<AppEnv> {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+}
+
+/** Registers every resource's routes; shared by the served app and the spec writer. */
+function mountRoutes(app: OpenAPIHono<AppEnv>): void {
+  registerSecurityScheme(app);
+  app.route('/health', healthRoutes);
+  app.route('/v1/keys', keyRoutes);
+  app.route('/docs', docsRoutes);
+}
+
+/** The spec of every registered route, without needing any dependencies. */
+export function buildOpenApiDocument(): unknown {
+  const app = newApp();
+  mountRoutes(app);
+  return openApiDocument(app);
+}
+
+/** The API with its dependencies injected per request. */
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  const app = newApp();
+  app.use('*', injectDeps(deps), requestId, requestLogging, authenticate);
+  mountRoutes(app);
+  let spec: unknown;
+  app.get('/openapi.json', (c) => c.json((spec ??= openApiDocument(app))));
+  app.onError(handleError);
+  app.notFound(handleNotFound);
+  return app;
+}

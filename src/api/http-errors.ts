@@ -1,0 +1,35 @@
+// HTTP-level failures (authentication, scopes, body size, request validation) as typed errors,
+// so the one error handler in problem.ts maps them like the registry's own errors.
+import { RegistryError } from '../registry/errors';
+
+export class UnauthorizedError extends RegistryError {
+  readonly type = 'unauthorized';
+  readonly status = 401;
+}
+
+export class ForbiddenError extends RegistryError {
+  readonly type = 'forbidden';
+  readonly status = 403;
+}
+
+export class PayloadTooLargeError extends RegistryError {
+  readonly type = 'payload-too-large';
+  readonly status = 413;
+}
+
+/** One offending field of a request: `in` says which part (body, path, query, header, metadata). */
+export interface FieldError {
+  in: string;
+  path: string;
+  message: string;
+}
+
+/** The request's fields break the schema; `errors` names each field. */
+export class RequestValidationError extends RegistryError {
+  readonly type = 'validation-error';
+  readonly status = 422;
+
+  constructor(message: string, errors: FieldError[]) {
+    super(message, { errors });
+  }
+}

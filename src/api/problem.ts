@@ -1,0 +1,119 @@
+// RFC 9457 problem details: the one error shape of the API, its schema, and the one error handler.
+import { z, type Hook } from '@hono/zod-openapi';
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { RegistryError } from '../registry/errors';
+import type { AppEnv } from './app-env';
+import { RequestValidationError, type FieldError } from './http-errors';
+
+export const PROBLEM_TYPE_BASE = 'https://distillery.dev/problems/';
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: `${PROBLEM_TYPE_BASE}not-found` }),
+    title: z.string().openapi({ example: 'Not Found' }),
+    status: z.number().int().openapi({ example: 404 }),
+    detail: z.string().openapi({ example: 'model "mnist-teacher" does not exist' }),
+    instance: z.string().openapi({ description: 'The request path.', example: '/v1/models/mnist-teacher' }),
+    requestId: z.string().openapi({ description: 'Echoed as the X-Request-Id response header.' }),
+    errors: z
+      .array(z.object({ in: z.string(), path: z.string(), message: z.string() }))
+      .optional()
+      .openapi({ description: 'For validation errors: each offending field.' }),
+  })
+  .catchall(z.unknown())
+  .openapi('Problem');
+
+export type Problem = z.infer<typeof ProblemSchema>;
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  500: 'Internal Server Error',
+};
+
+const SLUGS_BY_STATUS: Record<number, string> = {
+  400: 'bad-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  409: 'conflict',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  422: 'unprocessable-entity',
+};
+
+/** Builds the problem+json response for `status`; `slug` defaults to the status's generic type. */
+export function problemResponse(
+  c: Context<AppEnv>,
+  status: number,
+  detail: string,
+  options: { slug?: string; details?: Record<string, unknown> } = {},
+): Response {
+  const body: Problem = {
+    ...options.details,
+    type: PROBLEM_TYPE_BASE + (options.slug ?? SLUGS_BY_STATUS[status] ?? 'internal-error'),
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    instance: c.req.path,
+    requestId: c.get('requestId') ?? '',
+  };
+  return c.body(JSON.stringify(body), status as ContentfulStatusCode, { 'Content-Type': PROBLEM_CONTENT_TYPE });
+}
+
+/** The single error handler: typed errors keep their status, anything unknown is a logged 500. */
+export const handleError: ErrorHandler<AppEnv> = (error, c) => {
+  if (error instanceof RegistryError) {
+    if (error.status >= 500) logUnexpected(c, error);
+    return problemResponse(c, error.status, error.message, { slug: error.type, details: error.details });
+  }
+  if (error instanceof HTTPException) {
+    // Hono's own validators throw these: malformed JSON or form data (400), wrong media type (415).
+    const detail = error.status === 415 ? `content type ${c.req.header('content-type') ?? '(none)'} is not accepted here` : error.message;
+    return problemResponse(c, error.status, detail);
+  }
+  logUnexpected(c, error);
+  return problemResponse(c, 500, 'unexpected server error; the request id identifies it in the logs');
+};
+
+export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>
+  problemResponse(c, 404, `no route for ${c.req.method} ${c.req.path}`);
+
+/** OpenAPIHono's defaultHook: turns a zod failure into a 422 naming each field. */
+export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
+  if (result.success) return;
+  const where = PART_NAMES[result.target] ?? result.target;
+  throw new RequestValidationError(
+    `invalid request ${where}`,
+    result.error.issues.map((issue) => issueToFieldError(where, issue)),
+  );
+};
+
+const PART_NAMES: Record<string, string> = { json: 'body', form: 'body', param: 'path', query: 'query', header: 'header' };
+
+/** Names a zod issue's field as a dotted path, e.g. `parents.0.model`. */
+export function issueToFieldError(where: string, issue: { path: PropertyKey[]; message: string }): FieldError {
+  return { in: where, path: issue.path.map(String).join('.'), message: issue.message };
+}
+
+function logUnexpected(c: Context<AppEnv>, error: unknown): void {
+  const logger = c.get('deps')?.logger;
+  const fields = {
+    requestId: c.get('requestId'),
+    error: error instanceof Error ? error.message : String(error),
+    stack: error instanceof Error ? error.stack : undefined,
+  };
+  if (logger) logger.error('unhandled-error', fields);
+  else console.error('unhandled-error', fields);
+}

@@ -1,0 +1,43 @@
+// /docs: the interactive API reference (Swagger UI), served offline from deps.docsAssets.
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppEnv } from '../app-env';
+import { problemResponse } from '../problem';
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Distillery API reference</title>
+  <link rel="stylesheet" href="/docs/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="/docs/swagger-ui-bundle.js"></script>
+  <script src="/docs/swagger-ui-standalone-preset.js"></script>
+  <script src="/docs/init.js"></script>
+</body>
+</html>
+`;
+
+// Kept out of the HTML so a strict Content-Security-Policy (no inline scripts) still works.
+const INIT_SCRIPT = `window.ui = SwaggerUIBundle({
+  url: '/openapi.json',
+  dom_id: '#swagger-ui',
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+  layout: 'StandaloneLayout',
+  persistAuthorization: true,
+});
+`;
+
+export const docsRoutes = new OpenAPIHono<AppEnv>()
+  .get('/', (c) => c.html(PAGE))
+  .get('/init.js', (c) => c.body(INIT_SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }))
+  .get('/:file', async (c) => {
+    const assets = c.get('deps').docsAssets;
+    const asset = assets ? await assets.get(c.req.param('file')) : null;
+    if (!asset) return problemResponse(c, 404, `no documentation asset named "${c.req.param('file')}"`);
+    return c.body(asset.body as Uint8Array<ArrayBuffer>, 200, {
+      'Content-Type': asset.contentType,
+      'Cache-Control': 'public, max-age=3600',
+    });
+  });

@@ -1,0 +1,83 @@
+// /v1/keys: issue, list and revoke API keys (admin scope). The secret is returned once, at creation.
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { issueApiKey, listApiKeys, revokeApiKey } from '../../registry/api-keys';
+import { SCOPES, type ApiKeyRecord, type Scope } from '../../registry/records';
+import type { AppEnv } from '../app-env';
+import { protectedRoute } from '../route-config';
+import { json } from '../schemas';
+
+const ScopeSchema = z.enum(SCOPES as [Scope, ...Scope[]]).openapi('Scope', {
+  description:
+    '`read`: GET registry data. `write`: create and change models, versions, aliases, datasets. `admin`: manage keys, implies every scope. `predict`: prediction routes. `node`: training-node routes.',
+});
+
+const ApiKeySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    scopes: z.array(ScopeSchema),
+    createdAt: z.string(),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi('ApiKey');
+
+const CreatedApiKeySchema = ApiKeySchema.extend({
+  token: z.string().openapi({ description: 'The bearer token. Shown only in this response.', example: 'dk_3f2a…_…' }),
+}).openapi('CreatedApiKey');
+
+const CreateApiKeySchema = z
+  .object({
+    name: z.string().min(1).max(128),
+    scopes: z.array(ScopeSchema).min(1),
+  })
+  .openapi('CreateApiKey');
+
+const KeyIdParams = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
+
+function toApiKey(key: ApiKeyRecord) {
+  return { id: key.id, name: key.name, scopes: key.scopes, createdAt: key.createdAt, revokedAt: key.revokedAt };
+}
+
+const createKey = protectedRoute(
+  'admin',
+  {
+    method: 'post',
+    path: '/',
+    tags: ['keys'],
+    summary: 'Issue an API key',
+    request: { body: { required: true, ...json(CreateApiKeySchema) } },
+    responses: { 201: { description: 'The key, with its token (shown once).', ...json(CreatedApiKeySchema) } },
+  },
+  { idempotent: true },
+);
+
+const listKeys = protectedRoute('admin', {
+  method: 'get',
+  path: '/',
+  tags: ['keys'],
+  summary: 'List API keys (without secrets)',
+  responses: { 200: { description: 'All keys, revoked ones included.', ...json(z.object({ items: z.array(ApiKeySchema) })) } },
+});
+
+const revokeKey = protectedRoute('admin', {
+  method: 'delete',
+  path: '/{id}',
+  tags: ['keys'],
+  summary: 'Revoke an API key',
+  request: { params: KeyIdParams },
+  responses: { 200: { description: 'The revoked key.', ...json(ApiKeySchema) } },
+});
+
+export const keyRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(createKey, async (c) => {
+    const issued = await issueApiKey(c.get('deps'), c.req.valid('json'));
+    return c.json({ ...toApiKey(issued.record), token: issued.token }, 201);
+  })
+  .openapi(listKeys, async (c) => {
+    const keys = await listApiKeys(c.get('deps').repo);
+    return c.json({ items: keys.map(toApiKey) }, 200);
+  })
+  .openapi(revokeKey, async (c) => {
+    const revoked = await revokeApiKey(c.get('deps'), c.req.valid('param').id);
+    return c.json(toApiKey(revoked), 200);
+  });

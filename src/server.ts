@@ -1,0 +1,115 @@
+// Node entry (the embedded default): reads the config, chooses the adapters, serves the API over HTTP,
+// prints the bootstrap admin key once, and shuts down cleanly on SIGINT/SIGTERM.
+import { serve, type ServerType } from '@hono/node-server';
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import type { AppDeps, Logger } from './api/app-env';
+import { createApp } from './api/app';
+import { blobFolder, configFromEnv, sqliteFile, type ServerConfig } from './config';
+import { createNodeBuiltinDatasets } from './registry/adapters/builtin-datasets';
+import { createLocalFolderBlobStore } from './registry/adapters/blob/local-folder-blob-store';
+import { createS3BlobStore, s3ConfigFromEnv } from './registry/adapters/blob/s3-blob-store';
+import { openPostgresRepository, openSqliteRepository } from './registry/adapters/sql';
+import { ensureBootstrapAdminKey } from './registry/api-keys';
+import type { BlobStore, Clock, Repository } from './registry/ports';
+import { createTfjsModelInspector } from './serving/tfjs-model-inspector';
+import { createJsonLogger } from './server/json-logger';
+import { createSwaggerUiAssets } from './server/swagger-ui-assets';
+
+export interface RunningServer {
+  /** Base URL with the port actually bound, e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  deps: AppDeps;
+  /** The bootstrap admin token when this start created it (first start), else null. */
+  bootstrapAdminKey: string | null;
+  close(): Promise<void>;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+async function openRepository(config: ServerConfig): Promise<Repository> {
+  if (config.databaseUrl) return openPostgresRepository({ url: config.databaseUrl });
+  await mkdir(config.dataDir, { recursive: true });
+  return openSqliteRepository({ file: sqliteFile(config) });
+}
+
+function openBlobStore(config: ServerConfig, env: Record<string, string | undefined>): BlobStore {
+  if (config.s3Bucket) return createS3BlobStore(s3ConfigFromEnv(env));
+  return createLocalFolderBlobStore({ root: blobFolder(config) });
+}
+
+/** Starts the API on `config.host:config.port` (port 0 picks a free port). */
+export async function startServer(
+  config: ServerConfig,
+  options: { env?: Record<string, string | undefined>; logger?: Logger } = {},
+): Promise<RunningServer> {
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? createJsonLogger(config.logLevel);
+  const repo = await openRepository(config);
+  const deps: AppDeps = {
+    repo,
+    blobs: openBlobStore(config, env),
+    clock: systemClock,
+    inspector: createTfjsModelInspector(),
+    limits: { jsonBytes: config.jsonLimitBytes, uploadBytes: config.uploadLimitBytes },
+    logger,
+    builtinDatasets: createNodeBuiltinDatasets(),
+    docsAssets: createSwaggerUiAssets(),
+  };
+  const bootstrapAdminKey = await ensureBootstrapAdminKey(repo, systemClock, { envKey: config.adminKey ?? undefined });
+  const app = createApp(deps);
+  const server = await listen(app.fetch, config);
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host === '0.0.0.0' || host === '[::]' ? 'localhost' : host}:${address.port}`;
+  return {
+    url,
+    deps,
+    bootstrapAdminKey,
+    close: async () => {
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      await repo.close();
+    },
+  };
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, config: ServerConfig): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+async function main(): Promise<void> {
+  const config = configFromEnv(process.env);
+  const running = await startServer(config);
+  process.stdout.write(`Distillery listening on ${running.url} (docs: ${running.url}/docs)\n`);
+  if (running.bootstrapAdminKey) {
+    process.stdout.write(
+      `\nFirst start: created the admin API key below. It is shown only once; store it now.\n\n  ${running.bootstrapAdminKey}\n\n`,
+    );
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    running.deps.logger.info('shutdown', { signal });
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        running.deps.logger.error('shutdown-failed', { error: String(error) });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`Distillery failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

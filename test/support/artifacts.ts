@@ -1,0 +1,63 @@
+// Test support: real tiny tfjs Layers artifacts (built by test/serving/tfjs-artifacts.ts) as upload forms.
+import * as tf from '@tensorflow/tfjs';
+import { denseClassifier, encodeJson, toArtifact, type UploadableArtifact } from '../serving/tfjs-artifacts';
+
+export { denseClassifier, encodeJson, toArtifact, type UploadableArtifact };
+
+/** The model fields matching denseClassifier(): 4 inputs, 3 classes. */
+export const DENSE_MODEL = { task: 'classification', inputShape: [4], classLabels: ['a', 'b', 'c'] };
+
+/** A 4 -> 8 -> 3 dense classifier with random weights, as an uploadable artifact (weights in `shards` files). */
+export async function denseArtifact(shards = 1): Promise<UploadableArtifact> {
+  const model = denseClassifier();
+  try {
+    return await toArtifact(model, shards);
+  } finally {
+    model.dispose();
+  }
+}
+
+/** A dense model with `inputs` inputs and `units` outputs, for shape-mismatch tests. */
+export async function denseArtifactWithShape(inputs: number, units: number): Promise<UploadableArtifact> {
+  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [inputs], units, activation: 'softmax' })] });
+  try {
+    return await toArtifact(model);
+  } finally {
+    model.dispose();
+  }
+}
+
+export interface UploadMetadata {
+  description?: string;
+  params?: Record<string, unknown>;
+  metrics?: Record<string, number>;
+  tags?: Record<string, string>;
+  parents?: Record<string, unknown>[];
+  sourceRunId?: string;
+}
+
+/** The multipart body of `POST /v1/models/{name}/versions`. */
+export function uploadForm(artifact: UploadableArtifact, metadata?: UploadMetadata | string): FormData {
+  const form = new FormData();
+  form.append('model.json', new Blob([encodeJson(artifact.modelJson) as Uint8Array<ArrayBuffer>], { type: 'application/json' }), 'model.json');
+  for (const [path, bytes] of artifact.weightFiles) {
+    form.append('weights', new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), path);
+  }
+  if (metadata !== undefined) {
+    const text = typeof metadata === 'string' ? metadata : JSON.stringify(metadata);
+    form.append('metadata', new Blob([text], { type: 'application/json' }));
+  }
+  return form;
+}
+
+/** All weight bytes of an artifact concatenated in manifest order: what `weights.bin` must hold. */
+export function concatenatedWeights(artifact: UploadableArtifact): Uint8Array {
+  const parts = [...artifact.weightFiles.values()];
+  const all = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    all.set(part, offset);
+    offset += part.length;
+  }
+  return all;
+}

@@ -1,0 +1,56 @@
+// Test support: starts the real server (SQLite file and local-folder blobs in a temp dir, the tfjs
+// inspector) on a free port, with a typed client holding the bootstrap admin key.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDistilleryClient, type DistilleryClient } from '../../openapi/client';
+import type { AppDeps, Logger } from '../../src/api/app-env';
+import { configFromEnv, type ServerConfig } from '../../src/config';
+import { startServer } from '../../src/server';
+
+export interface TestServer {
+  baseUrl: string;
+  /** Typed client authenticated with the admin key. */
+  client: DistilleryClient;
+  adminKey: string;
+  deps: AppDeps;
+  /** The temp data directory (SQLite file and blobs), removed by close(). */
+  dataDir: string;
+  /** Log lines the server wrote, for asserting on request logging. */
+  logs: { level: string; event: string; fields: Record<string, unknown> }[];
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  /** Overrides of the env-derived config (limits, admin key…). */
+  config?: Partial<ServerConfig>;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'distillery-test-'));
+  const config: ServerConfig = {
+    ...configFromEnv({}),
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    ...options.config,
+  };
+  const logs: TestServer['logs'] = [];
+  const record = (level: string): Logger[keyof Logger] => (event, fields = {}) => void logs.push({ level, event, fields });
+  const logger: Logger = { info: record('info'), warn: record('warn'), error: record('error') };
+  const running = await startServer(config, { env: {}, logger });
+  const adminKey = running.bootstrapAdminKey;
+  if (!adminKey) throw new Error('a fresh test server must create a bootstrap admin key');
+  return {
+    baseUrl: running.url,
+    client: createDistilleryClient(running.url, adminKey),
+    adminKey,
+    deps: running.deps,
+    dataDir,
+    logs,
+    close: async () => {
+      await running.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
