@@ -24,8 +24,11 @@ export interface DatasetContents {
   splits: Record<string, DatasetSplitSummary>;
 }
 
-const IDX_ROLES = ['train-images', 'train-labels', 'test-images', 'test-labels'];
-const CIFAR_ROLES = ['train', 'train-1', 'train-2', 'train-3', 'train-4', 'train-5', 'test'];
+/** The file roles each format accepts, in canonical order. */
+export const DATASET_FILE_ROLES: Record<DatasetFormat, readonly string[]> = {
+  idx: ['train-images', 'train-labels', 'test-images', 'test-labels'],
+  'cifar10-binary': ['train', 'train-1', 'train-2', 'train-3', 'train-4', 'train-5', 'test'],
+};
 /** Default class names of IDX uploads: the MNIST digits, as many as the labels need. */
 const digitLabels = (count: number) => Array.from({ length: count }, (_, i) => String(i));
 
@@ -42,7 +45,8 @@ function parseFile<T>(role: string, parse: () => T): T {
   }
 }
 
-function checkRoles(format: DatasetFormat, files: Record<string, Uint8Array>, known: string[]): string[] {
+function checkRoles(format: DatasetFormat, files: Record<string, Uint8Array>): string[] {
+  const known = DATASET_FILE_ROLES[format];
   const unknown = Object.keys(files).filter((role) => !known.includes(role));
   if (unknown.length > 0) {
     throw new UnprocessableError(`file role "${unknown[0]}" is not one of ${format}'s roles: ${known.join(', ')}`, {
@@ -149,7 +153,7 @@ export function readDatasetContents(
   files: Record<string, Uint8Array>,
   classLabels?: string[],
 ): DatasetContents {
-  const roles = checkRoles(format, files, format === 'idx' ? IDX_ROLES : CIFAR_ROLES);
+  const roles = checkRoles(format, files);
   const parsed = format === 'idx' ? readIdx(files) : readCifar(files, roles);
   const empty = Object.entries(parsed).find(([, split]) => split.labels.length === 0);
   if (empty) throw new UnprocessableError(`the ${empty[0]} split has no examples`, { field: empty[0] });
