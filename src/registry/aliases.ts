@@ -1,0 +1,67 @@
+// Aliases: named, movable pointers to a model's versions (e.g. `production` -> 7).
+import { NotFoundError, UnprocessableError } from './errors';
+import { getModel } from './models';
+import { assertValidName } from './names';
+import type { Clock, Repository } from './ports';
+import type { AliasRecord, ModelVersionRecord } from './records';
+
+export interface ResolvedAlias {
+  alias: string;
+  version: ModelVersionRecord;
+  updatedAt: string;
+}
+
+/** Points `alias` at version number `version` of the model, creating or moving it. */
+export async function setAlias(
+  deps: { repo: Repository; clock: Clock },
+  modelName: string,
+  alias: string,
+  version: number,
+): Promise<ResolvedAlias> {
+  assertValidName('alias', alias);
+  // A numeric alias would be shadowed by the version of that number when resolving `versions/{ref}`.
+  if (/^\d+$/.test(alias)) {
+    throw new UnprocessableError(`alias "${alias}" is all digits, which would read as a version number`, {
+      errors: [{ in: 'path', path: 'alias', message: 'must contain a non-digit character' }],
+    });
+  }
+  const model = await getModel(deps.repo, modelName);
+  const target = await deps.repo.getVersion(model.id, version);
+  if (!target) {
+    throw new UnprocessableError(`model "${modelName}" has no version ${version}`, {
+      errors: [{ in: 'body', path: 'version', message: `version ${version} does not exist` }],
+    });
+  }
+  const saved = await deps.repo.setAlias({ modelId: model.id, alias, versionId: target.id, updatedAt: deps.clock.now().toISOString() });
+  return { alias: saved.alias, version: target, updatedAt: saved.updatedAt };
+}
+
+export async function getAlias(repo: Repository, modelName: string, alias: string): Promise<ResolvedAlias> {
+  const model = await getModel(repo, modelName);
+  const record = await repo.getAlias(model.id, alias);
+  if (!record) throw new NotFoundError(`model "${modelName}" has no alias "${alias}"`, { model: modelName, alias });
+  const [resolved] = await resolveAliases(repo, [record]);
+  return resolved!;
+}
+
+export async function listAliases(repo: Repository, modelName: string): Promise<ResolvedAlias[]> {
+  const model = await getModel(repo, modelName);
+  return resolveAliases(repo, await repo.listAliases(model.id));
+}
+
+export async function deleteAlias(repo: Repository, modelName: string, alias: string): Promise<void> {
+  const model = await getModel(repo, modelName);
+  if (!(await repo.deleteAlias(model.id, alias))) {
+    throw new NotFoundError(`model "${modelName}" has no alias "${alias}"`, { model: modelName, alias });
+  }
+}
+
+async function resolveAliases(repo: Repository, records: AliasRecord[]): Promise<ResolvedAlias[]> {
+  const versions = new Map((await repo.getVersionsByIds(records.map((r) => r.versionId))).map((v) => [v.id, v]));
+  return records.map((record) => {
+    const version = versions.get(record.versionId);
+    // Deleting a version deletes its aliases in the same transaction, so this cannot dangle.
+    if (!version) throw new Error(`alias "${record.alias}" points at missing version ${record.versionId}`);
+    return { alias: record.alias, version, updatedAt: record.updatedAt };
+  });
+}

@@ -1,0 +1,70 @@
+// Models: the named things versions belong to, with the task, input shape and class labels every
+// version's artifact must agree with.
+import { ConflictError, NotFoundError, UnprocessableError } from './errors';
+import { assertValidName } from './names';
+import type { Clock, ModelPatch, Page, Repository } from './ports';
+import type { ModelRecord } from './records';
+
+export interface NewModelInput {
+  name: string;
+  task: string;
+  inputShape: number[];
+  classLabels: string[];
+  description?: string;
+  tags?: Record<string, string>;
+}
+
+export async function createModel(deps: { repo: Repository; clock: Clock }, input: NewModelInput): Promise<ModelRecord> {
+  assertValidName('name', input.name);
+  if (input.inputShape.some((dim) => !Number.isSafeInteger(dim) || dim < 1)) {
+    throw new UnprocessableError('inputShape must hold positive integers', {
+      errors: [{ in: 'body', path: 'inputShape', message: 'each dimension must be a positive integer' }],
+    });
+  }
+  if (new Set(input.classLabels).size !== input.classLabels.length) {
+    throw new UnprocessableError('classLabels must be distinct', {
+      errors: [{ in: 'body', path: 'classLabels', message: 'labels must be distinct' }],
+    });
+  }
+  if (await deps.repo.getModelByName(input.name)) throw new ConflictError(`model "${input.name}" already exists`, { model: input.name });
+  const now = deps.clock.now().toISOString();
+  return deps.repo.createModel({
+    id: crypto.randomUUID(),
+    name: input.name,
+    task: input.task,
+    inputShape: input.inputShape,
+    classLabels: input.classLabels,
+    description: input.description ?? '',
+    tags: input.tags ?? {},
+    createdAt: now,
+  });
+}
+
+/** The model called `name`; NotFoundError otherwise. */
+export async function getModel(repo: Repository, name: string): Promise<ModelRecord> {
+  const model = await repo.getModelByName(name);
+  if (!model) throw new NotFoundError(`model "${name}" does not exist`, { model: name });
+  return model;
+}
+
+export function listModels(repo: Repository, page: Page): Promise<{ items: ModelRecord[]; total: number }> {
+  return repo.listModels(page);
+}
+
+export async function updateModel(deps: { repo: Repository; clock: Clock }, name: string, patch: ModelPatch): Promise<ModelRecord> {
+  const model = await getModel(deps.repo, name);
+  return deps.repo.updateModel(model.id, patch, deps.clock.now().toISOString());
+}
+
+/** Names of the models with these ids (for lineage nodes, which span models). */
+export async function modelNamesById(repo: Repository, ids: Set<string>): Promise<Map<string, string>> {
+  // The repository has no lookup by id, so page through the models until every id is named.
+  const names = new Map<string, string>();
+  const limit = 500;
+  for (let offset = 0; names.size < ids.size; offset += limit) {
+    const { items } = await repo.listModels({ limit, offset });
+    for (const model of items) if (ids.has(model.id)) names.set(model.id, model.name);
+    if (items.length < limit) break;
+  }
+  return names;
+}
