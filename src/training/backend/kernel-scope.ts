@@ -14,13 +14,19 @@ export class KernelScope {
     private readonly backendName: string,
   ) {}
 
+  /** Runs the kernel currently registered under `kernelName` for this backend. */
   run(kernelName: string, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): tf.TensorInfo {
     const kernel = tf.getKernel(kernelName, this.backendName);
     if (kernel === undefined) {
       throw new Error(`Kernel '${kernelName}' is not registered for backend '${this.backendName}'`);
     }
-    const out = kernel.kernelFunc({ inputs, attrs, backend: this.backend });
-    if (Array.isArray(out)) throw new Error(`Kernel '${kernelName}' returned several tensors`);
+    return this.call(kernel.kernelFunc, inputs, attrs);
+  }
+
+  /** Runs a given kernel function, e.g. the package's own kernel that a project kernel wraps. */
+  call(kernelFunc: tf.KernelFunc, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): tf.TensorInfo {
+    const out = kernelFunc({ inputs, attrs, backend: this.backend });
+    if (Array.isArray(out)) throw new Error('A composite kernel step returned several tensors');
     this.intermediates.push(out);
     return out;
   }

@@ -1,25 +1,67 @@
 // Registers the project's training kernels on the tfjs wasm backend.
 import * as tf from '@tensorflow/tfjs';
 import { conv2DBackpropFilterWasm, conv2DBackpropInputWasm } from './wasm-conv-gradients';
+import { batchMatMulWithoutTransposes } from './wasm-matmul';
+import { maxPoolGradWasm } from './wasm-max-pool-grad';
+import { sharedDataIdentity } from './wasm-identity';
+import { sumOverLeadingAxesAsMatMul } from './wasm-sum';
+
+const BACKEND = 'wasm';
+
+interface ProjectKernel {
+  kernelName: string;
+  /** Builds the kernel; `packageKernel` is the package's own kernel of that name, for kernels that wrap it. */
+  make: (packageKernel: tf.KernelFunc | undefined) => tf.KernelFunc;
+}
 
 /**
- * Kernels the project provides for 'wasm': the backend ships no Conv2DBackpropFilter, and its
- * Conv2DBackpropInput is a scalar loop about 11x slower than the forward convolution.
+ * What the training loop needs that the package lacks (Conv2DBackpropFilter) or runs far slower
+ * than the forward pass (Conv2DBackpropInput, MaxPoolGrad, transposed BatchMatMul, leading-axis
+ * Sum, copying Identity). Measured per kernel in bench/results.md.
  */
-const WASM_TRAINING_KERNELS: ReadonlyArray<{ kernelName: string; kernelFunc: tf.KernelFunc }> = [
-  { kernelName: tf.Conv2DBackpropFilter, kernelFunc: conv2DBackpropFilterWasm },
-  { kernelName: tf.Conv2DBackpropInput, kernelFunc: conv2DBackpropInputWasm },
+const PROJECT_KERNELS: readonly ProjectKernel[] = [
+  { kernelName: tf.Conv2DBackpropFilter, make: () => conv2DBackpropFilterWasm },
+  { kernelName: tf.Conv2DBackpropInput, make: () => conv2DBackpropInputWasm },
+  { kernelName: tf.MaxPoolGrad, make: () => maxPoolGradWasm },
+  { kernelName: tf.BatchMatMul, make: (own) => batchMatMulWithoutTransposes(required(own, tf.BatchMatMul)) },
+  { kernelName: tf.Sum, make: (own) => sumOverLeadingAxesAsMatMul(required(own, tf.Sum)) },
+  { kernelName: tf.Identity, make: () => sharedDataIdentity },
 ];
 
+function required(kernel: tf.KernelFunc | undefined, name: string): tf.KernelFunc {
+  if (kernel === undefined) throw new Error(`@tensorflow/tfjs-backend-wasm registers no '${name}' kernel to wrap`);
+  return kernel;
+}
+
+/** The package's kernel configs we replaced, kept so wrappers and `unregister` can reach them. */
+const replaced = new Map<string, tf.KernelConfig | undefined>();
+
 /**
- * Installs the project's kernels for the 'wasm' backend, replacing the package's own where it
- * has one. Idempotent; safe to call before or after the backend is initialised.
+ * Installs the project's kernels for the 'wasm' backend. Idempotent; call it before or after the
+ * backend starts. A replaced package kernel keeps its setup function (it binds the wasm export the
+ * wrapped kernel calls), so registration before `tf.setBackend('wasm')` works too.
  */
 export function registerWasmTrainingKernels(): void {
-  for (const { kernelName, kernelFunc } of WASM_TRAINING_KERNELS) {
-    const current = tf.getKernel(kernelName, 'wasm');
-    if (current?.kernelFunc === kernelFunc) continue;
-    if (current !== undefined) tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+  for (const { kernelName, make } of PROJECT_KERNELS) {
+    if (replaced.has(kernelName)) continue;
+    const own = tf.getKernel(kernelName, BACKEND);
+    replaced.set(kernelName, own);
+    if (own !== undefined) tf.unregisterKernel(kernelName, BACKEND);
+    tf.registerKernel({
+      kernelName,
+      backendName: BACKEND,
+      kernelFunc: make(own?.kernelFunc),
+      ...(own?.setupFunc !== undefined && { setupFunc: own.setupFunc }),
+      ...(own?.disposeFunc !== undefined && { disposeFunc: own.disposeFunc }),
+    });
   }
+}
+
+/** Restores the package's kernels (benchmarks compare against them); the inverse of registerWasmTrainingKernels. */
+export function unregisterWasmTrainingKernels(): void {
+  for (const [kernelName, own] of replaced) {
+    tf.unregisterKernel(kernelName, BACKEND);
+    if (own !== undefined) tf.registerKernel(own);
+  }
+  replaced.clear();
 }

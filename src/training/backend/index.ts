@@ -1,0 +1,9 @@
+// tfjs backend layer: backend selection and the project's wasm training kernels.
+export { backendPreferenceFromEnv, selectBackend, type BackendInfo, type BackendPreference } from './select-backend';
+export { registerWasmTrainingKernels } from './wasm-training-kernels';
+export {
+  BackendUnavailableError,
+  InvalidBackendPreferenceError,
+  UnsupportedConvolutionError,
+  type BackendName,
+} from './errors';

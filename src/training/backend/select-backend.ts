@@ -1,0 +1,172 @@
+// Chooses and starts the tfjs backend a training node runs on: native TensorFlow, WebAssembly or pure JS.
+import * as tf from '@tensorflow/tfjs';
+import { access } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { BackendUnavailableError, InvalidBackendPreferenceError, type BackendName } from './errors';
+import { wasmBinaryDirectory, wasmBinaryFileName } from './wasm-files';
+import { registerWasmTrainingKernels } from './wasm-training-kernels';
+
+export type BackendPreference = 'auto' | BackendName;
+
+/** What a node runs on, for logs, the nodes table and API callers. */
+export interface BackendInfo {
+  name: BackendName;
+  device: 'gpu' | 'cpu';
+  /** npm package providing the backend. */
+  package: string;
+  /** Threads the backend computes with. */
+  threads: number;
+  /** Whether vector instructions are used (WebAssembly SIMD for wasm). */
+  simd: boolean;
+  /** Human-readable notes: versions, and for `auto` why earlier candidates were skipped. */
+  details: string;
+}
+
+const PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+/** Reads DISTILLERY_BACKEND; unset or empty means `auto`. */
+export function backendPreferenceFromEnv(env: NodeJS.ProcessEnv = process.env): BackendPreference {
+  const value = env.DISTILLERY_BACKEND?.trim().toLowerCase() ?? '';
+  if (value === '') return 'auto';
+  if (!(PREFERENCES as readonly string[]).includes(value)) throw new InvalidBackendPreferenceError(value);
+  return value as BackendPreference;
+}
+
+/**
+ * Starts the preferred backend and makes it tfjs's current one.
+ *
+ * `auto` tries, in order: `@tensorflow/tfjs-node-gpu`, `@tensorflow/tfjs-node`, the wasm backend
+ * (with the project's convolution-gradient kernels), then the pure-JS `cpu` backend. An explicit
+ * preference that cannot start throws {@link BackendUnavailableError} saying why.
+ *
+ * GPU path (not exercised here): `@tensorflow/tfjs-node-gpu` 4.x links libtensorflow 2.9.1 built
+ * for CUDA 11.2 and cuDNN 8.1 (NVIDIA driver >= 450); other CUDA/cuDNN versions fail at load with
+ * a missing `libcudart.so.11.0`/`libcudnn.so.8`, and the package's install step downloads
+ * libtensorflow, which is why both native packages are optional dependencies. The native package
+ * must resolve the same `@tensorflow/tfjs-core` copy as the project, or it registers its
+ * 'tensorflow' backend on another engine and this function reports that.
+ *
+ * @example
+ *   const info = await selectBackend('auto');
+ *   console.log(`${info.name} on ${info.device}, ${info.threads} thread(s)`);
+ */
+export async function selectBackend(preference: BackendPreference = backendPreferenceFromEnv()): Promise<BackendInfo> {
+  switch (preference) {
+    case 'tensorflow':
+      return startTensorflow();
+    case 'wasm':
+      return startWasm();
+    case 'cpu':
+      return startCpu();
+    case 'auto':
+      return startFirstAvailable();
+    default:
+      throw new InvalidBackendPreferenceError(String(preference));
+  }
+}
+
+async function startFirstAvailable(): Promise<BackendInfo> {
+  const skipped: string[] = [];
+  for (const start of [startTensorflow, startWasm]) {
+    try {
+      const info = await start();
+      return withSkipped(info, skipped);
+    } catch (error) {
+      if (!(error instanceof BackendUnavailableError)) throw error;
+      skipped.push(error.message);
+    }
+  }
+  return withSkipped(await startCpu(), skipped);
+}
+
+function withSkipped(info: BackendInfo, skipped: string[]): BackendInfo {
+  if (skipped.length === 0) return info;
+  return { ...info, details: `${info.details}; auto skipped: ${skipped.join('; ')}` };
+}
+
+const NATIVE_PACKAGES = [
+  { name: '@tensorflow/tfjs-node-gpu', device: 'gpu' },
+  { name: '@tensorflow/tfjs-node', device: 'cpu' },
+] as const;
+
+async function startTensorflow(): Promise<BackendInfo> {
+  const failures: string[] = [];
+  for (const candidate of NATIVE_PACKAGES) {
+    try {
+      await importOptional(candidate.name);
+    } catch (error) {
+      failures.push(`${candidate.name}: ${describeImportFailure(error)}`);
+      continue;
+    }
+    if (!(await tf.setBackend('tensorflow'))) {
+      throw new BackendUnavailableError(
+        'tensorflow',
+        `${candidate.name} loaded but its 'tensorflow' backend did not start on this @tensorflow/tfjs-core ` +
+          '(a second tfjs-core copy in node_modules, or libtensorflow failed to initialise)',
+      );
+    }
+    return {
+      name: 'tensorflow',
+      device: candidate.device,
+      package: candidate.name,
+      threads: availableParallelism(),
+      simd: true,
+      details: `libtensorflow via ${candidate.name}, tfjs-core ${tf.version_core}`,
+    };
+  }
+  throw new BackendUnavailableError('tensorflow', failures.join('; '));
+}
+
+/** Imports an optional dependency by a non-literal specifier, so TypeScript compiles without it installed. */
+async function importOptional(specifier: string): Promise<unknown> {
+  return import(specifier);
+}
+
+function describeImportFailure(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return 'not installed';
+  return `failed to load (${error instanceof Error ? error.message : String(error)})`;
+}
+
+const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
+
+async function startWasm(): Promise<BackendInfo> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') as boolean;
+  const multithread = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') as boolean;
+  const directory = wasmBinaryDirectory();
+  const binary = `${directory}${wasmBinaryFileName(simd, multithread)}`;
+  try {
+    await access(binary);
+  } catch (error) {
+    throw new BackendUnavailableError('wasm', `wasm binary ${binary} is not readable`, { cause: error });
+  }
+  if (tf.engine().registry.wasm === undefined) wasm.setWasmPaths(directory);
+  registerWasmTrainingKernels();
+  if (!(await tf.setBackend('wasm'))) {
+    throw new BackendUnavailableError('wasm', `initialising ${binary} failed (tfjs logged the cause above)`);
+  }
+  const threads = (tf.backend() as InstanceType<typeof wasm.BackendWasm>).wasm.tfjs.getThreadsCount();
+  return {
+    name: 'wasm',
+    device: 'cpu',
+    package: WASM_PACKAGE,
+    threads,
+    simd,
+    details: `${wasmBinaryFileName(simd, multithread)} ${wasm.version_wasm}, XNNPACK, project Conv2D gradient kernels`,
+  };
+}
+
+async function startCpu(): Promise<BackendInfo> {
+  if (!(await tf.setBackend('cpu'))) {
+    throw new BackendUnavailableError('cpu', 'the pure-JS backend did not start');
+  }
+  return {
+    name: 'cpu',
+    device: 'cpu',
+    package: '@tensorflow/tfjs-backend-cpu',
+    threads: 1,
+    simd: false,
+    details: `pure JavaScript, tfjs-core ${tf.version_core}`,
+  };
+}
