@@ -10,10 +10,10 @@ import {
 import { UnprocessableError } from './errors';
 import type { DatasetFormat, DatasetSplitSummary } from './records';
 
-/** One split's examples as parsed: its shape and its labels. */
+/** One split's examples as parsed: its shape and its labels, one array per file (CIFAR-10 splits may span batches). */
 interface ParsedSplit {
   shape: number[];
-  labels: Uint8Array;
+  labels: Uint8Array[];
 }
 
 export interface DatasetContents {
@@ -71,7 +71,7 @@ function readIdxSplit(files: Record<string, Uint8Array>, split: string): ParsedS
   const images = parseFile(imagesRole, () => parseIdxImages(imageBytes));
   const labels = parseFile(labelsRole, () => parseIdxLabels(labelBytes));
   parseFile(labelsRole, () => assertSameCount(images, labels));
-  return { shape: [images.height, images.width, images.channels], labels: labels.labels };
+  return { shape: [images.height, images.width, images.channels], labels: [labels.labels] };
 }
 
 function readIdx(files: Record<string, Uint8Array>): Record<string, ParsedSplit> {
@@ -81,16 +81,10 @@ function readIdx(files: Record<string, Uint8Array>): Record<string, ParsedSplit>
   return test === null ? { train } : { train, test };
 }
 
-function joinLabels(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-  parts.reduce((offset, part) => (out.set(part, offset), offset + part.length), 0);
-  return out;
-}
-
-/** CIFAR-10 batches of one split (`train`, `train-1`…) are read one by one and joined in role order. */
+/** CIFAR-10 batches of one split (`train`, `train-1`…) are read one by one, in role order. */
 function readCifarSplit(files: Record<string, Uint8Array>, roles: string[]): ParsedSplit {
   const batches = roles.map((role) => parseFile(role, () => parseCifar10Binary(files[role] as Uint8Array)));
-  return { shape: [32, 32, 3], labels: joinLabels(batches.map((batch) => batch.labels)) };
+  return { shape: [32, 32, 3], labels: batches.map((batch) => batch.labels) };
 }
 
 function readCifar(files: Record<string, Uint8Array>, roles: string[]): Record<string, ParsedSplit> {
@@ -118,7 +112,7 @@ function assertSameShape(splits: Record<string, ParsedSplit>): number[] {
 function maxLabel(splits: Record<string, ParsedSplit>): { label: number; split: string } {
   let max = { label: -1, split: 'train' };
   for (const [split, { labels }] of Object.entries(splits)) {
-    for (const label of labels) if (label > max.label) max = { label, split };
+    for (const batch of labels) for (const label of batch) if (label > max.label) max = { label, split };
   }
   return max;
 }
@@ -138,10 +132,10 @@ function resolveClassLabels(format: DatasetFormat, splits: Record<string, Parsed
   return given;
 }
 
-function splitSummary(labels: Uint8Array, classCount: number): DatasetSplitSummary {
+function splitSummary(labels: Uint8Array[], classCount: number): DatasetSplitSummary {
   const classCounts = new Array<number>(classCount).fill(0);
-  for (const label of labels) classCounts[label] = (classCounts[label] ?? 0) + 1;
-  return { count: labels.length, classCounts };
+  for (const batch of labels) for (const label of batch) classCounts[label] = (classCounts[label] ?? 0) + 1;
+  return { count: labels.reduce((n, batch) => n + batch.length, 0), classCounts };
 }
 
 /**
@@ -155,7 +149,7 @@ export function readDatasetContents(
 ): DatasetContents {
   const roles = checkRoles(format, files);
   const parsed = format === 'idx' ? readIdx(files) : readCifar(files, roles);
-  const empty = Object.entries(parsed).find(([, split]) => split.labels.length === 0);
+  const empty = Object.entries(parsed).find(([, split]) => split.labels.every((batch) => batch.length === 0));
   if (empty) throw new UnprocessableError(`the ${empty[0]} split has no examples`, { field: empty[0] });
   const shape = assertSameShape(parsed);
   const labels = resolveClassLabels(format, parsed, classLabels);
