@@ -46,12 +46,12 @@ export function createLocalFolderBlobStore(config: LocalFolderBlobStoreConfig): 
   async function put(key: string, body: BlobBody): Promise<BlobRef> {
     const path = pathOf(key);
     const folder = dirname(path);
-    await makeFolder(folder, key);
+    const firstCreatedFolder = await makeFolder(folder, key);
     const tempPath = join(folder, `.${randomUUID()}.partial`);
     try {
       const written = await writeNewFile(tempPath, bodyToStream(body));
       if (await linkUnlessExists(tempPath, path)) {
-        await syncFolder(folder);
+        for (const changed of foldersWithNewEntries(folder, firstCreatedFolder)) await syncFolder(changed);
         return { key, ...written };
       }
       await assertSameAsStored(key, path, written);
@@ -63,7 +63,7 @@ export function createLocalFolderBlobStore(config: LocalFolderBlobStoreConfig): 
 
   async function openExisting(expected: BlobRef): Promise<FileHandle> {
     const handle = await open(pathOf(expected.key), 'r').catch((error: unknown) => {
-      if (isErrno(error, 'ENOENT') || isErrno(error, 'ENOTDIR')) throw new NotFoundError(`blob ${expected.key} not found`, { key: expected.key });
+      if (isMissing(error)) throw new NotFoundError(`blob ${expected.key} not found`, { key: expected.key });
       throw error;
     });
     try {
@@ -87,7 +87,7 @@ export function createLocalFolderBlobStore(config: LocalFolderBlobStoreConfig): 
     },
     async head(key) {
       const stats = await stat(pathOf(key)).catch((error: unknown) => {
-        if (isErrno(error, 'ENOENT') || isErrno(error, 'ENOTDIR')) return null;
+        if (isMissing(error)) return null;
         throw error;
       });
       return stats?.isFile() ? { size: stats.size } : null;
@@ -106,8 +106,9 @@ export function createLocalFolderBlobStore(config: LocalFolderBlobStoreConfig): 
   };
 }
 
-async function makeFolder(folder: string, key: string): Promise<void> {
-  await mkdir(folder, { recursive: true }).catch((error: unknown) => {
+/** Creates the object's folder and its missing ancestors; returns the topmost folder created, if any. */
+async function makeFolder(folder: string, key: string): Promise<string | undefined> {
+  return mkdir(folder, { recursive: true }).catch((error: unknown) => {
     // A file already stands where the key needs a folder (`a` stored, then `a/b` written).
     if (isErrno(error, 'ENOTDIR') || isErrno(error, 'EEXIST')) {
       throw new ConflictError(`blob key ${key} runs through an existing object`, { key });
@@ -155,6 +156,18 @@ async function assertSameAsStored(key: string, path: string, written: BlobDigest
   if (!same) throw new ConflictError(`blob ${key} already exists with different content`, { key });
 }
 
+/** The folders whose entries changed when `folder` (and ancestors from `firstCreated` down) gained a new entry. */
+function foldersWithNewEntries(folder: string, firstCreated: string | undefined): string[] {
+  const folders = [folder];
+  if (firstCreated === undefined) return folders;
+  const stop = dirname(firstCreated);
+  for (let current = folder; current !== stop && dirname(current) !== current; ) {
+    current = dirname(current);
+    folders.push(current);
+  }
+  return folders;
+}
+
 /** Makes a new directory entry durable: without it a crash can lose the link just made. */
 async function syncFolder(folder: string): Promise<void> {
   const handle = await open(folder, 'r');
@@ -193,6 +206,11 @@ function isErrno(error: unknown, code: string): boolean {
   return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
 }
 
+/** The path, or a folder on its way, does not exist (ENOTDIR: a file stands where a folder would be). */
+function isMissing(error: unknown): boolean {
+  return isErrno(error, 'ENOENT') || isErrno(error, 'ENOTDIR');
+}
+
 function ignoreMissing(error: unknown): void {
-  if (!isErrno(error, 'ENOENT')) throw error;
+  if (!isMissing(error)) throw error;
 }

@@ -114,8 +114,8 @@ export function createS3BlobStore(config: S3BlobStoreConfig): S3BlobStore {
   }
 
   /** Uploads to `key` unless it exists; false when the server reports that another writer created it first. */
-  async function createObject(key: string, body: Uint8Array | ReadableStream<Uint8Array>, contentType: string, sha256: string | null): Promise<boolean> {
-    const upload = new Upload({
+  async function upload(key: string, body: Uint8Array | ReadableStream<Uint8Array>, contentType: string, sha256: string | null): Promise<boolean> {
+    const multipartCapable = new Upload({
       client,
       partSize,
       queueSize,
@@ -129,7 +129,7 @@ export function createS3BlobStore(config: S3BlobStoreConfig): S3BlobStore {
       },
     });
     try {
-      await upload.done();
+      await multipartCapable.done();
       return true;
     } catch (error) {
       if (httpStatusOf(error) === 412) return false;
@@ -137,34 +137,34 @@ export function createS3BlobStore(config: S3BlobStoreConfig): S3BlobStore {
     }
   }
 
+  /** Writes a key found absent, hashing the bytes on the way; `created` is false when a racing writer won. */
+  async function createObject(key: string, body: BlobBody, contentType: string): Promise<{ created: boolean; digest: BlobDigest }> {
+    const small = body instanceof Uint8Array ? body : await bufferIfWithin(body, partSize);
+    if (small instanceof Uint8Array) {
+      const digest = digestBytes(small);
+      return { created: await upload(key, small, contentType, digest.sha256), digest };
+    }
+    const digesting = createDigestingStream();
+    const hashed = small.pipeThrough(digesting.stream);
+    const created = await upload(key, hashed, contentType, null).catch(async (error: unknown) => {
+      // Release the caller's stream (e.g. an HTTP request body) that the failed upload stopped reading.
+      // Cancelling can itself fail while the upload still holds the stream; the upload's error is what matters.
+      await hashed.cancel(error).catch(() => undefined);
+      throw error;
+    });
+    return { created, digest: digesting.digest() };
+  }
+
   async function put(key: string, body: BlobBody, options?: { contentType?: string }): Promise<BlobRef> {
     assertValidBlobKey(key);
     const stored = await headObject(key);
     if (stored !== null) return assertSameAsStored(key, stored, await digestBody(body));
 
-    const contentType = options?.contentType ?? 'application/octet-stream';
-    const small = body instanceof Uint8Array ? body : await bufferIfWithin(body, partSize);
-    let incoming: () => BlobDigest;
-    let created: boolean;
-    if (small instanceof Uint8Array) {
-      const digest = digestBytes(small);
-      incoming = () => digest;
-      created = await createObject(key, small, contentType, digest.sha256);
-    } else {
-      const digesting = createDigestingStream();
-      incoming = () => digesting.digest();
-      const hashed = small.pipeThrough(digesting.stream);
-      created = await createObject(key, hashed, contentType, null).catch(async (error: unknown) => {
-        // Release the caller's stream (e.g. an HTTP request body) that the failed upload stopped reading.
-        // Cancelling can itself fail while the upload still holds the stream; the upload's error is what matters.
-        await hashed.cancel(error).catch(() => undefined);
-        throw error;
-      });
-    }
-    if (created) return { key, ...incoming() };
+    const { created, digest } = await createObject(key, body, options?.contentType ?? 'application/octet-stream');
+    if (created) return { key, ...digest };
     const winner = await headObject(key);
     if (winner === null) throw new ConflictError(`blob ${key} was created and removed while being written`, { key });
-    return assertSameAsStored(key, winner, incoming());
+    return assertSameAsStored(key, winner, digest);
   }
 
   return {
