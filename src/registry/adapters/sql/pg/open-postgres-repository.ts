@@ -1,0 +1,69 @@
+// Opens a node-postgres pool on the registry's PostgreSQL database, applies pending migrations,
+// and returns the Repository on it.
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import type { Repository } from '../../../ports';
+import type { RegistryTables } from '../rows';
+import { SqlRepository } from '../sql-repository';
+import { PgDatabaseAdapter } from './pg-database';
+import * as schema from './schema';
+
+const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
+
+/** Any constant of our own: API servers starting together take turns to migrate. */
+const MIGRATION_LOCK_KEY = 'distillery:migrations';
+
+// `satisfies` is where the compiler checks this schema against the records the repository returns.
+const tables = {
+  models: schema.models,
+  modelVersions: schema.modelVersions,
+  aliases: schema.aliases,
+  lineageEdges: schema.lineageEdges,
+  datasets: schema.datasets,
+  apiKeys: schema.apiKeys,
+  idempotencyKeys: schema.idempotencyKeys,
+  runs: schema.runs,
+} satisfies RegistryTables<PgTable>;
+
+export interface PostgresRepositoryOptions {
+  /** Connection string, e.g. `postgres://user:password@host:5432/distillery`. */
+  url: string;
+  /** Most connections the pool opens; default 10. */
+  maxConnections?: number;
+}
+
+/**
+ * Connects a pool, migrates the database to the current schema (several servers starting at once
+ * take turns on an advisory lock), and returns the Repository on it. Call `close()` when done.
+ *
+ * @example const repo = await openPostgresRepository({ url: process.env.DATABASE_URL! });
+ */
+export async function openPostgresRepository(options: PostgresRepositoryOptions): Promise<Repository> {
+  const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
+  try {
+    const db = drizzle(pool);
+    await migrateUnderLock(db);
+    return new SqlRepository(new PgDatabaseAdapter(db, () => pool.end()), tables);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+}
+
+async function migrateUnderLock(db: ReturnType<typeof drizzle>): Promise<void> {
+  // Session-level lock on one connection of its own, held while the migrator works on others.
+  const lockHolder = await db.$client.connect();
+  try {
+    await lockHolder.query('select pg_advisory_lock(hashtext($1))', [MIGRATION_LOCK_KEY]);
+    try {
+      await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    } finally {
+      await lockHolder.query('select pg_advisory_unlock(hashtext($1))', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    lockHolder.release();
+  }
+}
