@@ -8,8 +8,13 @@ import { requestId } from './middleware/request-id';
 import { openApiDocument, registerSecurityScheme } from './openapi/document';
 import { handleError, handleNotFound, validationHook } from './problem';
 import { docsRoutes } from './routes/docs';
+import { aliasRoutes } from './routes/aliases';
+import { datasetRoutes } from './routes/datasets';
 import { healthRoutes } from './routes/health';
 import { keyRoutes } from './routes/keys';
+import { lineageRoutes } from './routes/lineage';
+import { modelRoutes } from './routes/models';
+import { versionRoutes } from './routes/versions';
 
 function newApp(): OpenAPIHono<AppEnv> {
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -19,6 +24,11 @@ function newApp(): OpenAPIHono<AppEnv> {
 function mountRoutes(app: OpenAPIHono<AppEnv>): void {
   registerSecurityScheme(app);
   app.route('/health', healthRoutes);
+  app.route('/v1/models', modelRoutes);
+  app.route('/v1/models', versionRoutes);
+  app.route('/v1/models', aliasRoutes);
+  app.route('/v1/models', lineageRoutes);
+  app.route('/v1/datasets', datasetRoutes);
   app.route('/v1/keys', keyRoutes);
   app.route('/docs', docsRoutes);
 }

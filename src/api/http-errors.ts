@@ -33,3 +33,9 @@ export class RequestValidationError extends RegistryError {
     super(message, { errors });
   }
 }
+
+/** The request cannot be parsed at all (e.g. a JSON part that is not JSON). */
+export class BadRequestError extends RegistryError {
+  readonly type = 'bad-request';
+  readonly status = 400;
+}

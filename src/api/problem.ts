@@ -61,7 +61,6 @@ export function problemResponse(
   options: { slug?: string; details?: Record<string, unknown> } = {},
 ): Response {
   const body: Problem = {
-    ...options.details,
     type: PROBLEM_TYPE_BASE + (options.slug ?? SLUGS_BY_STATUS[status] ?? 'internal-error'),
     title: TITLES[status] ?? 'Error',
     status,
@@ -69,6 +68,8 @@ export function problemResponse(
     instance: c.req.path,
     requestId: c.get('requestId') ?? '',
   };
+  // Extra members never replace the standard ones.
+  for (const [key, value] of Object.entries(options.details ?? {})) if (!(key in body)) body[key] = value;
   return c.body(JSON.stringify(body), status as ContentfulStatusCode, { 'Content-Type': PROBLEM_CONTENT_TYPE });
 }
 

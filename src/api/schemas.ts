@@ -1,12 +1,12 @@
 // Schemas shared by several route modules: names, pagination, tags.
 import { z } from '@hono/zod-openapi';
-import { NAME_PATTERN, NAME_RULE, isValidName } from '../registry/names';
+import { NAME_PATTERN, NAME_RULE } from '../registry/names';
 
 /** A model or alias name; `..` is refused so no name can escape its storage prefix. */
 export const NameSchema = z
   .string()
   .regex(NAME_PATTERN, `must be ${NAME_RULE}`)
-  .refine(isValidName, { message: 'must not contain ".."' })
+  .refine((name) => !name.includes('..'), { message: 'must not contain ".."' })
   .openapi({ description: `Unique name: ${NAME_RULE}.`, example: 'mnist-teacher' });
 
 export const TagsSchema = z

@@ -1,0 +1,81 @@
+// /v1/models/{name}/aliases: named pointers to versions (`production` -> 7). Reading through an alias
+// is `GET /v1/models/{name}/versions/{alias}`.
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { deleteAlias, getAlias, listAliases, setAlias, type ResolvedAlias } from '../../registry/aliases';
+import type { AppEnv } from '../app-env';
+import { protectedRoute } from '../route-config';
+import { NameSchema, json } from '../schemas';
+import { VersionSchema, toVersion } from './versions';
+
+const AliasSchema = z
+  .object({ alias: z.string(), version: VersionSchema, updatedAt: z.string() })
+  .openapi('Alias');
+
+const SetAliasSchema = z
+  .object({ version: z.number().int().positive().openapi({ description: 'Version number the alias points at.', example: 3 }) })
+  .openapi('SetAlias');
+
+const ModelParams = z.object({ name: NameSchema.openapi({ param: { name: 'name', in: 'path' } }) });
+const AliasParams = ModelParams.extend({
+  alias: NameSchema.openapi({ param: { name: 'alias', in: 'path' }, example: 'production' }),
+});
+
+function toAlias(modelName: string, alias: ResolvedAlias): z.infer<typeof AliasSchema> {
+  return { alias: alias.alias, version: toVersion(modelName, alias.version), updatedAt: alias.updatedAt };
+}
+
+const setRoute = protectedRoute('write', {
+  method: 'put',
+  path: '/{name}/aliases/{alias}',
+  tags: ['aliases'],
+  summary: 'Point an alias at a version (creates or moves it)',
+  request: { params: AliasParams, body: { required: true, ...json(SetAliasSchema) } },
+  responses: { 200: { description: 'The alias and the version it points at.', ...json(AliasSchema) } },
+});
+
+const listRoute = protectedRoute('read', {
+  method: 'get',
+  path: '/{name}/aliases',
+  tags: ['aliases'],
+  summary: "List a model's aliases",
+  request: { params: ModelParams },
+  responses: { 200: { description: 'Every alias of the model.', ...json(z.object({ items: z.array(AliasSchema) })) } },
+});
+
+const getRoute = protectedRoute('read', {
+  method: 'get',
+  path: '/{name}/aliases/{alias}',
+  tags: ['aliases'],
+  summary: 'Read an alias',
+  request: { params: AliasParams },
+  responses: { 200: { description: 'The alias and the version it points at.', ...json(AliasSchema) } },
+});
+
+const deleteRoute = protectedRoute('write', {
+  method: 'delete',
+  path: '/{name}/aliases/{alias}',
+  tags: ['aliases'],
+  summary: 'Delete an alias (the version stays)',
+  request: { params: AliasParams },
+  responses: { 204: { description: 'Deleted.' } },
+});
+
+export const aliasRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(setRoute, async (c) => {
+    const { name, alias } = c.req.valid('param');
+    return c.json(toAlias(name, await setAlias(c.get('deps'), name, alias, c.req.valid('json').version)), 200);
+  })
+  .openapi(listRoute, async (c) => {
+    const { name } = c.req.valid('param');
+    const aliases = await listAliases(c.get('deps').repo, name);
+    return c.json({ items: aliases.map((alias) => toAlias(name, alias)) }, 200);
+  })
+  .openapi(getRoute, async (c) => {
+    const { name, alias } = c.req.valid('param');
+    return c.json(toAlias(name, await getAlias(c.get('deps').repo, name, alias)), 200);
+  })
+  .openapi(deleteRoute, async (c) => {
+    const { name, alias } = c.req.valid('param');
+    await deleteAlias(c.get('deps').repo, name, alias);
+    return c.body(null, 204);
+  });

@@ -1,0 +1,97 @@
+// /v1/models: create, list, read and update models.
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { createModel, getModel, listModels, updateModel } from '../../registry/models';
+import type { AppEnv } from '../app-env';
+import { protectedRoute } from '../route-config';
+import { NameSchema, PageQuerySchema, TagsSchema, json, pageEnvelope } from '../schemas';
+
+export const ModelSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    task: z.string(),
+    inputShape: z.array(z.number().int()),
+    classLabels: z.array(z.string()),
+    description: z.string(),
+    tags: TagsSchema,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Model');
+
+const CreateModelSchema = z
+  .object({
+    name: NameSchema,
+    task: z.string().min(1).max(128).openapi({ example: 'image-classification' }),
+    inputShape: z
+      .array(z.number().int().positive())
+      .min(1)
+      .max(8)
+      .openapi({ description: 'Shape of one input without the batch dimension.', example: [28, 28, 1] }),
+    classLabels: z
+      .array(z.string().min(1).max(256))
+      .min(1)
+      .max(100_000)
+      .openapi({ description: 'Name of each output class, in output order.', example: ['0', '1', '2'] }),
+    description: z.string().max(10_000).optional(),
+    tags: TagsSchema.optional(),
+  })
+  .openapi('CreateModel');
+
+const UpdateModelSchema = z
+  .object({ description: z.string().max(10_000).optional(), tags: TagsSchema.optional() })
+  .openapi('UpdateModel', { description: 'Fields to change; `tags` replaces all tags.' });
+
+export const ModelNameParams = z.object({ name: NameSchema.openapi({ param: { name: 'name', in: 'path' } }) });
+
+const createModelRoute = protectedRoute(
+  'write',
+  {
+    method: 'post',
+    path: '/',
+    tags: ['models'],
+    summary: 'Register a model',
+    request: { body: { required: true, ...json(CreateModelSchema) } },
+    responses: { 201: { description: 'The new model.', ...json(ModelSchema) } },
+  },
+  { idempotent: true },
+);
+
+const listModelsRoute = protectedRoute('read', {
+  method: 'get',
+  path: '/',
+  tags: ['models'],
+  summary: 'List models',
+  request: { query: PageQuerySchema },
+  responses: { 200: { description: 'A page of models, by name.', ...json(pageEnvelope(ModelSchema, 'ModelPage')) } },
+});
+
+const getModelRoute = protectedRoute('read', {
+  method: 'get',
+  path: '/{name}',
+  tags: ['models'],
+  summary: 'Read a model',
+  request: { params: ModelNameParams },
+  responses: { 200: { description: 'The model.', ...json(ModelSchema) } },
+});
+
+const updateModelRoute = protectedRoute('write', {
+  method: 'patch',
+  path: '/{name}',
+  tags: ['models'],
+  summary: "Update a model's description or tags",
+  request: { params: ModelNameParams, body: { required: true, ...json(UpdateModelSchema) } },
+  responses: { 200: { description: 'The updated model.', ...json(ModelSchema) } },
+});
+
+export const modelRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(createModelRoute, async (c) => c.json(await createModel(c.get('deps'), c.req.valid('json')), 201))
+  .openapi(listModelsRoute, async (c) => {
+    const page = c.req.valid('query');
+    const { items, total } = await listModels(c.get('deps').repo, page);
+    return c.json({ items, total, ...page }, 200);
+  })
+  .openapi(getModelRoute, async (c) => c.json(await getModel(c.get('deps').repo, c.req.valid('param').name), 200))
+  .openapi(updateModelRoute, async (c) =>
+    c.json(await updateModel(c.get('deps'), c.req.valid('param').name, c.req.valid('json')), 200),
+  );

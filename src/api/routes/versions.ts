@@ -1,0 +1,227 @@
+// /v1/models/{name}/versions: upload, list, read, update, archive, delete and download model versions.
+// `{version}` is a version number or an alias.
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { NAME_PATTERN } from '../../registry/names';
+import type { ModelVersionRecord } from '../../registry/records';
+import {
+  deleteVersion,
+  getVersion,
+  listVersions,
+  openArtifactFile,
+  updateVersion,
+  uploadVersion,
+} from '../../registry/versions';
+import type { AppEnv } from '../app-env';
+import { protectedRoute } from '../route-config';
+import { NameSchema, PageQuerySchema, TagsSchema, json, pageEnvelope } from '../schemas';
+import { UploadFormSchema, UploadMetadataSchema, readVersionUpload } from '../version-upload';
+
+const BlobSummarySchema = z.object({ sha256: z.string(), size: z.number().int() }).openapi('BlobSummary');
+
+export const VersionSchema = z
+  .object({
+    id: z.string(),
+    model: z.string(),
+    version: z.number().int(),
+    status: z.enum(['active', 'archived']),
+    description: z.string(),
+    files: z.object({ 'model.json': BlobSummarySchema, 'weights.bin': BlobSummarySchema }),
+    params: z.record(z.string(), z.unknown()),
+    metrics: z.record(z.string(), z.number()),
+    tags: TagsSchema,
+    sourceRunId: z.string().nullable(),
+    createdAt: z.string(),
+    archivedAt: z.string().nullable(),
+  })
+  .openapi('ModelVersion');
+
+export function toVersion(modelName: string, v: ModelVersionRecord): z.infer<typeof VersionSchema> {
+  return {
+    id: v.id,
+    model: modelName,
+    version: v.version,
+    status: v.status,
+    description: v.description,
+    files: {
+      'model.json': { sha256: v.modelJson.sha256, size: v.modelJson.size },
+      'weights.bin': { sha256: v.weights.sha256, size: v.weights.size },
+    },
+    params: v.params,
+    metrics: v.metrics,
+    tags: v.tags,
+    sourceRunId: v.sourceRunId,
+    createdAt: v.createdAt,
+    archivedAt: v.archivedAt,
+  };
+}
+
+const VersionRefSchema = z
+  .string()
+  .refine((ref) => /^\d{1,15}$/.test(ref) || (NAME_PATTERN.test(ref) && !ref.includes('..')), {
+    message: 'must be a version number or an alias name',
+  })
+  .openapi({ param: { name: 'version', in: 'path' }, description: 'Version number (`3`) or alias (`production`).', example: '1' });
+
+const ModelParams = z.object({ name: NameSchema.openapi({ param: { name: 'name', in: 'path' } }) });
+export const VersionParams = ModelParams.extend({ version: VersionRefSchema });
+const FileParams = VersionParams.extend({
+  file: z.enum(['model.json', 'weights.bin']).openapi({ param: { name: 'file', in: 'path' } }),
+});
+
+const ListVersionsQuery = PageQuerySchema.extend({
+  include_archived: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true')
+    .openapi({ description: 'Include archived versions (hidden by default).' }),
+});
+
+const UpdateVersionSchema = z
+  .object({ description: z.string().max(10_000).optional(), tags: TagsSchema.optional() })
+  .openapi('UpdateVersion', { description: 'Fields to change; `tags` replaces all tags.' });
+
+const versionResponse = (description: string) => ({ 200: { description, ...json(VersionSchema) } });
+
+const uploadRoute = protectedRoute(
+  'write',
+  {
+    method: 'post',
+    path: '/{name}/versions',
+    tags: ['versions'],
+    summary: 'Upload a new version (TensorFlow.js Layers artifact)',
+    description:
+      'Multipart form: a `model.json` part, one `weights` part per file the manifest names (filename = manifest path), and an optional `metadata` part holding `VersionUploadMetadata` JSON. The artifact is loaded with TensorFlow.js and must match the model (input shape, one output per class label); parents must exist. Stored as `model.json` (manifest rewritten to one file) and `weights.bin`, each with its sha256.',
+    request: {
+      params: ModelParams,
+      body: {
+        required: true,
+        content: {
+          'multipart/form-data': {
+            schema: UploadFormSchema,
+            encoding: { 'model.json': { contentType: 'application/json' }, metadata: { contentType: 'application/json' } },
+          },
+        },
+      },
+    },
+    responses: { 201: { description: 'The new version.', ...json(VersionSchema) } },
+  },
+  { idempotent: true },
+);
+
+const listRoute = protectedRoute('read', {
+  method: 'get',
+  path: '/{name}/versions',
+  tags: ['versions'],
+  summary: "List a model's versions",
+  request: { params: ModelParams, query: ListVersionsQuery },
+  responses: { 200: { description: 'A page of versions, newest first.', ...json(pageEnvelope(VersionSchema, 'ModelVersionPage')) } },
+});
+
+const getRoute = protectedRoute('read', {
+  method: 'get',
+  path: '/{name}/versions/{version}',
+  tags: ['versions'],
+  summary: 'Read a version (by number or alias)',
+  request: { params: VersionParams },
+  responses: versionResponse('The version.'),
+});
+
+const updateRoute = protectedRoute('write', {
+  method: 'patch',
+  path: '/{name}/versions/{version}',
+  tags: ['versions'],
+  summary: "Update a version's description or tags",
+  request: { params: VersionParams, body: { required: true, ...json(UpdateVersionSchema) } },
+  responses: versionResponse('The updated version.'),
+});
+
+const archiveRoute = protectedRoute('write', {
+  method: 'post',
+  path: '/{name}/versions/{version}/archive',
+  tags: ['versions'],
+  summary: 'Archive a version (hidden from lists, still readable by number)',
+  request: { params: VersionParams },
+  responses: versionResponse('The archived version.'),
+});
+
+const unarchiveRoute = protectedRoute('write', {
+  method: 'post',
+  path: '/{name}/versions/{version}/unarchive',
+  tags: ['versions'],
+  summary: 'Unarchive a version',
+  request: { params: VersionParams },
+  responses: versionResponse('The active version.'),
+});
+
+const deleteRoute = protectedRoute('write', {
+  method: 'delete',
+  path: '/{name}/versions/{version}',
+  tags: ['versions'],
+  summary: 'Delete a version without descendants (409 if other versions were made from it)',
+  request: { params: VersionParams },
+  responses: { 204: { description: 'Deleted, with its aliases and its parent edges.' } },
+});
+
+const downloadRoute = protectedRoute('read', {
+  method: 'get',
+  path: '/{name}/versions/{version}/files/{file}',
+  tags: ['versions'],
+  summary: 'Download model.json or weights.bin (verified against the recorded sha256)',
+  request: { params: FileParams },
+  responses: {
+    200: {
+      description: 'The file. `ETag` is its sha256; a stored file that no longer matches it is never served complete.',
+      content: {
+        'application/json': { schema: z.string().openapi({ format: 'binary' }) },
+        'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) },
+      },
+    },
+  },
+});
+
+export const versionRoutes = new OpenAPIHono<AppEnv>();
+versionRoutes.openAPIRegistry.register('VersionUploadMetadata', UploadMetadataSchema);
+
+versionRoutes
+  .openapi(uploadRoute, async (c) => {
+    const { name } = c.req.valid('param');
+    const version = await uploadVersion(c.get('deps'), name, await readVersionUpload(c.req.valid('form')));
+    return c.json(toVersion(name, version), 201);
+  })
+  .openapi(listRoute, async (c) => {
+    const { name } = c.req.valid('param');
+    const { include_archived: includeArchived, limit, offset } = c.req.valid('query');
+    const { items, total } = await listVersions(c.get('deps').repo, name, { includeArchived, page: { limit, offset } });
+    return c.json({ items: items.map((v) => toVersion(name, v)), total, limit, offset }, 200);
+  })
+  .openapi(getRoute, async (c) => {
+    const { name, version } = c.req.valid('param');
+    return c.json(toVersion(name, (await getVersion(c.get('deps').repo, name, version)).version), 200);
+  })
+  .openapi(updateRoute, async (c) => {
+    const { name, version } = c.req.valid('param');
+    return c.json(toVersion(name, await updateVersion(c.get('deps'), name, version, c.req.valid('json'))), 200);
+  })
+  .openapi(archiveRoute, async (c) => {
+    const { name, version } = c.req.valid('param');
+    return c.json(toVersion(name, await updateVersion(c.get('deps'), name, version, { archived: true })), 200);
+  })
+  .openapi(unarchiveRoute, async (c) => {
+    const { name, version } = c.req.valid('param');
+    return c.json(toVersion(name, await updateVersion(c.get('deps'), name, version, { archived: false })), 200);
+  })
+  .openapi(deleteRoute, async (c) => {
+    const { name, version } = c.req.valid('param');
+    await deleteVersion(c.get('deps'), name, version);
+    return c.body(null, 204);
+  })
+  .openapi(downloadRoute, async (c) => {
+    const { name, version, file } = c.req.valid('param');
+    const { ref, stream } = await openArtifactFile(c.get('deps'), name, version, file);
+    return c.body(stream, 200, {
+      'Content-Type': file === 'model.json' ? 'application/json' : 'application/octet-stream',
+      'Content-Length': String(ref.size),
+      ETag: `"${ref.sha256}"`,
+      'Content-Disposition': `attachment; filename="${file}"`,
+    });
+  });
