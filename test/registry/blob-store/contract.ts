@@ -97,6 +97,17 @@ export function blobStoreContract(name: string, makeStore: () => Promise<BlobSto
       expect(await readStream(await store.getStream(ref))).toEqual({ sha256: ref.sha256, size: ref.size });
     });
 
+    it('stores nothing when the body stream fails part-way, and the key stays writable', async () => {
+      const key = freshKey();
+      for (const failAfter of [1000, 12 * MiB]) {
+        const failure = new Error('client went away');
+        await expect(store.put(key, failingStream(failAfter, failure))).rejects.toBe(failure);
+        expect(await store.head(key)).toBeNull();
+      }
+      const bytes = randomBytes(1000);
+      expect(await store.getBytes(await store.put(key, bytes))).toEqual(bytes);
+    });
+
     it('reports a missing object as NotFoundError on read and null on head', async () => {
       const missing: BlobRef = { key: freshKey(), sha256: sha256(new Uint8Array([1])), size: 1 };
       await expect(store.getBytes(missing)).rejects.toBeInstanceOf(NotFoundError);
@@ -230,6 +241,19 @@ function generatedStream(size: number, seed = 1): { stream: ReadableStream<Uint8
       return digest;
     },
   };
+}
+
+/** A stream that delivers `failAfter` bytes in 1 MiB chunks, then errors with `failure`. */
+function failingStream(failAfter: number, failure: Error): ReadableStream<Uint8Array> {
+  let sent = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent >= failAfter) return controller.error(failure);
+      const chunk = new Uint8Array(Math.min(MiB, failAfter - sent)).fill(7);
+      sent += chunk.byteLength;
+      controller.enqueue(chunk);
+    },
+  }, { highWaterMark: 0 });
 }
 
 async function readStream(stream: ReadableStream<Uint8Array>): Promise<{ sha256: string; size: number }> {

@@ -1,5 +1,6 @@
 // BlobStore on S3-compatible storage (AWS S3, R2, MinIO, s3rver): write-once enforced here, sha256 verified on read.
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -119,6 +120,7 @@ export function createS3BlobStore(config: S3BlobStoreConfig): S3BlobStore {
       client,
       partSize,
       queueSize,
+      leavePartsOnError: true,
       params: {
         Bucket: bucket,
         Key: key,
@@ -132,8 +134,24 @@ export function createS3BlobStore(config: S3BlobStoreConfig): S3BlobStore {
       await multipartCapable.done();
       return true;
     } catch (error) {
+      await abortParts(key, multipartCapable.uploadId, error);
       if (httpStatusOf(error) === 412) return false;
       throw error;
+    }
+  }
+
+  /**
+   * Aborts a failed multipart upload ourselves (the Upload is told to leave its parts) so that an
+   * abort failure cannot replace the upload's own error: it is attached as its cause instead.
+   * Parts left by a failed abort are what a bucket's AbortIncompleteMultipartUpload rule is for;
+   * s3rver, for one, has no abort at all.
+   */
+  async function abortParts(key: string, uploadId: string | undefined, uploadError: unknown): Promise<void> {
+    if (uploadId === undefined) return;
+    try {
+      await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
+    } catch (abortError) {
+      if (uploadError instanceof Error && uploadError.cause === undefined) uploadError.cause = abortError;
     }
   }
 
