@@ -3,11 +3,13 @@ import type * as tf from '@tensorflow/tfjs';
 
 /**
  * Tensors are immutable and the backend reference-counts buffers (its Reshape shares them the
- * same way), so a copy buys nothing; the package's Identity copies, and gradient bookkeeping and
- * the optimizers call it on every weight and activation of every step.
+ * same way), so a copy buys nothing.
  */
-export const sharedDataIdentity: tf.KernelFunc = ({ inputs, backend }) => {
-  const { x } = inputs as { x: tf.TensorInfo };
+export function shareBuffer(backend: unknown, x: tf.TensorInfo): tf.TensorInfo {
   (backend as tf.KernelBackend).incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-};
+}
+
+/** The package's Identity copies, and gradient bookkeeping and the optimizers call it on every tensor of every step. */
+export const sharedDataIdentity: tf.KernelFunc = ({ inputs, backend }) =>
+  shareBuffer(backend, (inputs as { x: tf.TensorInfo }).x);

@@ -4,7 +4,9 @@ import { conv2DBackpropFilterWasm, conv2DBackpropInputWasm } from './wasm-conv-g
 import { batchMatMulWithoutTransposes } from './wasm-matmul';
 import { maxPoolGradWasm } from './wasm-max-pool-grad';
 import { sharedDataIdentity } from './wasm-identity';
-import { sumOverLeadingAxesAsMatMul } from './wasm-sum';
+import { leadingAxesReductionAsMatMul } from './wasm-leading-axes-reduction';
+import { tileByBlockCopies } from './wasm-tile';
+import { castSharingSameDtype } from './wasm-cast';
 
 const BACKEND = 'wasm';
 
@@ -17,15 +19,18 @@ interface ProjectKernel {
 /**
  * What the training loop needs that the package lacks (Conv2DBackpropFilter) or runs far slower
  * than the forward pass (Conv2DBackpropInput, MaxPoolGrad, transposed BatchMatMul, leading-axis
- * Sum, copying Identity). Measured per kernel in bench/results.md.
+ * Sum and Mean, Tile, copying Identity and same-dtype Cast). Measured per kernel in bench/results.md.
  */
 const PROJECT_KERNELS: readonly ProjectKernel[] = [
   { kernelName: tf.Conv2DBackpropFilter, make: () => conv2DBackpropFilterWasm },
   { kernelName: tf.Conv2DBackpropInput, make: () => conv2DBackpropInputWasm },
   { kernelName: tf.MaxPoolGrad, make: () => maxPoolGradWasm },
   { kernelName: tf.BatchMatMul, make: (own) => batchMatMulWithoutTransposes(required(own, tf.BatchMatMul)) },
-  { kernelName: tf.Sum, make: (own) => sumOverLeadingAxesAsMatMul(required(own, tf.Sum)) },
+  { kernelName: tf.Sum, make: (own) => leadingAxesReductionAsMatMul(required(own, tf.Sum), 'sum') },
+  { kernelName: tf.Mean, make: (own) => leadingAxesReductionAsMatMul(required(own, tf.Mean), 'mean') },
+  { kernelName: tf.Tile, make: (own) => tileByBlockCopies(required(own, tf.Tile)) },
   { kernelName: tf.Identity, make: () => sharedDataIdentity },
+  { kernelName: tf.Cast, make: (own) => castSharingSameDtype(required(own, tf.Cast)) },
 ];
 
 function required(kernel: tf.KernelFunc | undefined, name: string): tf.KernelFunc {
