@@ -18,6 +18,8 @@ export interface TestServer {
   dataDir: string;
   /** Log lines the server wrote, for asserting on request logging. */
   logs: { level: string; event: string; fields: Record<string, unknown> }[];
+  /** Raw fetch of `path` with `Authorization: Bearer <apiKey>` (the admin key unless given; null sends none). */
+  fetch(path: string, init?: RequestInit, apiKey?: string | null): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     deps: running.deps,
     dataDir,
     logs,
+    fetch: (path, init = {}, apiKey = adminKey) => {
+      const headers = new Headers(init.headers);
+      if (apiKey !== null) headers.set('Authorization', `Bearer ${apiKey}`);
+      return fetch(`${running.url}${path}`, { ...init, headers });
+    },
     close: async () => {
       await running.close();
       await rm(dataDir, { recursive: true, force: true });

@@ -1,0 +1,78 @@
+// Models over real HTTP: create, read, list with pagination, update, duplicates, idempotent creates.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DENSE_MODEL } from '../support/artifacts';
+import { createDenseModel, jsonBody } from '../support/requests';
+import { startTestServer, type TestServer } from '../support/server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+describe('models', () => {
+  it('creates a model and reads it back through the typed client', async () => {
+    const { data, response } = await server.client.POST('/v1/models', {
+      body: { name: 'mnist-teacher', task: 'image-classification', inputShape: [28, 28, 1], classLabels: ['0', '1'], description: 'd', tags: { team: 'vision' } },
+    });
+    expect(response.status).toBe(201);
+    expect(data).toMatchObject({ name: 'mnist-teacher', inputShape: [28, 28, 1], classLabels: ['0', '1'], tags: { team: 'vision' } });
+    const read = await server.client.GET('/v1/models/{name}', { params: { path: { name: 'mnist-teacher' } } });
+    expect(read.data).toEqual(data);
+  });
+
+  it('lists models a page at a time', async () => {
+    for (const name of ['page-a', 'page-b', 'page-c']) await createDenseModel(server, name);
+    const first = await server.client.GET('/v1/models', { params: { query: { limit: 2, offset: 0 } } });
+    const all = await server.client.GET('/v1/models', { params: { query: { limit: 500 } } });
+    expect(first.data!.items).toHaveLength(2);
+    expect(first.data).toMatchObject({ limit: 2, offset: 0, total: all.data!.total });
+    const rest = await server.client.GET('/v1/models', { params: { query: { limit: 500, offset: 2 } } });
+    expect(rest.data!.items).toHaveLength(all.data!.total - 2);
+    const names = [...first.data!.items, ...rest.data!.items].map((m) => m.name);
+    expect(new Set(names).size).toBe(all.data!.total);
+  });
+
+  it('updates description and tags', async () => {
+    await createDenseModel(server, 'updatable', { description: 'old', tags: { a: '1' } });
+    const updated = await server.client.PATCH('/v1/models/{name}', {
+      params: { path: { name: 'updatable' } },
+      body: { description: 'new', tags: { b: '2' } },
+    });
+    expect(updated.response.status).toBe(200);
+    const read = await server.client.GET('/v1/models/{name}', { params: { path: { name: 'updatable' } } });
+    expect(read.data).toMatchObject({ description: 'new', tags: { b: '2' } });
+  });
+
+  it('refuses a duplicate name with 409 and keeps the original', async () => {
+    await createDenseModel(server, 'taken', { description: 'original' });
+    const again = await server.fetch('/v1/models', jsonBody({ name: 'taken', ...DENSE_MODEL, description: 'second' }));
+    expect(again.status).toBe(409);
+    expect(again.headers.get('content-type')).toBe('application/problem+json');
+    expect(await again.json()).toMatchObject({ type: 'https://distillery.dev/problems/conflict', status: 409 });
+    const read = await server.client.GET('/v1/models/{name}', { params: { path: { name: 'taken' } } });
+    expect(read.data!.description).toBe('original');
+  });
+
+  it('replays a create with the same Idempotency-Key and refuses the key for another request', async () => {
+    const body = jsonBody({ name: 'idempotent', ...DENSE_MODEL });
+    const headers = { 'Content-Type': 'application/json', 'Idempotency-Key': 'create-idempotent-1' };
+    const first = await server.fetch('/v1/models', { ...body, headers });
+    const second = await server.fetch('/v1/models', { ...body, headers });
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(await second.json()).toEqual(await first.json());
+
+    const other = await server.fetch('/v1/models', { ...jsonBody({ name: 'idempotent-other', ...DENSE_MODEL }), headers });
+    expect(other.status).toBe(422);
+    expect(await other.json()).toMatchObject({ type: 'https://distillery.dev/problems/idempotency-key-reused' });
+    expect((await server.fetch('/v1/models/idempotent-other')).status).toBe(404);
+  });
+
+  it('answers 404 problem+json for an unknown model', async () => {
+    const response = await server.fetch('/v1/models/no-such-model');
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ status: 404, instance: '/v1/models/no-such-model', detail: 'model "no-such-model" does not exist' });
+  });
+});

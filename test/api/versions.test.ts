@@ -1,0 +1,94 @@
+// Versions over real HTTP: upload round trip with sha256, listing with archive, update, delete rules.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../src/registry/hashing';
+import { concatenatedWeights, denseArtifact, uploadForm } from '../support/artifacts';
+import { addDenseVersion, createDenseModel, versionNumbers } from '../support/requests';
+import { startTestServer, type TestServer } from '../support/server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+describe('versions', () => {
+  it('stores an upload whose downloads equal what was sent, with sha256 and size recorded', async () => {
+    const model = await createDenseModel(server, 'roundtrip');
+    const artifact = await denseArtifact(3);
+    const metadata = { description: 'first', params: { epochs: 3 }, metrics: { test_accuracy: 0.5 }, tags: { seed: '1' } };
+    const response = await server.fetch('/v1/models/roundtrip/versions', { method: 'POST', body: uploadForm(artifact, metadata) });
+    expect(response.status).toBe(201);
+    const version = (await response.json()) as Record<string, any>;
+    expect(version).toMatchObject({ model: 'roundtrip', version: 1, status: 'active', ...metadata });
+
+    const weights = await server.fetch('/v1/models/roundtrip/versions/1/files/weights.bin');
+    expect(weights.status).toBe(200);
+    const weightBytes = new Uint8Array(await weights.arrayBuffer());
+    expect(weightBytes).toEqual(concatenatedWeights(artifact));
+    expect(version.files['weights.bin']).toEqual({ sha256: await sha256Hex(weightBytes), size: weightBytes.length });
+    expect(weights.headers.get('etag')).toBe(`"${version.files['weights.bin'].sha256}"`);
+
+    const modelJson = await server.fetch('/v1/models/roundtrip/versions/1/files/model.json');
+    const modelJsonBytes = new Uint8Array(await modelJson.arrayBuffer());
+    expect(version.files['model.json'].sha256).toBe(await sha256Hex(modelJsonBytes));
+    const manifest = JSON.parse(new TextDecoder().decode(modelJsonBytes)) as { weightsManifest: { paths: string[] }[]; modelTopology: unknown };
+    expect(manifest.weightsManifest.map((group) => group.paths)).toEqual([['weights.bin']]);
+    expect(manifest.modelTopology).toEqual(artifact.modelJson.modelTopology);
+
+    const key = `models/${model.id}/${version.id}/weights.bin`;
+    expect(await server.deps.blobs.head(key)).toEqual({ size: weightBytes.length });
+  });
+
+  it('numbers versions 1, 2, 3 and hides archived ones unless include_archived=true', async () => {
+    await createDenseModel(server, 'archiving');
+    for (let i = 0; i < 3; i += 1) await addDenseVersion(server, 'archiving');
+    const archived = await server.fetch('/v1/models/archiving/versions/2/archive', { method: 'POST' });
+    expect(archived.status).toBe(200);
+    expect(await archived.json()).toMatchObject({ version: 2, status: 'archived' });
+
+    const visible = await server.client.GET('/v1/models/{name}/versions', { params: { path: { name: 'archiving' } } });
+    expect(visible.data!.items.map((v) => v.version).sort()).toEqual([1, 3]);
+    expect(await versionNumbers(server, 'archiving')).toEqual([1, 2, 3]);
+    const byNumber = await server.fetch('/v1/models/archiving/versions/2');
+    expect(await byNumber.json()).toMatchObject({ status: 'archived' });
+
+    await server.fetch('/v1/models/archiving/versions/2/unarchive', { method: 'POST' });
+    const after = await server.client.GET('/v1/models/{name}/versions', { params: { path: { name: 'archiving' } } });
+    expect(after.data!.items.map((v) => v.version).sort()).toEqual([1, 2, 3]);
+  });
+
+  it('updates a version description and tags', async () => {
+    await createDenseModel(server, 'described');
+    await addDenseVersion(server, 'described');
+    const updated = await server.client.PATCH('/v1/models/{name}/versions/{version}', {
+      params: { path: { name: 'described', version: '1' } },
+      body: { description: 'better', tags: { stage: 'candidate' } },
+    });
+    expect(updated.response.status).toBe(200);
+    const read = await server.client.GET('/v1/models/{name}/versions/{version}', { params: { path: { name: 'described', version: '1' } } });
+    expect(read.data).toMatchObject({ description: 'better', tags: { stage: 'candidate' } });
+  });
+
+  it('deletes a version without descendants, with its blobs', async () => {
+    await createDenseModel(server, 'deletable');
+    const version = await addDenseVersion(server, 'deletable');
+    const key = (version.files as Record<string, { sha256: string }>)['weights.bin'];
+    expect(key).toBeDefined();
+    const response = await server.fetch('/v1/models/deletable/versions/1', { method: 'DELETE' });
+    expect(response.status).toBe(204);
+    expect((await server.fetch('/v1/models/deletable/versions/1')).status).toBe(404);
+    expect(await versionNumbers(server, 'deletable')).toEqual([]);
+  });
+
+  it('refuses to delete a version with descendants (409) and keeps it', async () => {
+    await createDenseModel(server, 'parent-model');
+    await addDenseVersion(server, 'parent-model');
+    await createDenseModel(server, 'child-model');
+    await addDenseVersion(server, 'child-model', { parents: [{ model: 'parent-model', version: 1, relation: 'teacher' }] });
+    const response = await server.fetch('/v1/models/parent-model/versions/1', { method: 'DELETE' });
+    expect(response.status).toBe(409);
+    expect(await versionNumbers(server, 'parent-model')).toEqual([1]);
+    const download = await server.fetch('/v1/models/parent-model/versions/1/files/weights.bin');
+    expect(download.status).toBe(200);
+  });
+});

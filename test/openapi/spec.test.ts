@@ -1,0 +1,63 @@
+// The committed spec and types are what the code generates now, the spec is valid OpenAPI 3.1, and
+// the server serves the same document.
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildOpenApiDocument } from '../../src/api/app';
+import { SPEC_FILE, serializeSpec } from '../../src/api/openapi/write-spec';
+import { startTestServer } from '../support/server';
+
+const TYPES_FILE = join(SPEC_FILE, '..', 'schema.d.ts');
+const STALE = 'is stale: run `npm run openapi` and commit openapi/';
+const scratch = await mkdtemp(join(tmpdir(), 'distillery-openapi-'));
+afterAll(() => rm(scratch, { recursive: true, force: true }));
+
+describe('openapi/openapi.json', () => {
+  it('equals the document generated from the registered routes', async () => {
+    const committed = await readFile(SPEC_FILE, 'utf8');
+    expect(committed === serializeSpec(buildOpenApiDocument()), `openapi/openapi.json ${STALE}`).toBe(true);
+  });
+
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(JSON.parse(await readFile(SPEC_FILE, 'utf8')));
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+  });
+
+  it('declares the problem response and, off the public routes, bearer security on every operation', async () => {
+    const document = buildOpenApiDocument() as {
+      paths: Record<string, Record<string, { security?: unknown; responses: Record<string, { content?: Record<string, unknown> }> }>>;
+    };
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        expect(operation.responses.default?.content?.['application/problem+json'], `${method} ${path}`).toBeDefined();
+        if (path !== '/health') expect(operation.security, `${method} ${path}`).toEqual([{ bearerAuth: [] }]);
+      }
+    }
+  });
+
+  it('is what the running server serves at /openapi.json', async () => {
+    const server = await startTestServer();
+    try {
+      const served = await (await server.fetch('/openapi.json', {}, null)).json();
+      expect(serializeSpec(served)).toBe(await readFile(SPEC_FILE, 'utf8'));
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('openapi/schema.d.ts', () => {
+  it('is what openapi-typescript generates from the committed spec', async () => {
+    const generated = join(scratch, 'schema.d.ts');
+    await promisify(execFile)(join('node_modules', '.bin', 'openapi-typescript'), [SPEC_FILE, '-o', generated]);
+    const [expected, committed] = await Promise.all([readFile(generated, 'utf8'), readFile(TYPES_FILE, 'utf8')]);
+    expect(committed === expected, `openapi/schema.d.ts ${STALE}`).toBe(true);
+  });
+});
