@@ -1,0 +1,150 @@
+// Evaluation of one model or a probability-averaging ensemble: accuracy, NLL, ECE, per-class accuracy, confusion.
+
+import * as tf from '@tensorflow/tfjs';
+import type { LabelledImages } from '../datasets/labelled-images';
+import { allIndices, imageBatches } from './data/batches';
+import { DEFAULT_NORMALIZATION, type Normalization } from './data/normalization';
+import { normaliseWeights, type Aggregation } from './teacher-aggregation';
+
+export const ECE_BINS = 15;
+/** Probabilities are clamped here before the log so one confident mistake gives a large, finite NLL. */
+const MIN_PROBABILITY = 1e-12;
+
+export interface EvaluationReport {
+  count: number;
+  accuracy: number;
+  /** Mean negative log-likelihood of the true label (= cross-entropy loss). */
+  nll: number;
+  /** Expected calibration error over 15 equal-width confidence bins (lower, upper]. */
+  ece: number;
+  /** accuracy of examples of each class; null for classes with no examples. */
+  perClassAccuracy: (number | null)[];
+  /** confusionMatrix[true][predicted] = count. */
+  confusionMatrix: number[][];
+}
+
+export interface EnsembleEvaluationReport {
+  ensemble: EvaluationReport;
+  members: EvaluationReport[];
+}
+
+export interface EvaluateOptions {
+  batchSize?: number;
+  normalization?: Normalization;
+  /** Evaluate only these examples (e.g. the validation split); all when absent. */
+  indices?: Uint32Array;
+}
+
+/** Metrics from row-major probabilities [count, numClasses] and the true labels. */
+export function metricsFromProbabilities(probabilities: Float32Array, labels: ArrayLike<number>, numClasses: number): EvaluationReport {
+  const count = labels.length;
+  const confusionMatrix = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
+  const binCount = new Array<number>(ECE_BINS).fill(0);
+  const binCorrect = new Array<number>(ECE_BINS).fill(0);
+  const binConfidence = new Array<number>(ECE_BINS).fill(0);
+  let nll = 0;
+  let correct = 0;
+  for (let n = 0; n < count; n++) {
+    const label = labels[n] ?? 0;
+    let predicted = 0;
+    let confidence = -Infinity;
+    for (let c = 0; c < numClasses; c++) {
+      const p = probabilities[n * numClasses + c] ?? 0;
+      if (p > confidence) [predicted, confidence] = [c, p];
+    }
+    nll -= Math.log(Math.max(probabilities[n * numClasses + label] ?? 0, MIN_PROBABILITY));
+    const hit = predicted === label ? 1 : 0;
+    correct += hit;
+    const row = confusionMatrix[label];
+    if (row) row[predicted] = (row[predicted] ?? 0) + 1;
+    const bin = Math.min(ECE_BINS - 1, Math.max(0, Math.ceil(confidence * ECE_BINS) - 1));
+    binCount[bin] = (binCount[bin] ?? 0) + 1;
+    binCorrect[bin] = (binCorrect[bin] ?? 0) + hit;
+    binConfidence[bin] = (binConfidence[bin] ?? 0) + confidence;
+  }
+  const ece = binCount.reduce(
+    (sum, m, b) => (m === 0 ? sum : sum + Math.abs((binCorrect[b] ?? 0) - (binConfidence[b] ?? 0)) / count),
+    0,
+  );
+  const perClassAccuracy = confusionMatrix.map((row, c) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    return total === 0 ? null : (row[c] ?? 0) / total;
+  });
+  return { count, accuracy: count ? correct / count : 0, nll: count ? nll / count : 0, ece, perClassAccuracy, confusionMatrix };
+}
+
+/** Logits of a model over the set (inference mode), batch by batch, as one row-major Float32Array. */
+export async function predictLogits(
+  model: tf.LayersModel,
+  set: LabelledImages,
+  options: EvaluateOptions = {},
+): Promise<Float32Array> {
+  const indices = options.indices ?? allIndices(set.count);
+  const out = new Float32Array(indices.length * set.numClasses);
+  let offset = 0;
+  for (const batch of imageBatches(set, indices, {
+    batchSize: options.batchSize ?? 256,
+    normalization: options.normalization ?? DEFAULT_NORMALIZATION,
+  })) {
+    const logits = tf.tidy(() => model.apply(batch.xs, { training: false }) as tf.Tensor2D);
+    tf.dispose([batch.xs, batch.labels]);
+    const values = await logits.data();
+    logits.dispose();
+    if (values.length !== batch.size * set.numClasses) {
+      throw new RangeError(`model outputs ${values.length / batch.size} classes, dataset has ${set.numClasses}`);
+    }
+    out.set(values, offset);
+    offset += values.length;
+  }
+  return out;
+}
+
+/** Row-wise softmax of row-major logits (in float64, stored as float32). */
+export function softmaxRows(logits: Float32Array, numClasses: number): Float32Array {
+  const out = new Float32Array(logits.length);
+  for (let start = 0; start < logits.length; start += numClasses) {
+    let max = -Infinity;
+    for (let c = 0; c < numClasses; c++) max = Math.max(max, logits[start + c] ?? 0);
+    let sum = 0;
+    for (let c = 0; c < numClasses; c++) sum += Math.exp((logits[start + c] ?? 0) - max);
+    for (let c = 0; c < numClasses; c++) out[start + c] = Math.exp((logits[start + c] ?? 0) - max) / sum;
+  }
+  return out;
+}
+
+const labelsAt = (set: LabelledImages, indices?: Uint32Array): ArrayLike<number> =>
+  indices ? Array.from(indices, (i) => set.labels[i] ?? 0) : set.labels;
+
+/** Evaluates one model on a labelled set. */
+export async function evaluateModel(model: tf.LayersModel, set: LabelledImages, options: EvaluateOptions = {}): Promise<EvaluationReport> {
+  const probabilities = softmaxRows(await predictLogits(model, set, options), set.numClasses);
+  return metricsFromProbabilities(probabilities, labelsAt(set, options.indices), set.numClasses);
+}
+
+/**
+ * Evaluates an ensemble — by default the reference mean of the members' probabilities; `mean-logits` averages logits
+ * before the softmax — and every member on its own.
+ */
+export async function evaluateEnsemble(
+  models: readonly tf.LayersModel[],
+  set: LabelledImages,
+  options: EvaluateOptions & { weights?: readonly number[]; aggregation?: Aggregation } = {},
+): Promise<EnsembleEvaluationReport> {
+  const aggregation = options.aggregation ?? 'mean-probabilities';
+  if (aggregation === 'weighted' && !options.weights) throw new RangeError("'weighted' aggregation needs weights");
+  const weights = normaliseWeights(models.length, options.weights);
+  const labels = labelsAt(set, options.indices);
+  const members: EvaluationReport[] = [];
+  let combined: Float32Array | undefined;
+  for (const [m, model] of models.entries()) {
+    const logits = await predictLogits(model, set, options);
+    const probabilities = softmaxRows(logits, set.numClasses);
+    members.push(metricsFromProbabilities(probabilities, labels, set.numClasses));
+    const term = aggregation === 'mean-logits' ? logits : probabilities;
+    combined ??= new Float32Array(term.length);
+    for (let i = 0; i < term.length; i++) combined[i] = (combined[i] ?? 0) + (weights[m] ?? 0) * (term[i] ?? 0);
+  }
+  const ensembleInput = combined ?? new Float32Array(0);
+  const probabilities = aggregation === 'mean-logits' ? softmaxRows(ensembleInput, set.numClasses) : ensembleInput;
+  return { ensemble: metricsFromProbabilities(probabilities, labels, set.numClasses), members };
+}

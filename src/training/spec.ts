@@ -1,0 +1,66 @@
+// Run specifications for train and distill runs: plain serialisable objects, defaults = the reference protocol.
+
+import { z } from 'zod';
+import { DEFAULT_SPLIT_SEED, DEFAULT_VALIDATION_FRACTION } from './data/split';
+import { lrScheduleSchema } from './lr-schedule';
+import { ARCHITECTURE_NAMES } from './models';
+import { optimizerSpecSchema } from './optimizers';
+import { AGGREGATIONS } from './teacher-aggregation';
+
+export const normalizationSchema = z.object({
+  /** One value for every channel, or one per channel. */
+  mean: z.array(z.number()).min(1),
+  std: z.array(z.number().positive()).min(1),
+});
+
+export const trainSpecSchema = z.object({
+  architecture: z.enum(ARCHITECTURE_NAMES),
+  /** Fixes initial weights, shuffling and augmentation: same seed, same backend, same data -> same weights. */
+  seed: z.number().int().min(0).max(0xffffffff).default(0),
+  epochs: z.number().int().positive().max(10_000).default(10),
+  batchSize: z.number().int().positive().max(65_536).default(128),
+  optimizer: optimizerSpecSchema.prefault({}),
+  lrSchedule: lrScheduleSchema.default({ name: 'constant' }),
+  /** Random crop with 4-pixel zero padding + horizontal flip. Off in the reference protocol. */
+  augmentation: z.boolean().default(false),
+  normalization: normalizationSchema.default({ mean: [0.5], std: [0.5] }),
+  validationFraction: z.number().gt(0).lt(1).default(DEFAULT_VALIDATION_FRACTION),
+  splitSeed: z.number().int().min(0).max(0xffffffff).default(DEFAULT_SPLIT_SEED),
+});
+export type TrainSpec = z.infer<typeof trainSpecSchema>;
+export type TrainSpecInput = z.input<typeof trainSpecSchema>;
+
+export const distillSpecSchema = trainSpecSchema
+  .extend({
+    temperature: z.number().positive().default(1),
+    /** Weight of the hard-label cross-entropy; 0 in the reference protocol. */
+    alpha: z.number().min(0).max(1).default(0),
+    aggregation: z.enum(AGGREGATIONS).default('mean-probabilities'),
+    /** One weight per teacher, normalised to sum 1; equal weights when absent. */
+    teacherWeights: z.array(z.number().min(0)).min(1).optional(),
+  })
+  .refine((spec) => spec.aggregation !== 'weighted' || spec.teacherWeights !== undefined, {
+    message: "aggregation 'weighted' needs teacherWeights",
+    path: ['teacherWeights'],
+  });
+export type DistillSpec = z.infer<typeof distillSpecSchema>;
+export type DistillSpecInput = z.input<typeof distillSpecSchema>;
+
+/** Thrown for a spec that fails validation; `issues` name the fields. */
+export class InvalidSpecError extends Error {
+  override readonly name = 'InvalidSpecError';
+  constructor(readonly issues: { path: string; message: string }[]) {
+    super(`invalid run spec: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`);
+  }
+}
+
+function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    throw new InvalidSpecError(result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  }
+  return result.data;
+}
+
+export const parseTrainSpec = (input: unknown): TrainSpec => parseWith(trainSpecSchema, input);
+export const parseDistillSpec = (input: unknown): DistillSpec => parseWith(distillSpecSchema, input);
