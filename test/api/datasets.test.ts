@@ -28,7 +28,7 @@ function uploadForm(fields: Record<string, string>, files: Record<string, Uint8A
 }
 
 async function storedState() {
-  const list = (await (await call('/?limit=500')).json()) as { total: number };
+  const list = (await (await call('?limit=500')).json()) as { total: number };
   const blobs = await readdir(blobFolder({ dataDir: server.dataDir }), { recursive: true }).catch(() => []);
   return { total: list.total, blobs: blobs.sort() };
 }
@@ -51,7 +51,7 @@ describe('upload, read, download', () => {
   const files = smallIdxFiles();
 
   it('registers an IDX upload and serves it back', async () => {
-    const created = await call('/', {
+    const created = await call('', {
       method: 'POST',
       body: uploadForm({ name: 'tiny', format: 'idx', description: 'six digits', class_labels: '["zero","one","two"]' }, files),
     });
@@ -69,7 +69,7 @@ describe('upload, read, download', () => {
     });
     expect(dataset.files).toContainEqual({ role: 'train-images', sha256: sha256(files['train-images']!), size: files['train-images']!.length });
 
-    const list = await (await call('/', { key: readKey })).json();
+    const list = await (await call('', { key: readKey })).json();
     expect(list).toMatchObject({ total: 1, limit: 50, offset: 0 });
     expect(list.items[0].id).toBe(dataset.id);
     expect(await (await call('/tiny', { key: readKey })).json()).toEqual(dataset);
@@ -96,7 +96,7 @@ describe('upload, read, download', () => {
 describe('refusals change nothing', () => {
   it('answers 422 naming a malformed file', async () => {
     const before = await storedState();
-    const response = await call('/', {
+    const response = await call('', {
       method: 'POST',
       body: uploadForm({ name: 'broken', format: 'idx' }, { ...smallIdxFiles(), 'train-images': idxImages(6, 4, 5).slice(0, 30) }),
     });
@@ -108,21 +108,21 @@ describe('refusals change nothing', () => {
   });
 
   it('answers 422 naming class_labels that are not a JSON list, and parts that are not roles', async () => {
-    const labels = await call('/', { method: 'POST', body: uploadForm({ name: 'x', format: 'idx', class_labels: 'cat,dog' }, smallIdxFiles()) });
+    const labels = await call('', { method: 'POST', body: uploadForm({ name: 'x', format: 'idx', class_labels: 'cat,dog' }, smallIdxFiles()) });
     expect(labels.status).toBe(422);
     expect((await labels.json()).errors).toEqual([{ in: 'body', path: 'class_labels', message: 'must be a JSON array of strings' }]);
 
-    const stray = await call('/', { method: 'POST', body: uploadForm({ name: 'x', format: 'idx' }, { ...smallIdxFiles(), extra: new Uint8Array(3) }) });
+    const stray = await call('', { method: 'POST', body: uploadForm({ name: 'x', format: 'idx' }, { ...smallIdxFiles(), extra: new Uint8Array(3) }) });
     expect(stray.status).toBe(422);
     expect(JSON.stringify((await stray.json()).errors)).toContain('extra');
   });
 
   it('refuses writes with a read-only key (403) and requests without a key (401)', async () => {
     const before = await storedState();
-    const forbidden = await call('/', { method: 'POST', key: readKey, body: uploadForm({ name: 'nope', format: 'idx' }, smallIdxFiles()) });
+    const forbidden = await call('', { method: 'POST', key: readKey, body: uploadForm({ name: 'nope', format: 'idx' }, smallIdxFiles()) });
     expect(forbidden.status).toBe(403);
     expect((await postJson('/builtin', { builtin: 'mnist' }, readKey)).status).toBe(403);
-    expect((await call('/', { key: null })).status).toBe(401);
+    expect((await call('', { key: null })).status).toBe(401);
     expect((await call('/tiny/versions/1/files/train-images', { key: null })).status).toBe(401);
     expect(await storedState()).toEqual(before);
   });
