@@ -32,6 +32,13 @@ export interface RegistryTables<T extends Table> {
   idempotencyKeys: TableOf<T, IdempotencyRecord>;
   /** Only to check that a referenced run exists. */
   runs: TableOf<T, { id: string }>;
+  versionCounters: TableOf<T, VersionCounterRow>;
+}
+
+export interface VersionCounterRow {
+  /** `model:<model id>` or `dataset:<dataset name>`. */
+  subject: string;
+  lastVersion: number;
 }
 
 export function toVersionRow({ modelJson, weights, ...rest }: ModelVersionRecord): VersionRow {

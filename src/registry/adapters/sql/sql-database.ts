@@ -22,26 +22,21 @@ export interface SelectOptions {
   forUpdate?: boolean;
 }
 
+/** On a unique `target` already taken: skip the row, or update the existing one (values may be SQL on its columns). */
 export type OnConflict<Row> =
   | { doNothing: true }
-  | { target: Column[]; set: Partial<Row> };
+  | { target: Column[]; set: { [K in keyof Row]?: Row[K] | SQL } };
 
 /** Statements against one dialect's tables; inside `transaction` they share that transaction. */
 export interface SqlStatements<T extends Table> {
   select<Row>(table: TableOf<T, Row>, options?: SelectOptions): Promise<Row[]>;
   count(table: T, where?: SQL): Promise<number>;
-  /** Largest value of an integer column among the rows matching `where`, or 0 when none match. */
-  maxOf(table: T, column: Column, where: SQL): Promise<number>;
-  insert<Row>(table: TableOf<T, Row>, rows: Row[], onConflict?: OnConflict<Row>): Promise<void>;
+  /** Inserts the rows and returns those written (inserted or, on conflict, updated). */
+  insert<Row>(table: TableOf<T, Row>, rows: Row[], onConflict?: OnConflict<Row>): Promise<Row[]>;
   /** Updates the matching rows and returns them as they are afterwards. */
   update<Row>(table: TableOf<T, Row>, set: Partial<Row>, where: SQL): Promise<Row[]>;
   /** Deletes the matching rows and returns them. */
   delete<Row>(table: TableOf<T, Row>, where: SQL): Promise<Row[]>;
-  /**
-   * Makes other transactions that lock the same `key` wait until this one ends (PostgreSQL
-   * advisory lock); a no-op on SQLite, whose write transactions are serial already.
-   */
-  lock(key: string): Promise<void>;
 }
 
 /** What a violated constraint means, as far as the domain cares. */

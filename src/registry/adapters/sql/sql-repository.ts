@@ -1,6 +1,6 @@
 // The Repository port on SQL, written once for every dialect: each method is one transaction (or
 // one statement) over a SqlDatabase, and driver constraint errors become the registry's errors.
-import { and, asc, type Column, desc, eq, inArray, isNull, type SQL, type Table } from 'drizzle-orm';
+import { and, asc, type Column, desc, eq, inArray, isNull, type SQL, sql, type Table } from 'drizzle-orm';
 import { ConflictError, NotFoundError, type RegistryError, UnprocessableError } from '../../errors';
 import type {
   ModelPatch,
@@ -68,12 +68,9 @@ export class SqlRepository<T extends Table> implements Repository {
     const { models, modelVersions, lineageEdges } = this.t;
     const { parents, ...fields } = version;
     const work = this.db.transaction(async (s) => {
-      // Locking the model row queues concurrent creators of the same model's versions, so each
-      // reads the number the previous one wrote; the unique (model_id, version) is the backstop.
-      const model = first(await s.select(models, { where: eq(models.id, version.modelId), forUpdate: true }));
-      if (!model) notFound('model', version.modelId);
+      if (!first(await s.select(models, { where: eq(models.id, version.modelId) }))) notFound('model', version.modelId);
       await this.checkReferences(s, version);
-      const number = (await s.maxOf(modelVersions, modelVersions.version, eq(modelVersions.modelId, model.id))) + 1;
+      const number = await this.nextVersion(s, `model:${version.modelId}`);
       const record: ModelVersionRecord = { ...fields, version: number, status: 'active', archivedAt: null };
       await s.insert(modelVersions, [toVersionRow(record)]);
       const edges: LineageEdgeRecord[] = parents.map((parent) => ({
@@ -210,10 +207,7 @@ export class SqlRepository<T extends Table> implements Repository {
   async createDataset(dataset: NewDataset): Promise<DatasetRecord> {
     const { datasets } = this.t;
     const work = this.db.transaction(async (s) => {
-      // No row to lock before a name's first version exists, so creators of one name queue on a
-      // lock named after it; the unique (name, version) is the backstop.
-      await s.lock(`dataset:${dataset.name}`);
-      const version = (await s.maxOf(datasets, datasets.version, eq(datasets.name, dataset.name))) + 1;
+      const version = await this.nextVersion(s, `dataset:${dataset.name}`);
       const record: DatasetRecord = { ...dataset, version };
       await s.insert(datasets, [record]);
       return record;
@@ -297,6 +291,22 @@ export class SqlRepository<T extends Table> implements Repository {
   }
 
   // --- shared steps ---------------------------------------------------------------------------
+
+  /**
+   * Increments the subject's counter and returns the new number. The upsert locks the counter
+   * row until the transaction ends, so concurrent creators of one subject take turns and get
+   * distinct numbers; a rolled-back creation gives its number back. The unique constraints on
+   * (model_id, version) and (name, version) are the backstop.
+   */
+  private async nextVersion(s: SqlStatements<T>, subject: string): Promise<number> {
+    const { versionCounters: counters } = this.t;
+    const [counter] = await s.insert(counters, [{ subject, lastVersion: 1 }], {
+      target: [counters.subject],
+      set: { lastVersion: sql`${counters.lastVersion} + 1` },
+    });
+    if (!counter) throw new Error(`the version counter of ${subject} returned no row`);
+    return counter.lastVersion;
+  }
 
   /** Every id the new version refers to must exist: parents (named when missing), runs, datasets. */
   private async checkReferences(s: SqlStatements<T>, version: NewModelVersion): Promise<void> {

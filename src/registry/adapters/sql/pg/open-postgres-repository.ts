@@ -26,6 +26,7 @@ const tables = {
   apiKeys: schema.apiKeys,
   idempotencyKeys: schema.idempotencyKeys,
   runs: schema.runs,
+  versionCounters: schema.versionCounters,
 } satisfies RegistryTables<PgTable>;
 
 export interface PostgresRepositoryOptions {

@@ -1,5 +1,5 @@
-// SqlDatabase over node-postgres: a pool, drizzle transactions, row locks and advisory locks.
-import { type Column, type SQL, sql } from 'drizzle-orm';
+// SqlDatabase over node-postgres: a pool, drizzle transactions and row locks.
+import type { SQL } from 'drizzle-orm';
 import type { NodePgDatabase, NodePgQueryResultHKT } from 'drizzle-orm/node-postgres';
 import type { PgColumn, PgDatabase, PgTable } from 'drizzle-orm/pg-core';
 import type { ConstraintViolation, OnConflict, SelectOptions, SqlDatabase, SqlStatements, TableOf } from '../sql-database';
@@ -32,17 +32,13 @@ class PgStatements implements SqlStatements<PgTable> {
     return this.db.$count(table, where);
   }
 
-  async maxOf(table: PgTable, column: Column, where: SQL): Promise<number> {
-    const [row] = await this.db.select({ max: sql<number | null>`max(${column})` }).from(table).where(where);
-    return row?.max ?? 0;
-  }
-
-  async insert<Row>(table: TableOf<PgTable, Row>, rows: Row[], onConflict?: OnConflict<Row>): Promise<void> {
+  async insert<Row>(table: TableOf<PgTable, Row>, rows: Row[], onConflict?: OnConflict<Row>): Promise<Row[]> {
     const insert = this.db.insert(table).values(rows as never);
-    if (!onConflict) await insert;
-    else if ('doNothing' in onConflict) await insert.onConflictDoNothing();
+    if (!onConflict) return (await insert.returning()) as Row[];
+    if ('doNothing' in onConflict) return (await insert.onConflictDoNothing().returning()) as Row[];
     // The target columns belong to `table`, a PostgreSQL table, so they are PostgreSQL columns.
-    else await insert.onConflictDoUpdate({ target: onConflict.target as PgColumn[], set: onConflict.set as never });
+    const upsert = insert.onConflictDoUpdate({ target: onConflict.target as PgColumn[], set: onConflict.set as never });
+    return (await upsert.returning()) as Row[];
   }
 
   async update<Row>(table: TableOf<PgTable, Row>, set: Partial<Row>, where: SQL): Promise<Row[]> {
@@ -51,11 +47,6 @@ class PgStatements implements SqlStatements<PgTable> {
 
   async delete<Row>(table: TableOf<PgTable, Row>, where: SQL): Promise<Row[]> {
     return (await this.db.delete(table).where(where).returning()) as Row[];
-  }
-
-  async lock(key: string): Promise<void> {
-    // Transaction-scoped: released at commit or rollback.
-    await this.db.execute(sql`select pg_advisory_xact_lock(hashtext(${key}))`);
   }
 }
 

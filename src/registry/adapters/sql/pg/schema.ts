@@ -92,6 +92,16 @@ export const modelVersions = pgTable(
   ],
 );
 
+/**
+ * The last number handed out per subject (`model:<model id>`, `dataset:<name>`). A counter, not
+ * max(version) + 1, so a deleted latest version's number is never handed out again (its blobs
+ * stay write-once under that number); incrementing it also queues concurrent creators.
+ */
+export const versionCounters = pgTable('version_counters', {
+  subject: text('subject').primaryKey(),
+  lastVersion: integer('last_version').notNull(),
+});
+
 export const aliases = pgTable(
   'aliases',
   {

@@ -4,12 +4,13 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Repository } from '../../../ports';
 import type { RegistryTables } from '../rows';
 import { SqlRepository } from '../sql-repository';
 import * as schema from './schema';
-import { SqliteDatabase } from './sqlite-database';
+import { SqliteDatabase, TurnQueue } from './sqlite-database';
 
 const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -23,7 +24,19 @@ const tables = {
   apiKeys: schema.apiKeys,
   idempotencyKeys: schema.idempotencyKeys,
   runs: schema.runs,
+  versionCounters: schema.versionCounters,
 } satisfies RegistryTables<SQLiteTable>;
+
+/** One queue per database file for all of this process's connections to it (see SqliteDatabase). */
+const turnsByFile = new Map<string, TurnQueue>();
+
+function turnsFor(file: string): TurnQueue {
+  if (file === ':memory:') return new TurnQueue();
+  const path = resolve(file);
+  const turns = turnsByFile.get(path) ?? new TurnQueue();
+  turnsByFile.set(path, turns);
+  return turns;
+}
 
 export interface SqliteRepositoryOptions {
   /** Path of the database file, created when absent (`:memory:` for a throwaway database). */
@@ -46,7 +59,7 @@ export async function openSqliteRepository(options: SqliteRepositoryOptions): Pr
     client.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     const db = drizzle(client);
     migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-    return new SqlRepository(new SqliteDatabase(db, () => client.close()), tables);
+    return new SqlRepository(new SqliteDatabase(db, turnsFor(options.file), () => client.close()), tables);
   } catch (error) {
     client.close();
     throw error;

@@ -1,5 +1,5 @@
 // SqlDatabase over better-sqlite3: one connection, transactions queued so they never interleave.
-import { type Column, type SQL, sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { ConstraintViolation, OnConflict, SelectOptions, SqlDatabase, SqlStatements, TableOf } from '../sql-database';
@@ -29,17 +29,13 @@ class SqliteStatements implements SqlStatements<SQLiteTable> {
     return this.db.$count(table, where);
   }
 
-  async maxOf(table: SQLiteTable, column: Column, where: SQL): Promise<number> {
-    const [row] = await this.db.select({ max: sql<number | null>`max(${column})` }).from(table).where(where);
-    return row?.max ?? 0;
-  }
-
-  async insert<Row>(table: TableOf<SQLiteTable, Row>, rows: Row[], onConflict?: OnConflict<Row>): Promise<void> {
+  async insert<Row>(table: TableOf<SQLiteTable, Row>, rows: Row[], onConflict?: OnConflict<Row>): Promise<Row[]> {
     const insert = this.db.insert(table).values(rows as never);
-    if (!onConflict) await insert;
-    else if ('doNothing' in onConflict) await insert.onConflictDoNothing();
+    if (!onConflict) return (await insert.returning()) as Row[];
+    if ('doNothing' in onConflict) return (await insert.onConflictDoNothing().returning()) as Row[];
     // The target columns belong to `table`, a SQLite table, so they are SQLite columns.
-    else await insert.onConflictDoUpdate({ target: onConflict.target as SQLiteColumn[], set: onConflict.set as never });
+    const upsert = insert.onConflictDoUpdate({ target: onConflict.target as SQLiteColumn[], set: onConflict.set as never });
+    return (await upsert.returning()) as Row[];
   }
 
   async update<Row>(table: TableOf<SQLiteTable, Row>, set: Partial<Row>, where: SQL): Promise<Row[]> {
@@ -49,23 +45,37 @@ class SqliteStatements implements SqlStatements<SQLiteTable> {
   async delete<Row>(table: TableOf<SQLiteTable, Row>, where: SQL): Promise<Row[]> {
     return (await this.db.delete(table).where(where).returning()) as Row[];
   }
+}
 
-  async lock(): Promise<void> {}
+/** Runs asynchronous work one piece at a time, in the order it was asked for. */
+export class TurnQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<R>(work: () => Promise<R>): Promise<R> {
+    const result = this.tail.then(work);
+    // The caller gets `result`, errors included; the queue only needs to know when it settled.
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
 }
 
 /**
- * better-sqlite3 runs statements synchronously on one connection, and drizzle's transaction
- * for it takes only a synchronous callback. The shared repository is asynchronous, so a
- * transaction here is BEGIN IMMEDIATE ... COMMIT around awaited statements, and every call
- * waits its turn in a queue: otherwise a second call could run its statements on the same
- * connection in the middle of the first's transaction.
+ * better-sqlite3 runs statements synchronously, and drizzle's transaction for it takes only a
+ * synchronous callback. The shared repository is asynchronous, so a transaction here is
+ * BEGIN IMMEDIATE ... COMMIT around awaited statements, and every call waits its turn in a
+ * queue shared by all connections of this process to the file: otherwise a second call could
+ * run its statements in the middle of the first's transaction (same connection), or block this
+ * thread in SQLite's busy wait for a lock that only this thread can release (another connection).
  */
 export class SqliteDatabase implements SqlDatabase<SQLiteTable> {
   private readonly statements: SqliteStatements;
-  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly db: BetterSQLite3Database,
+    private readonly turns: TurnQueue,
     private readonly closeConnection: () => void,
   ) {
     this.statements = new SqliteStatements(db);
@@ -98,12 +108,6 @@ export class SqliteDatabase implements SqlDatabase<SQLiteTable> {
   }
 
   private inTurn<R>(work: () => Promise<R>): Promise<R> {
-    const result = this.queue.then(work);
-    // The caller gets `result`, errors included; the queue only needs to know when it settled.
-    this.queue = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
+    return this.turns.run(work);
   }
 }

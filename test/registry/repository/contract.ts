@@ -1,0 +1,507 @@
+// The Repository contract: one suite every SQL adapter must pass (SQLite file, PostgreSQL).
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConflictError, NotFoundError, UnprocessableError } from '../../../src/registry/errors';
+import type { NewDataset, NewLineageEdge, NewModel, NewModelVersion, Repository } from '../../../src/registry/ports';
+import type { ApiKeyRecord, IdempotencyRecord, ModelRecord, ModelVersionRecord } from '../../../src/registry/records';
+
+const T0 = '2026-11-28T18:50:02.123Z';
+const T1 = '2026-11-28T19:01:40.456Z';
+const T2 = '2026-11-29T07:12:00.789Z';
+
+/**
+ * `open` must return a Repository on the same database every time it is called: the suite opens
+ * a second one to check persistence, repeated migration and writers racing on one database.
+ */
+export function repositoryContract(name: string, open: () => Promise<Repository>): void {
+  describe(`Repository contract: ${name}`, () => {
+    let repo: Repository;
+    beforeAll(async () => {
+      repo = await open();
+    });
+    afterAll(async () => {
+      await repo?.close();
+    });
+
+    /** A model with a name no other test uses, so tests share one database without seeing each other. */
+    async function freshModel(overrides: Partial<NewModel> = {}): Promise<ModelRecord> {
+      return repo.createModel(newModel(overrides));
+    }
+
+    async function createVersions(model: ModelRecord, count: number): Promise<ModelVersionRecord[]> {
+      const created: ModelVersionRecord[] = [];
+      for (let i = 0; i < count; i++) created.push(await repo.createVersion(newVersion(model.id)));
+      return created;
+    }
+
+    describe('models', () => {
+      it('creates a model and reads it back by name with its JSON fields intact', async () => {
+        const model = newModel({
+          inputShape: [32, 32, 3],
+          classLabels: ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'],
+          tags: { team: 'vision', 'paper-ref': 'Hinton et al. 2015', note: 'ünïcødé "quoted" \\ slash' },
+        });
+        const created = await repo.createModel(model);
+        expect(created).toEqual({ ...model, updatedAt: model.createdAt });
+        expect(await repo.getModelByName(model.name)).toEqual(created);
+        expect(await repo.getModelByName(`absent-${randomUUID()}`)).toBeNull();
+      });
+
+      it('refuses a second model with the same name and keeps the first unchanged', async () => {
+        const first = await freshModel({ description: 'the first' });
+        const duplicate = repo.createModel(newModel({ name: first.name, description: 'the second' }));
+        await expect(duplicate).rejects.toBeInstanceOf(ConflictError);
+        expect(await repo.getModelByName(first.name)).toEqual(first);
+      });
+
+      it('patches description and tags, stamps updatedAt, and leaves unpatched fields alone', async () => {
+        const model = await freshModel({ description: 'before', tags: { a: '1' } });
+        const described = await repo.updateModel(model.id, { description: 'after' }, T1);
+        expect(described).toEqual({ ...model, description: 'after', updatedAt: T1 });
+        const tagged = await repo.updateModel(model.id, { tags: { b: '2' } }, T2);
+        expect(tagged).toEqual({ ...model, description: 'after', tags: { b: '2' }, updatedAt: T2 });
+        expect(await repo.getModelByName(model.name)).toEqual(tagged);
+      });
+
+      it('throws NotFoundError when updating a model that does not exist', async () => {
+        await expect(repo.updateModel(randomUUID(), { description: 'x' }, T1)).rejects.toBeInstanceOf(NotFoundError);
+      });
+
+      it('lists models by name, page by page, with the total count', async () => {
+        const before = await repo.listModels({ limit: 1, offset: 0 });
+        const prefix = `page-${randomUUID().slice(0, 8)}`;
+        for (const suffix of ['c', 'a', 'b']) await freshModel({ name: `${prefix}-${suffix}` });
+
+        const all = await repo.listModels({ limit: 10_000, offset: 0 });
+        expect(all.total).toBe(before.total + 3);
+        expect(all.items).toHaveLength(all.total);
+        const names = all.items.map((model) => model.name);
+        expect(names).toEqual([...names].sort());
+        expect(names.filter((name) => name.startsWith(prefix))).toEqual([`${prefix}-a`, `${prefix}-b`, `${prefix}-c`]);
+
+        const pages: string[] = [];
+        for (let offset = 0; offset < all.total; offset += 2) {
+          const page = await repo.listModels({ limit: 2, offset });
+          expect(page.total).toBe(all.total);
+          expect(page.items.length).toBeLessThanOrEqual(2);
+          pages.push(...page.items.map((model) => model.name));
+        }
+        expect(pages).toEqual(names);
+        expect((await repo.listModels({ limit: 2, offset: all.total })).items).toEqual([]);
+      });
+    });
+
+    describe('versions', () => {
+      it('numbers versions 1, 2, 3 per model, independently for each model', async () => {
+        const [first, second] = [await freshModel(), await freshModel()];
+        const numbers = (await createVersions(first, 3)).map((version) => version.version);
+        expect(numbers).toEqual([1, 2, 3]);
+        expect((await repo.createVersion(newVersion(second.id))).version).toBe(1);
+        expect((await repo.createVersion(newVersion(first.id))).version).toBe(4);
+      });
+
+      it('stores a version and returns it whole: blob refs, JSON params, metrics and tags', async () => {
+        const model = await freshModel();
+        const input = newVersion(model.id, {
+          description: 'distilled from the ensemble',
+          weights: { key: `models/${model.name}/1/weights.bin`, sha256: 'b'.repeat(64), size: 5_000_000_000 },
+          params: { optimizer: { name: 'adam', lr: 0.001 }, epochs: 30, augment: ['flip', 'crop'], seed: null, soft: true },
+          metrics: { test_accuracy: 0.8907, val_loss: 0.3312345678901234 },
+          tags: { stage: 'candidate', 'émoji': '🧪' },
+        });
+        const created = await repo.createVersion(input);
+        const { parents: _parents, ...fields } = input;
+        expect(created).toEqual({ ...fields, version: 1, status: 'active', archivedAt: null });
+        expect(await repo.getVersion(model.id, 1)).toEqual(created);
+        expect(await repo.getVersion(model.id, 2)).toBeNull();
+        expect(await repo.getVersion(randomUUID(), 1)).toBeNull();
+      });
+
+      it('gets versions by ids, skipping ids that do not exist', async () => {
+        const model = await freshModel();
+        const [v1, , v3] = await createVersions(model, 3);
+        const found = await repo.getVersionsByIds([v3!.id, randomUUID(), v1!.id]);
+        expect(found.map((version) => version.id).sort()).toEqual([v1!.id, v3!.id].sort());
+        expect(found.find((version) => version.id === v3!.id)).toEqual(v3);
+        expect(await repo.getVersionsByIds([])).toEqual([]);
+      });
+
+      it('throws NotFoundError when the model of a new version does not exist', async () => {
+        await expect(repo.createVersion(newVersion(randomUUID()))).rejects.toBeInstanceOf(NotFoundError);
+      });
+
+      it('lists versions newest first, hiding archived ones unless asked, with totals and pages', async () => {
+        const model = await freshModel();
+        const versions = await createVersions(model, 5);
+        await repo.updateVersion(versions[1]!.id, { status: 'archived' }, T1);
+        await repo.updateVersion(versions[3]!.id, { status: 'archived' }, T1);
+
+        const active = await repo.listVersions(model.id, { includeArchived: false }, { limit: 10, offset: 0 });
+        expect(active.total).toBe(3);
+        expect(active.items.map((version) => version.version)).toEqual([5, 3, 1]);
+
+        const all = await repo.listVersions(model.id, { includeArchived: true }, { limit: 10, offset: 0 });
+        expect(all.total).toBe(5);
+        expect(all.items.map((version) => version.version)).toEqual([5, 4, 3, 2, 1]);
+        expect(all.items.find((version) => version.version === 4)).toMatchObject({ status: 'archived', archivedAt: T1 });
+
+        const page = await repo.listVersions(model.id, { includeArchived: true }, { limit: 2, offset: 2 });
+        expect(page).toEqual({ items: all.items.slice(2, 4), total: 5 });
+        const activePage = await repo.listVersions(model.id, { includeArchived: false }, { limit: 2, offset: 2 });
+        expect(activePage.items.map((version) => version.version)).toEqual([1]);
+        expect(activePage.total).toBe(3);
+      });
+
+      it('archives (keeping the first archive time), reactivates, and patches description and tags', async () => {
+        const model = await freshModel();
+        const [version] = await createVersions(model, 1);
+        const archived = await repo.updateVersion(version!.id, { status: 'archived' }, T1);
+        expect(archived).toEqual({ ...version, status: 'archived', archivedAt: T1 });
+        const archivedAgain = await repo.updateVersion(version!.id, { status: 'archived', description: 'old' }, T2);
+        expect(archivedAgain).toEqual({ ...version, status: 'archived', archivedAt: T1, description: 'old' });
+        const reactivated = await repo.updateVersion(version!.id, { status: 'active', tags: { back: 'yes' } }, T2);
+        expect(reactivated).toEqual({ ...version, description: 'old', tags: { back: 'yes' }, status: 'active', archivedAt: null });
+        expect(await repo.getVersion(model.id, 1)).toEqual(reactivated);
+        await expect(repo.updateVersion(randomUUID(), { description: 'x' }, T1)).rejects.toBeInstanceOf(NotFoundError);
+      });
+    });
+
+    describe('lineage', () => {
+      it('records parent edges with the new version and lists them in both directions', async () => {
+        const dataset = await repo.createDataset(newDataset());
+        const teachers = await freshModel();
+        const [t1, t2, t3] = await createVersions(teachers, 3);
+        const student = await freshModel();
+        const edge = (parent: ModelVersionRecord, weight: number): NewLineageEdge => ({
+          parentVersionId: parent.id,
+          relation: 'teacher',
+          weight,
+          method: 'knowledge-distillation',
+          params: { temperature: 4, alpha: 0.1, aggregation: 'mean-probabilities', schedule: { epochs: [10, 20] } },
+          runId: null,
+          datasetId: dataset.id,
+        });
+        const child = await repo.createVersion(newVersion(student.id, { parents: [edge(t1!, 0.5), edge(t2!, 0.25), edge(t3!, 0.25)] }));
+        const selfDistilled = await repo.createVersion(
+          newVersion(student.id, {
+            parents: [
+              { parentVersionId: child.id, relation: 'teacher', weight: null, method: 'self-distillation', params: {}, runId: null, datasetId: null },
+              { parentVersionId: child.id, relation: 'init', weight: null, method: null, params: {}, runId: null, datasetId: null },
+            ],
+          }),
+        );
+
+        const parents = await repo.listParentEdges([child.id]);
+        expect(parents).toHaveLength(3);
+        for (const [parent, weight] of [[t1!, 0.5], [t2!, 0.25], [t3!, 0.25]] as const) {
+          const stored = parents.find((e) => e.parentVersionId === parent.id);
+          expect(stored).toEqual({ ...edge(parent, weight), id: expect.any(String), childVersionId: child.id, createdAt: child.createdAt });
+        }
+        expect(new Set(parents.map((e) => e.id)).size).toBe(3);
+
+        const children = await repo.listChildEdges([t1!.id, t2!.id]);
+        expect(children.map((e) => [e.parentVersionId, e.childVersionId]).sort()).toEqual(
+          [[t1!.id, child.id], [t2!.id, child.id]].sort(),
+        );
+        const grandchildren = await repo.listChildEdges([child.id]);
+        expect(grandchildren.map((e) => e.relation).sort()).toEqual(['init', 'teacher']);
+        expect(grandchildren.every((e) => e.childVersionId === selfDistilled.id)).toBe(true);
+        expect(await repo.listParentEdges([t1!.id])).toEqual([]);
+        expect(await repo.listChildEdges([])).toEqual([]);
+        expect((await repo.listParentEdges([child.id, selfDistilled.id])).length).toBe(5);
+      });
+
+      it('refuses a missing parent with UnprocessableError naming it, and writes nothing', async () => {
+        const model = await freshModel();
+        const [existing] = await createVersions(model, 1);
+        const missing = randomUUID();
+        const attempt = repo.createVersion(
+          newVersion(model.id, { parents: [teacherEdge(existing!.id), teacherEdge(missing)] }),
+        );
+        const error = await attempt.catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(UnprocessableError);
+        expect((error as UnprocessableError).message).toContain(missing);
+        expect((error as UnprocessableError).details).toEqual({ missingParentVersionIds: [missing] });
+
+        const listed = await repo.listVersions(model.id, { includeArchived: true }, { limit: 10, offset: 0 });
+        expect(listed.total).toBe(1);
+        expect(await repo.listChildEdges([existing!.id])).toEqual([]);
+        // The failed attempt did not use up a number.
+        expect((await repo.createVersion(newVersion(model.id))).version).toBe(2);
+      });
+
+      it('refuses a source run that does not exist, and writes nothing', async () => {
+        const model = await freshModel();
+        const runId = randomUUID();
+        const error = await repo.createVersion(newVersion(model.id, { sourceRunId: runId })).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(UnprocessableError);
+        expect((error as UnprocessableError).details).toEqual({ missingRunIds: [runId] });
+        expect((await repo.listVersions(model.id, { includeArchived: true }, { limit: 10, offset: 0 })).total).toBe(0);
+      });
+
+      it('refuses to delete a version with descendants and leaves everything as it was', async () => {
+        const model = await freshModel();
+        const [parent] = await createVersions(model, 1);
+        const child = await repo.createVersion(newVersion(model.id, { parents: [teacherEdge(parent!.id)] }));
+        await repo.setAlias({ modelId: model.id, alias: 'production', versionId: parent!.id, updatedAt: T1 });
+
+        const error = await repo.deleteVersion(parent!.id).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ConflictError);
+        expect((error as ConflictError).details).toEqual({ childVersionIds: [child.id] });
+        expect(await repo.getVersion(model.id, 1)).toEqual(parent);
+        expect(await repo.getAlias(model.id, 'production')).toMatchObject({ versionId: parent!.id });
+        expect((await repo.listChildEdges([parent!.id])).map((e) => e.childVersionId)).toEqual([child.id]);
+      });
+
+      it('deletes a leaf version with its aliases and parent edges, and never reuses its number', async () => {
+        const model = await freshModel();
+        const [parent] = await createVersions(model, 1);
+        const child = await repo.createVersion(newVersion(model.id, { parents: [teacherEdge(parent!.id)] }));
+        await repo.setAlias({ modelId: model.id, alias: 'candidate', versionId: child.id, updatedAt: T1 });
+
+        await repo.deleteVersion(child.id);
+        expect(await repo.getVersion(model.id, 2)).toBeNull();
+        expect(await repo.getAlias(model.id, 'candidate')).toBeNull();
+        expect(await repo.listChildEdges([parent!.id])).toEqual([]);
+        expect((await repo.createVersion(newVersion(model.id))).version).toBe(3);
+
+        // With its only child gone, the parent may go too.
+        await repo.deleteVersion(parent!.id);
+        expect(await repo.getVersion(model.id, 1)).toBeNull();
+        await expect(repo.deleteVersion(parent!.id)).rejects.toBeInstanceOf(NotFoundError);
+      });
+    });
+
+    describe('aliases', () => {
+      it('sets, moves, lists and deletes aliases', async () => {
+        const model = await freshModel();
+        const [v1, v2] = await createVersions(model, 2);
+        const production = { modelId: model.id, alias: 'production', versionId: v1!.id, updatedAt: T0 };
+        expect(await repo.setAlias(production)).toEqual(production);
+        expect(await repo.getAlias(model.id, 'production')).toEqual(production);
+
+        const moved = { ...production, versionId: v2!.id, updatedAt: T1 };
+        expect(await repo.setAlias(moved)).toEqual(moved);
+        expect(await repo.getAlias(model.id, 'production')).toEqual(moved);
+
+        const canary = { modelId: model.id, alias: 'canary', versionId: v1!.id, updatedAt: T2 };
+        await repo.setAlias(canary);
+        expect(await repo.listAliases(model.id)).toEqual([canary, moved]);
+
+        expect(await repo.deleteAlias(model.id, 'production')).toBe(true);
+        expect(await repo.deleteAlias(model.id, 'production')).toBe(false);
+        expect(await repo.getAlias(model.id, 'production')).toBeNull();
+        expect(await repo.listAliases(model.id)).toEqual([canary]);
+      });
+
+      it("refuses an alias to another model's version", async () => {
+        const [mine, theirs] = [await freshModel(), await freshModel()];
+        const [foreign] = await createVersions(theirs, 1);
+        const alias = { modelId: mine.id, alias: 'production', versionId: foreign!.id, updatedAt: T0 };
+        await expect(repo.setAlias(alias)).rejects.toBeInstanceOf(UnprocessableError);
+        expect(await repo.listAliases(mine.id)).toEqual([]);
+      });
+    });
+
+    describe('datasets', () => {
+      it('allocates versions per name and reads them back whole', async () => {
+        const name = `cifar-${randomUUID().slice(0, 8)}`;
+        const first = await repo.createDataset(newDataset({ name }));
+        const second = await repo.createDataset(newDataset({ name, description: 'reshuffled' }));
+        const other = await repo.createDataset(newDataset());
+        expect([first.version, second.version, other.version]).toEqual([1, 2, 1]);
+
+        expect(await repo.getDataset(name, 1)).toEqual(first);
+        expect(await repo.getDataset(name, 2)).toEqual(second);
+        expect(await repo.getDataset(name, 3)).toBeNull();
+        expect(await repo.getLatestDataset(name)).toEqual(second);
+        expect(await repo.getLatestDataset(`absent-${randomUUID()}`)).toBeNull();
+      });
+
+      it('lists datasets with the total count', async () => {
+        const before = await repo.listDatasets({ limit: 1, offset: 0 });
+        const created = await repo.createDataset(newDataset());
+        const all = await repo.listDatasets({ limit: 10_000, offset: 0 });
+        expect(all.total).toBe(before.total + 1);
+        expect(all.items).toHaveLength(all.total);
+        expect(all.items).toContainEqual(created);
+        expect((await repo.listDatasets({ limit: 1, offset: 1 })).items).toEqual(all.items.slice(1, 2));
+      });
+
+      it('refuses a second dataset with the same id', async () => {
+        const dataset = newDataset();
+        await repo.createDataset(dataset);
+        await expect(repo.createDataset({ ...dataset, name: `${dataset.name}-2` })).rejects.toBeInstanceOf(ConflictError);
+      });
+    });
+
+    describe('API keys', () => {
+      it('creates, gets, lists, counts and revokes keys (a second revoke keeps the first time)', async () => {
+        const before = await repo.countApiKeys();
+        const key = newApiKey({ scopes: ['read', 'predict'] });
+        expect(await repo.createApiKey(key)).toEqual(key);
+        expect(await repo.getApiKey(key.id)).toEqual(key);
+        expect(await repo.countApiKeys()).toBe(before + 1);
+        expect(await repo.listApiKeys()).toContainEqual(key);
+
+        expect(await repo.revokeApiKey(key.id, T1)).toEqual({ ...key, revokedAt: T1 });
+        expect(await repo.revokeApiKey(key.id, T2)).toEqual({ ...key, revokedAt: T1 });
+        expect(await repo.getApiKey(key.id)).toEqual({ ...key, revokedAt: T1 });
+        expect(await repo.revokeApiKey(randomUUID(), T1)).toBeNull();
+        expect(await repo.getApiKey(randomUUID())).toBeNull();
+      });
+
+      it('refuses a key whose secret hash is taken', async () => {
+        const key = await repo.createApiKey(newApiKey());
+        await expect(repo.createApiKey(newApiKey({ secretHash: key.secretHash }))).rejects.toBeInstanceOf(ConflictError);
+      });
+    });
+
+    describe('idempotency', () => {
+      it('keeps the first record saved under a key and returns it to later writers', async () => {
+        const key = await repo.createApiKey(newApiKey());
+        const first = newIdempotency(key.id, { status: 201, responseBody: '{"id":"first"}' });
+        expect(await repo.getIdempotent(key.id, first.key)).toBeNull();
+        expect(await repo.saveIdempotent(first)).toEqual(first);
+
+        const second = { ...first, requestHash: 'f'.repeat(64), status: 200, responseBody: '{"id":"second"}', createdAt: T2 };
+        expect(await repo.saveIdempotent(second)).toEqual(first);
+        expect(await repo.getIdempotent(key.id, first.key)).toEqual(first);
+
+        // Keys are scoped per API key.
+        const other = await repo.createApiKey(newApiKey());
+        expect(await repo.getIdempotent(other.id, first.key)).toBeNull();
+        const theirs = { ...second, apiKeyId: other.id };
+        expect(await repo.saveIdempotent(theirs)).toEqual(theirs);
+      });
+
+      it('lets exactly one of several concurrent writers of one key win', async () => {
+        const key = await repo.createApiKey(newApiKey());
+        const idempotencyKey = randomUUID();
+        const attempts = [1, 2, 3, 4].map((n) =>
+          newIdempotency(key.id, { key: idempotencyKey, responseBody: `{"attempt":${n}}` }),
+        );
+        const saved = await Promise.all(attempts.map((record) => repo.saveIdempotent(record)));
+        const stored = await repo.getIdempotent(key.id, idempotencyKey);
+        expect(attempts).toContainEqual(stored);
+        for (const result of saved) expect(result).toEqual(stored);
+      });
+    });
+
+    describe('one database, several connections', () => {
+      it('gives concurrent creators distinct, gapless version numbers', async () => {
+        const other = await open();
+        try {
+          const model = await freshModel();
+          const creations = Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? repo : other).createVersion(newVersion(model.id)));
+          const numbers = (await Promise.all(creations)).map((version) => version.version);
+          expect([...numbers].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+        } finally {
+          await other.close();
+        }
+      });
+
+      it('gives concurrent creators of one dataset name distinct versions', async () => {
+        const other = await open();
+        try {
+          const name = `race-${randomUUID().slice(0, 8)}`;
+          const creations = Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? repo : other).createDataset(newDataset({ name })));
+          const versions = (await Promise.all(creations)).map((dataset) => dataset.version);
+          expect([...versions].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+        } finally {
+          await other.close();
+        }
+      });
+
+      it('opens the same database again (migrations already applied) and sees the data written', async () => {
+        const model = await freshModel();
+        const [version] = await createVersions(model, 1);
+        const reopened = await open();
+        try {
+          expect(await reopened.getModelByName(model.name)).toEqual(model);
+          expect(await reopened.getVersion(model.id, 1)).toEqual(version);
+        } finally {
+          await reopened.close();
+        }
+      });
+    });
+  });
+}
+
+// --- fixtures ----------------------------------------------------------------------------------
+
+function newModel(overrides: Partial<NewModel> = {}): NewModel {
+  return {
+    id: randomUUID(),
+    name: `model-${randomUUID()}`,
+    task: 'image-classification',
+    inputShape: [28, 28, 1],
+    classLabels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    description: '',
+    tags: {},
+    createdAt: T0,
+    ...overrides,
+  };
+}
+
+function newVersion(modelId: string, overrides: Partial<NewModelVersion> = {}): NewModelVersion {
+  const id = randomUUID();
+  return {
+    id,
+    modelId,
+    description: '',
+    modelJson: { key: `models/${modelId}/${id}/model.json`, sha256: 'a'.repeat(64), size: 1234 },
+    weights: { key: `models/${modelId}/${id}/weights.bin`, sha256: 'b'.repeat(64), size: 56_789 },
+    params: {},
+    metrics: {},
+    tags: {},
+    sourceRunId: null,
+    createdAt: T0,
+    parents: [],
+    ...overrides,
+  };
+}
+
+function teacherEdge(parentVersionId: string): NewLineageEdge {
+  return { parentVersionId, relation: 'teacher', weight: 1, method: 'self-distillation', params: {}, runId: null, datasetId: null };
+}
+
+function newDataset(overrides: Partial<NewDataset> = {}): NewDataset {
+  return {
+    id: randomUUID(),
+    name: `dataset-${randomUUID()}`,
+    format: 'cifar10-binary',
+    source: 'upload',
+    description: '',
+    shape: [32, 32, 3],
+    classLabels: ['airplane', 'automobile'],
+    splits: { train: { count: 3, classCounts: [1, 2] }, test: { count: 1, classCounts: [0, 1] } },
+    files: [{ role: 'train-images', key: 'datasets/d/1/data_batch_1.bin', sha256: 'c'.repeat(64), size: 30_730_000 }],
+    createdAt: T0,
+    ...overrides,
+  };
+}
+
+function newApiKey(overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
+  return {
+    id: randomUUID(),
+    name: 'ci',
+    secretHash: randomUUID().replaceAll('-', '').padEnd(64, '0'),
+    scopes: ['read'],
+    createdAt: T0,
+    revokedAt: null,
+    ...overrides,
+  };
+}
+
+function newIdempotency(apiKeyId: string, overrides: Partial<IdempotencyRecord> = {}): IdempotencyRecord {
+  return {
+    apiKeyId,
+    key: randomUUID(),
+    requestHash: 'e'.repeat(64),
+    status: 201,
+    responseBody: '{}',
+    createdAt: T1,
+    ...overrides,
+  };
+}

@@ -1,0 +1,40 @@
+// Runs the Repository contract on a real SQLite file, and checks what the opener sets up on it.
+import Database from 'better-sqlite3';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteRepository } from '../../../src/registry/adapters/sql';
+import { repositoryContract } from './contract';
+
+let folder: string;
+let file: string;
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'distillery-sqlite-'));
+  file = join(folder, 'registry.db');
+});
+afterAll(async () => {
+  await rm(folder, { recursive: true, force: true });
+});
+
+repositoryContract('SQLite file', () => openSqliteRepository({ file }));
+
+describe('SQLite file set-up', () => {
+  it('leaves the file in WAL mode with every migration recorded once', async () => {
+    await (await openSqliteRepository({ file })).close();
+    await (await openSqliteRepository({ file })).close();
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      const applied = db.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number };
+      expect(applied.n).toBe(2);
+      const tables = db.prepare("select name from sqlite_master where type = 'table' order by name").all();
+      expect(tables.map((row) => (row as { name: string }).name)).toEqual(
+        expect.arrayContaining(['models', 'model_versions', 'lineage_edges', 'runs', 'run_events', 'checkpoints', 'ensembles', 'ensemble_members', 'nodes']),
+      );
+    } finally {
+      db.close();
+    }
+  });
+});
