@@ -85,6 +85,19 @@ describe('upload, read, download', () => {
     }
   });
 
+  it('replays a retried upload with the same Idempotency-Key instead of registering it twice', async () => {
+    // Serialised once, so the retry sends the same bytes (a fresh FormData would get a new boundary).
+    const request = new Request('http://x', { method: 'POST', body: uploadForm({ name: 'retried', format: 'idx' }, files) });
+    const body = await request.arrayBuffer();
+    const headers = { 'Idempotency-Key': 'upload-retried-1', 'Content-Type': request.headers.get('content-type')! };
+    const first = await call('', { method: 'POST', headers, body });
+    const retry = await call('', { method: 'POST', headers, body });
+    expect([first.status, retry.status]).toEqual([201, 201]);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(await retry.json()).toEqual(await first.json());
+    expect((await (await call('/retried/versions/2')).json()).status).toBe(404);
+  });
+
   it('answers 404 problems for unknown versions and roles', async () => {
     const version = await call('/tiny/versions/9', { key: readKey });
     expect(version.status).toBe(404);
