@@ -154,6 +154,14 @@ describe('refused uploads store nothing', () => {
     await expectRefused(registerUploadedDataset(deps, { name: 'other', format: 'cifar10-binary', files: badLabel }), /file "test": .*label 10/);
   });
 
+  it('removes the stored files again when the repository refuses the record', async () => {
+    const before = await storedBlobs();
+    await repo.close();
+    const thrown = await registerUploadedDataset(deps, { name: 'late-failure', format: 'idx', files: smallIdxFiles() }).catch((e: unknown) => e);
+    expect(thrown).toBeInstanceOf(Error);
+    expect(await storedBlobs()).toEqual(before);
+  });
+
   it('refuses names that could escape the storage prefix', async () => {
     await expectRefused(registerUploadedDataset(deps, { name: 'a..b', format: 'idx', files: smallIdxFiles() }), /name "a\.\.b" is not a valid name/);
   });
