@@ -1,0 +1,81 @@
+// Evaluation metrics on hand-made predictions, and ensemble evaluation of real models.
+
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  evaluateEnsemble,
+  evaluateModel,
+  metricsFromProbabilities,
+  predictLogits,
+  softmaxRows,
+} from '../../src/training/evaluate';
+import { trainModel } from '../../src/training/train';
+import { bandImages } from './fixtures';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('metricsFromProbabilities', () => {
+  // Confidences chosen away from the 1/15 bin edges.
+  const probabilities = Float32Array.from([0.7, 0.2, 0.1, 0.1, 0.75, 0.15, 0.2, 0.1, 0.7, 0.5, 0.4, 0.1]);
+  const labels = [0, 2, 2, 1];
+
+  it('computes accuracy, NLL, ECE, per-class accuracy and the confusion matrix', () => {
+    const report = metricsFromProbabilities(probabilities, labels, 3);
+    expect(report.count).toBe(4);
+    expect(report.accuracy).toBe(0.5);
+    expect(report.nll).toBeCloseTo(-(Math.log(0.7) + Math.log(0.15) + Math.log(0.7) + Math.log(0.4)) / 4, 6);
+    // bin (10/15, 11/15]: 2 right at 0.7 -> 2/4*0.3; bin (11/15, 12/15]: 1 wrong at 0.75; bin (7/15, 8/15]: 1 wrong at 0.5
+    expect(report.ece).toBeCloseTo((2 / 4) * 0.3 + (1 / 4) * 0.75 + (1 / 4) * 0.5, 6);
+    expect(report.confusionMatrix).toEqual([
+      [1, 0, 0],
+      [1, 0, 0],
+      [0, 1, 1],
+    ]);
+    expect(report.perClassAccuracy).toEqual([1, 0, 0.5]);
+  });
+
+  it('reports null accuracy for a class without examples and finite NLL for a zero probability', () => {
+    const report = metricsFromProbabilities(Float32Array.from([1, 0, 0, 0]), [1], 4);
+    expect(report.perClassAccuracy).toEqual([null, 0, null, null]);
+    expect(report.nll).toBeCloseTo(-Math.log(1e-12), 6);
+    expect(report.ece).toBe(1);
+  });
+
+  it('a perfectly calibrated, perfectly accurate model has ECE 0', () => {
+    expect(metricsFromProbabilities(Float32Array.from([1, 0, 0, 1]), [0, 1], 2).ece).toBe(0);
+  });
+});
+
+describe('evaluateModel and evaluateEnsemble', () => {
+  it('report each member on its own and the mean of probabilities as the ensemble', async () => {
+    const train = bandImages(240, 1, 3);
+    const test = bandImages(90, 2, 3);
+    const members = await Promise.all(
+      [1, 2].map(async (seed) => (await trainModel({ architecture: 'mlp', batchSize: 32, epochs: 1, seed }, train)).model),
+    );
+    const report = await evaluateEnsemble(members, test);
+    for (const [i, member] of members.entries()) {
+      expect(report.members[i]).toEqual(await evaluateModel(member, test));
+    }
+    const probabilities = await Promise.all(members.map(async (m) => softmaxRows(await predictLogits(m, test), 3)));
+    const mean = probabilities[0]!.map((p, i) => (p + probabilities[1]![i]!) / 2);
+    const expected = metricsFromProbabilities(mean, test.labels, 3);
+    expect(report.ensemble.accuracy).toBe(expected.accuracy);
+    expect(report.ensemble.nll).toBeCloseTo(expected.nll, 6);
+    expect(report.ensemble.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(90);
+
+    const onlyFirst = await evaluateEnsemble(members, test, { weights: [1, 0] });
+    expect(onlyFirst.ensemble.accuracy).toBe(report.members[0]!.accuracy);
+    const byLogits = await evaluateEnsemble(members, test, { aggregation: 'mean-logits' });
+    expect(byLogits.ensemble.count).toBe(90);
+    for (const m of members) m.dispose();
+  });
+
+  it('refuses a model whose class count differs from the dataset', async () => {
+    const model = (await trainModel({ architecture: 'mlp', batchSize: 32, epochs: 1 }, bandImages(60, 1, 2))).model;
+    await expect(evaluateModel(model, bandImages(10, 2, 3))).rejects.toThrow(/model outputs 2 classes, dataset has 3/);
+    model.dispose();
+  });
+});
