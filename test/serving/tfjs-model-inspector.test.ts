@@ -46,6 +46,16 @@ describe('valid artifacts', () => {
     expect(inspected.weights).toEqual(joined(artifact.weightFiles));
   });
 
+  it('sizes quantized weights by their stored dtype (one byte per uint8 value)', async () => {
+    const artifact = await toArtifact(denseClassifier());
+    const weights = manifestWeights(artifact);
+    for (const spec of weights) spec.quantization = { dtype: 'uint8', scale: 0.01, min: -1 };
+    artifact.weightFiles = new Map([['group1-shard1of1.bin', new Uint8Array(67).fill(100)]]);
+    const inspected = await inspect(artifact);
+    expect(inspected.parameterCount).toBe(67);
+    expect(inspected.weights.length).toBe(67);
+  });
+
   it('rewrites the manifest to one weights.bin group that loads back to the same predictions', async () => {
     const original = smallConvNet();
     const artifact = await toArtifact(original, 2);
