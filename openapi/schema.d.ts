@@ -1717,7 +1717,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The active version. */
+                /** @description The unarchived version. */
                 200: {
                     headers: {
                         [name: string]: unknown;

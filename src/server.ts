@@ -81,15 +81,18 @@ function listen(fetch: (request: Request) => Response | Promise<Response>, confi
   });
 }
 
+/** What to tell the operator about the admin key created on this start (nothing when none was). */
+function bootstrapNotice(config: ServerConfig, token: string | null): string {
+  if (!token) return '';
+  // A key the operator chose is already known to them: never echo a secret from the environment.
+  if (config.adminKey) return 'First start: created the admin API key given in DISTILLERY_ADMIN_KEY.\n';
+  return `\nFirst start: created the admin API key below. It is shown only once; store it now.\n\n  ${token}\n\n`;
+}
+
 async function main(): Promise<void> {
   const config = configFromEnv(process.env);
   const running = await startServer(config);
-  process.stdout.write(`Distillery listening on ${running.url} (docs: ${running.url}/docs)\n`);
-  if (running.bootstrapAdminKey) {
-    process.stdout.write(
-      `\nFirst start: created the admin API key below. It is shown only once; store it now.\n\n  ${running.bootstrapAdminKey}\n\n`,
-    );
-  }
+  process.stdout.write(`Distillery listening on ${running.url} (docs: ${running.url}/docs)\n${bootstrapNotice(config, running.bootstrapAdminKey)}`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

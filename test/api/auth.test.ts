@@ -40,12 +40,28 @@ describe('authentication', () => {
     }
   });
 
+  it('serves the docs page and its assets offline, nothing outside swagger-ui-dist', async () => {
+    const page = await (await server.fetch('/docs', {}, null)).text();
+    for (const asset of page.match(/\/docs\/[\w.-]+/g) ?? []) expect((await server.fetch(asset, {}, null)).status, asset).toBe(200);
+    expect(page).not.toMatch(/https?:\/\//);
+    expect((await server.fetch('/docs/..%2Fpackage.json', {}, null)).status).toBe(404);
+    expect((await server.fetch('/docs/package.json', {}, null)).status).toBe(404);
+  });
+
   it('refuses a revoked key with 401', async () => {
     const key = await issueKey(['read']);
     expect((await server.fetch('/v1/models', {}, key.token)).status).toBe(200);
     const revoke = await server.client.DELETE('/v1/keys/{id}', { params: { path: { id: key.id } } });
     expect(revoke.data!.revokedAt).not.toBeNull();
     await expectProblem(await server.fetch('/v1/models', {}, key.token), 401, 'unauthorized');
+  });
+
+  it('refuses a key request with an unknown scope (422), issuing nothing', async () => {
+    const before = (await server.client.GET('/v1/keys')).data!.items.length;
+    const response = await server.fetch('/v1/keys', jsonBody({ name: 'bad', scopes: ['root'] }));
+    expect(response.status).toBe(422);
+    expect(await response.json()).toMatchObject({ errors: [expect.objectContaining({ path: 'scopes.0' })] });
+    expect((await server.client.GET('/v1/keys')).data!.items).toHaveLength(before);
   });
 
   it('lists keys without their secrets', async () => {

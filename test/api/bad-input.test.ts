@@ -170,6 +170,18 @@ describe('bad uploads', () => {
     await expectNoNewVersion();
   });
 
+  it('a multipart body that does not parse: 400, also with an Idempotency-Key', async () => {
+    for (const headers of [{}, { 'Idempotency-Key': 'broken-form' }]) {
+      const response = await server.fetch('/v1/models/target/versions', {
+        method: 'POST',
+        headers: { ...headers, 'Content-Type': 'multipart/form-data; boundary=xyz' },
+        body: '--xyz\r\nContent-Disposition: form-data; name="model.json"\r\n\r\n{',
+      });
+      expect(response.status).toBe(400);
+    }
+    await expectNoNewVersion();
+  });
+
   it('an upload to an unknown model: 404', async () => {
     const response = await server.fetch('/v1/models/ghost/versions', { method: 'POST', body: uploadForm(await denseArtifact()) });
     expect(response.status).toBe(404);

@@ -47,14 +47,14 @@ describe('versions', () => {
     expect(await archived.json()).toMatchObject({ version: 2, status: 'archived' });
 
     const visible = await server.client.GET('/v1/models/{name}/versions', { params: { path: { name: 'archiving' } } });
-    expect(visible.data!.items.map((v) => v.version).sort()).toEqual([1, 3]);
+    expect(visible.data!.items.map((v) => v.version)).toEqual([3, 1]);
     expect(await versionNumbers(server, 'archiving')).toEqual([1, 2, 3]);
     const byNumber = await server.fetch('/v1/models/archiving/versions/2');
     expect(await byNumber.json()).toMatchObject({ status: 'archived' });
 
     await server.fetch('/v1/models/archiving/versions/2/unarchive', { method: 'POST' });
     const after = await server.client.GET('/v1/models/{name}/versions', { params: { path: { name: 'archiving' } } });
-    expect(after.data!.items.map((v) => v.version).sort()).toEqual([1, 2, 3]);
+    expect(after.data!.items.map((v) => v.version)).toEqual([3, 2, 1]);
   });
 
   it('updates a version description and tags', async () => {
@@ -90,5 +90,27 @@ describe('versions', () => {
     expect(await versionNumbers(server, 'parent-model')).toEqual([1]);
     const download = await server.fetch('/v1/models/parent-model/versions/1/files/weights.bin');
     expect(download.status).toBe(200);
+  });
+
+  it('replays an upload repeated with the same Idempotency-Key instead of storing a second version', async () => {
+    await createDenseModel(server, 'retried');
+    const artifact = await denseArtifact();
+    const send = () =>
+      server.fetch('/v1/models/retried/versions', { method: 'POST', headers: { 'Idempotency-Key': 'upload-1' }, body: uploadForm(artifact) });
+    const first = await send();
+    const second = await send();
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(await second.json()).toEqual(await first.json());
+    expect(await versionNumbers(server, 'retried')).toEqual([1]);
+
+    const different = await server.fetch('/v1/models/retried/versions', {
+      method: 'POST',
+      headers: { 'Idempotency-Key': 'upload-1' },
+      body: uploadForm(await denseArtifact()),
+    });
+    expect(different.status).toBe(422);
+    expect(await versionNumbers(server, 'retried')).toEqual([1]);
   });
 });

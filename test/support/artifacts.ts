@@ -52,12 +52,5 @@ export function uploadForm(artifact: UploadableArtifact, metadata?: UploadMetada
 
 /** All weight bytes of an artifact concatenated in manifest order: what `weights.bin` must hold. */
 export function concatenatedWeights(artifact: UploadableArtifact): Uint8Array {
-  const parts = [...artifact.weightFiles.values()];
-  const all = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    all.set(part, offset);
-    offset += part.length;
-  }
-  return all;
+  return new Uint8Array(Buffer.concat([...artifact.weightFiles.values()]));
 }

@@ -1,9 +1,10 @@
 // `Idempotency-Key` on create POSTs: replays the stored response to a repeated request, refuses a
 // key reused for a different one. Only successful responses are stored, so a failed create can be retried.
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { sha256Hex } from '../../registry/hashing';
 import { findReplay, rememberResponse, requestFingerprint } from '../../registry/idempotency';
 import type { AppEnv } from '../app-env';
-import { RequestValidationError } from '../http-errors';
+import { BadRequestError, RequestValidationError } from '../http-errors';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
@@ -19,9 +20,7 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   const { repo, clock } = c.get('deps');
   const apiKeyId = c.get('principal').apiKeyId;
-  // Hono caches the bytes, so the validators after this middleware can still parse the body.
-  const body = new Uint8Array(await c.req.arrayBuffer());
-  const requestHash = await requestFingerprint(c.req.method, c.req.path, body);
+  const requestHash = await requestFingerprint(c.req.method, c.req.path, await canonicalBody(c));
   const stored = await findReplay(repo, apiKeyId, key, requestHash);
   if (stored) {
     return c.body(stored.responseBody, stored.status as 201, {
@@ -35,3 +34,23 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
     await rememberResponse({ repo, clock }, { apiKeyId, key, requestHash, status: c.res.status, responseBody });
   }
 };
+
+/**
+ * The body as "the same request" should compare it: raw bytes, except for multipart forms, whose
+ * random boundary differs on every retry — those compare by each part's name, filename and content.
+ * Hono caches the bytes read here, so the validators after this middleware still parse the body.
+ */
+async function canonicalBody(c: Context<AppEnv>): Promise<Uint8Array> {
+  const bytes = await c.req.arrayBuffer();
+  const contentType = c.req.header('content-type') ?? '';
+  if (!contentType.toLowerCase().startsWith('multipart/form-data')) return new Uint8Array(bytes);
+  const form = await new Response(bytes, { headers: { 'Content-Type': contentType } }).formData().catch((error: unknown) => {
+    throw new BadRequestError(`malformed multipart body: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  const parts: [string, string | null, string][] = [];
+  for (const [name, value] of form) {
+    const content = typeof value === 'string' ? new TextEncoder().encode(value) : new Uint8Array(await value.arrayBuffer());
+    parts.push([name, typeof value === 'string' ? null : value.name, await sha256Hex(content)]);
+  }
+  return new TextEncoder().encode(JSON.stringify(parts));
+}

@@ -135,23 +135,20 @@ const updateRoute = protectedRoute('write', {
   responses: versionResponse('The updated version.'),
 });
 
-const archiveRoute = protectedRoute('write', {
-  method: 'post',
-  path: '/{name}/versions/{version}/archive',
-  tags: ['versions'],
-  summary: 'Archive a version (hidden from lists, still readable by number)',
-  request: { params: VersionParams },
-  responses: versionResponse('The archived version.'),
-});
+/** POST …/archive hides a version from lists (it stays readable by number); …/unarchive shows it again. */
+function archivalRoute<A extends 'archive' | 'unarchive'>(action: A, summary: string) {
+  return protectedRoute('write', {
+    method: 'post',
+    path: `/{name}/versions/{version}/${action}` as `/{name}/versions/{version}/${A}`,
+    tags: ['versions'],
+    summary,
+    request: { params: VersionParams },
+    responses: versionResponse(`The ${action}d version.`),
+  });
+}
 
-const unarchiveRoute = protectedRoute('write', {
-  method: 'post',
-  path: '/{name}/versions/{version}/unarchive',
-  tags: ['versions'],
-  summary: 'Unarchive a version',
-  request: { params: VersionParams },
-  responses: versionResponse('The active version.'),
-});
+const archiveRoute = archivalRoute('archive', 'Archive a version (hidden from lists, still readable by number)');
+const unarchiveRoute = archivalRoute('unarchive', 'Unarchive a version');
 
 const deleteRoute = protectedRoute('write', {
   method: 'delete',
@@ -202,14 +199,6 @@ versionRoutes
     const { name, version } = c.req.valid('param');
     return c.json(toVersion(name, await updateVersion(c.get('deps'), name, version, c.req.valid('json'))), 200);
   })
-  .openapi(archiveRoute, async (c) => {
-    const { name, version } = c.req.valid('param');
-    return c.json(toVersion(name, await updateVersion(c.get('deps'), name, version, { archived: true })), 200);
-  })
-  .openapi(unarchiveRoute, async (c) => {
-    const { name, version } = c.req.valid('param');
-    return c.json(toVersion(name, await updateVersion(c.get('deps'), name, version, { archived: false })), 200);
-  })
   .openapi(deleteRoute, async (c) => {
     const { name, version } = c.req.valid('param');
     await deleteVersion(c.get('deps'), name, version);
@@ -225,3 +214,13 @@ versionRoutes
       'Content-Disposition': `attachment; filename="${file}"`,
     });
   });
+
+for (const [route, archived] of [
+  [archiveRoute, true],
+  [unarchiveRoute, false],
+] as const) {
+  versionRoutes.openapi(route, async (c) => {
+    const { name, version } = c.req.valid('param');
+    return c.json(toVersion(name, await updateVersion(c.get('deps'), name, version, { archived })), 200);
+  });
+}

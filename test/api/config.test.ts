@@ -1,0 +1,62 @@
+// configFromEnv: defaults, adapter selection and refusal of unusable values.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_JSON_LIMIT_BYTES, DEFAULT_UPLOAD_LIMIT_BYTES, blobFolder, configFromEnv, sqliteFile } from '../../src/config';
+
+describe('configFromEnv', () => {
+  it('defaults to port 8080, SQLite and local blobs under ./data', () => {
+    const config = configFromEnv({});
+    expect(config).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      databaseUrl: null,
+      dataDir: './data',
+      s3Bucket: null,
+      adminKey: null,
+      jsonLimitBytes: DEFAULT_JSON_LIMIT_BYTES,
+      uploadLimitBytes: DEFAULT_UPLOAD_LIMIT_BYTES,
+      logLevel: 'info',
+    });
+    expect(sqliteFile(config)).toBe('data/distillery.sqlite');
+    expect(blobFolder(config)).toBe('data/blobs');
+  });
+
+  it('reads every variable', () => {
+    const config = configFromEnv({
+      PORT: '9000',
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'postgres://u@db/distillery',
+      DISTILLERY_DATA_DIR: '/var/lib/distillery',
+      S3_BUCKET: 'checkpoints',
+      DISTILLERY_ADMIN_KEY: 'dk_admin_0123456789abcdef',
+      DISTILLERY_JSON_LIMIT: '2048',
+      DISTILLERY_UPLOAD_LIMIT: '1048576',
+      LOG_LEVEL: 'WARN',
+    });
+    expect(config).toEqual({
+      port: 9000,
+      host: '127.0.0.1',
+      databaseUrl: 'postgres://u@db/distillery',
+      dataDir: '/var/lib/distillery',
+      s3Bucket: 'checkpoints',
+      adminKey: 'dk_admin_0123456789abcdef',
+      jsonLimitBytes: 2048,
+      uploadLimitBytes: 1048576,
+      logLevel: 'warn',
+    });
+  });
+
+  it('treats empty values as unset', () => {
+    expect(configFromEnv({ PORT: '', DATABASE_URL: ' ', S3_BUCKET: '' })).toMatchObject({ port: 8080, databaseUrl: null, s3Bucket: null });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '-1' }, 'PORT'],
+    [{ DISTILLERY_UPLOAD_LIMIT: '1.5' }, 'DISTILLERY_UPLOAD_LIMIT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  ])('refuses %o naming %s', (env, name) => {
+    expect(() => configFromEnv(env)).toThrow(ConfigError);
+    expect(() => configFromEnv(env)).toThrow(name);
+  });
+});
