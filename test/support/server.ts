@@ -24,8 +24,10 @@ export interface TestServer {
 }
 
 export interface TestServerOptions {
-  /** Overrides of the env-derived config (limits, admin key…). */
+  /** Overrides of the env-derived config (limits, admin key, database URL, S3 bucket…). */
   config?: Partial<ServerConfig>;
+  /** Environment the adapters read (the S3 endpoint and credentials); empty by default. */
+  env?: Record<string, string>;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -40,7 +42,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const logs: TestServer['logs'] = [];
   const record = (level: string): Logger[keyof Logger] => (event, fields = {}) => void logs.push({ level, event, fields });
   const logger: Logger = { info: record('info'), warn: record('warn'), error: record('error') };
-  const running = await startServer(config, { env: {}, logger });
+  const running = await startServer(config, { env: options.env ?? {}, logger });
   const adminKey = running.bootstrapAdminKey;
   if (!adminKey) throw new Error('a fresh test server must create a bootstrap admin key');
   return {
