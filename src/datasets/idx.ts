@@ -1,7 +1,6 @@
 // IDX file format (unsigned-byte data only; the magic number's third byte 0x08) (MNIST family): parse images/labels and write them back, validating every byte count.
 
 import { DatasetFormatError } from './errors';
-import { assertConsistent, type LabelledImages } from './labelled-images';
 import { rejectGzip } from './gzip';
 
 export const IDX_IMAGES_MAGIC = 0x00000803;
@@ -66,16 +65,6 @@ export function assertSameCount(images: IdxImages, labels: IdxLabels): void {
   if (images.count !== labels.count) {
     throw new DatasetFormatError(`labels file has ${labels.count} items but images file has ${images.count}`);
   }
-}
-
-/** Parses an images file and a labels file into one LabelledImages (labels must be < numClasses). */
-export function parseIdxDataset(imageBytes: Uint8Array, labelBytes: Uint8Array, numClasses = 10): LabelledImages {
-  const images = parseIdxImages(imageBytes);
-  const { labels } = parseIdxLabels(labelBytes);
-  assertSameCount(images, { count: labels.length, labels });
-  const set = { ...images, labels, numClasses };
-  assertConsistent(set);
-  return set;
 }
 
 function withHeader(magic: number, sizes: number[], body: Uint8Array): Uint8Array {

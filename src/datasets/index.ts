@@ -5,7 +5,6 @@ export { isGzip, gunzipIfNeeded } from './gzip';
 export {
   parseIdxImages,
   parseIdxLabels,
-  parseIdxDataset,
   assertSameCount,
   toIdxImages,
   toIdxLabels,
@@ -28,3 +27,4 @@ export {
   type LabelledImages,
   type DatasetSummary,
 } from './labelled-images';
+export { parseDatasetFiles, DATASET_FILE_ROLES, type DatasetFileFormat, type ParsedDataset } from './files';

