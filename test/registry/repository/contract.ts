@@ -10,10 +10,16 @@ const T1 = '2026-11-28T19:01:40.456Z';
 const T2 = '2026-11-29T07:12:00.789Z';
 
 /**
+ * Runs one SQL statement on the database behind the repository, outside it: to create rows the
+ * port cannot create yet (runs, ensembles) and see how the repository treats references to them.
+ */
+export type ExecuteSql = (statement: string) => Promise<void>;
+
+/**
  * `open` must return a Repository on the same database every time it is called: the suite opens
  * a second one to check persistence, repeated migration and writers racing on one database.
  */
-export function repositoryContract(name: string, open: () => Promise<Repository>): void {
+export function repositoryContract(name: string, open: () => Promise<Repository>, executeSql: ExecuteSql): void {
   describe(`Repository contract: ${name}`, () => {
     let repo: Repository;
     beforeAll(async () => {
@@ -385,6 +391,49 @@ export function repositoryContract(name: string, open: () => Promise<Repository>
         const stored = await repo.getIdempotent(key.id, idempotencyKey);
         expect(attempts).toContainEqual(stored);
         for (const result of saved) expect(result).toEqual(stored);
+      });
+    });
+
+    describe('references to rows the port cannot create yet', () => {
+      async function insertRun(): Promise<string> {
+        const id = randomUUID();
+        await executeSql(
+          `insert into runs (id, kind, spec, status, attempt, max_attempts, fencing_token, created_at, updated_at)
+           values ('${id}', 'distill', '{"epochs": 3}', 'succeeded', 1, 3, 1, '${T0}', '${T0}')`,
+        );
+        return id;
+      }
+
+      it('accepts a run that exists as the source of a version and on its edges', async () => {
+        const runId = await insertRun();
+        const model = await freshModel();
+        const [teacher] = await createVersions(model, 1);
+        const student = await repo.createVersion(
+          newVersion(model.id, { sourceRunId: runId, parents: [{ ...teacherEdge(teacher!.id), runId }] }),
+        );
+        expect(await repo.getVersion(model.id, 2)).toEqual(student);
+        expect((await repo.listParentEdges([student.id]))[0]).toMatchObject({ runId, parentVersionId: teacher!.id });
+      });
+
+      it('refuses to delete a version an ensemble still uses, and keeps it', async () => {
+        const model = await freshModel();
+        const [member] = await createVersions(model, 1);
+        const ensembleId = randomUUID();
+        await executeSql(
+          `insert into ensembles (id, name, description, aggregation, tags, created_at, updated_at)
+           values ('${ensembleId}', 'ensemble-${ensembleId}', '', 'mean-probabilities', '{}', '${T0}', '${T0}')`,
+        );
+        await executeSql(
+          `insert into ensemble_members (ensemble_id, version_id, position, weight) values ('${ensembleId}', '${member!.id}', 0, null)`,
+        );
+        await expect(repo.deleteVersion(member!.id)).rejects.toBeInstanceOf(ConflictError);
+        expect(await repo.getVersion(model.id, 1)).toEqual(member);
+      });
+
+      it('refuses an idempotency record of an API key that does not exist', async () => {
+        const record = newIdempotency(randomUUID());
+        await expect(repo.saveIdempotent(record)).rejects.toBeInstanceOf(UnprocessableError);
+        expect(await repo.getIdempotent(record.apiKeyId, record.key)).toBeNull();
       });
     });
 

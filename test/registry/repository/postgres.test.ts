@@ -13,8 +13,8 @@ if (adminUrl) {
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;
 
-  const onAdmin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
+  const execute = async (connectionString: string, statement: string) => {
+    const client = new pg.Client({ connectionString });
     await client.connect();
     try {
       await client.query(statement);
@@ -22,10 +22,14 @@ if (adminUrl) {
       await client.end();
     }
   };
-  beforeAll(() => onAdmin(`create database ${database}`));
-  afterAll(() => onAdmin(`drop database if exists ${database} with (force)`));
+  beforeAll(() => execute(adminUrl, `create database ${database}`));
+  afterAll(() => execute(adminUrl, `drop database if exists ${database} with (force)`));
 
-  repositoryContract('PostgreSQL', () => openPostgresRepository({ url: url.toString() }));
+  repositoryContract(
+    'PostgreSQL',
+    () => openPostgresRepository({ url: url.toString() }),
+    (statement) => execute(url.toString(), statement),
+  );
 } else {
   const message = 'PostgreSQL suite skipped: set DATABASE_TEST_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)';
   console.warn(message);

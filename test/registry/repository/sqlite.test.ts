@@ -18,7 +18,18 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-repositoryContract('SQLite file', () => openSqliteRepository({ file }));
+repositoryContract(
+  'SQLite file',
+  () => openSqliteRepository({ file }),
+  async (statement) => {
+    const db = new Database(file);
+    try {
+      db.exec(statement);
+    } finally {
+      db.close();
+    }
+  },
+);
 
 describe('SQLite file set-up', () => {
   it('leaves the file in WAL mode with every migration recorded once', async () => {

@@ -6,7 +6,6 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Repository } from '../../../ports';
-import type { RegistryTables } from '../rows';
 import { SqlRepository } from '../sql-repository';
 import { PgDatabaseAdapter } from './pg-database';
 import * as schema from './schema';
@@ -15,19 +14,6 @@ const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url)
 
 /** Any constant of our own: API servers starting together take turns to migrate. */
 const MIGRATION_LOCK_KEY = 'distillery:migrations';
-
-// `satisfies` is where the compiler checks this schema against the records the repository returns.
-const tables = {
-  models: schema.models,
-  modelVersions: schema.modelVersions,
-  aliases: schema.aliases,
-  lineageEdges: schema.lineageEdges,
-  datasets: schema.datasets,
-  apiKeys: schema.apiKeys,
-  idempotencyKeys: schema.idempotencyKeys,
-  runs: schema.runs,
-  versionCounters: schema.versionCounters,
-} satisfies RegistryTables<PgTable>;
 
 export interface PostgresRepositoryOptions {
   /** Connection string, e.g. `postgres://user:password@host:5432/distillery`. */
@@ -47,7 +33,8 @@ export async function openPostgresRepository(options: PostgresRepositoryOptions)
   try {
     const db = drizzle(pool);
     await migrateUnderLock(db);
-    return new SqlRepository(new PgDatabaseAdapter(db, () => pool.end()), tables);
+    // Passing the schema module is where the compiler checks its tables against the records.
+    return new SqlRepository<PgTable>(new PgDatabaseAdapter(db, () => pool.end()), schema);
   } catch (error) {
     await pool.end();
     throw error;

@@ -7,25 +7,11 @@ import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Repository } from '../../../ports';
-import type { RegistryTables } from '../rows';
 import { SqlRepository } from '../sql-repository';
 import * as schema from './schema';
 import { SqliteDatabase, TurnQueue } from './sqlite-database';
 
 const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
-
-// `satisfies` is where the compiler checks this schema against the records the repository returns.
-const tables = {
-  models: schema.models,
-  modelVersions: schema.modelVersions,
-  aliases: schema.aliases,
-  lineageEdges: schema.lineageEdges,
-  datasets: schema.datasets,
-  apiKeys: schema.apiKeys,
-  idempotencyKeys: schema.idempotencyKeys,
-  runs: schema.runs,
-  versionCounters: schema.versionCounters,
-} satisfies RegistryTables<SQLiteTable>;
 
 /** One queue per database file for all of this process's connections to it (see SqliteDatabase). */
 const turnsByFile = new Map<string, TurnQueue>();
@@ -59,7 +45,8 @@ export async function openSqliteRepository(options: SqliteRepositoryOptions): Pr
     client.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     const db = drizzle(client);
     migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-    return new SqlRepository(new SqliteDatabase(db, turnsFor(options.file), () => client.close()), tables);
+    // Passing the schema module is where the compiler checks its tables against the records.
+    return new SqlRepository<SQLiteTable>(new SqliteDatabase(db, turnsFor(options.file), () => client.close()), schema);
   } catch (error) {
     client.close();
     throw error;

@@ -9,6 +9,8 @@ const VIOLATIONS: Record<string, ConstraintViolation> = {
   SQLITE_CONSTRAINT_UNIQUE: 'unique',
   SQLITE_CONSTRAINT_PRIMARYKEY: 'unique',
   SQLITE_CONSTRAINT_FOREIGNKEY: 'foreign-key',
+  // What SQLite reports when an ON DELETE RESTRICT action refuses (our schema has no triggers).
+  SQLITE_CONSTRAINT_TRIGGER: 'foreign-key',
 };
 
 class SqliteStatements implements SqlStatements<SQLiteTable> {
