@@ -521,7 +521,7 @@ export interface paths {
         put?: never;
         /**
          * Issue an API key
-         * @description Requires an API key with the `admin` scope (`admin` grants every scope). Honours `Idempotency-Key`: a repeated request replays the first response.
+         * @description Requires an API key with the `admin` scope (`admin` grants every scope).
          */
         post: {
             parameters: {

@@ -1,5 +1,6 @@
 // The server's configuration, read from environment variables once at start-up.
 import { join } from 'node:path';
+import { parseToken } from './registry/api-keys';
 
 export interface ServerConfig {
   port: number;
@@ -39,6 +40,10 @@ export function configFromEnv(env: Record<string, string | undefined>): ServerCo
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL (leave it unset for SQLite)');
   }
+  const adminKey = nonEmpty(env.DISTILLERY_ADMIN_KEY);
+  if (adminKey && !parseToken(adminKey)) {
+    throw new ConfigError('DISTILLERY_ADMIN_KEY must look like dk_<id>_<secret>: id of a-z 0-9, secret of at least 16 of A-Z a-z 0-9 _ -');
+  }
   const logLevel = (nonEmpty(env.LOG_LEVEL) ?? 'info').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   return {
@@ -47,7 +52,7 @@ export function configFromEnv(env: Record<string, string | undefined>): ServerCo
     databaseUrl: databaseUrl ?? null,
     dataDir: nonEmpty(env.DISTILLERY_DATA_DIR) ?? './data',
     s3Bucket: nonEmpty(env.S3_BUCKET) ?? null,
-    adminKey: nonEmpty(env.DISTILLERY_ADMIN_KEY) ?? null,
+    adminKey: adminKey ?? null,
     jsonLimitBytes: integer(env, 'DISTILLERY_JSON_LIMIT', DEFAULT_JSON_LIMIT_BYTES, 1),
     uploadLimitBytes: integer(env, 'DISTILLERY_UPLOAD_LIMIT', DEFAULT_UPLOAD_LIMIT_BYTES, 1),
     logLevel: logLevel as LogLevel,

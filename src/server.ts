@@ -47,31 +47,34 @@ export async function startServer(
   const env = options.env ?? process.env;
   const logger = options.logger ?? createJsonLogger(config.logLevel);
   const repo = await openRepository(config);
-  const deps: AppDeps = {
-    repo,
-    blobs: openBlobStore(config, env),
-    clock: systemClock,
-    inspector: createTfjsModelInspector(),
-    limits: { jsonBytes: config.jsonLimitBytes, uploadBytes: config.uploadLimitBytes },
-    logger,
-    builtinDatasets: createNodeBuiltinDatasets(),
-    docsAssets: createSwaggerUiAssets(),
-  };
-  const bootstrapAdminKey = await ensureBootstrapAdminKey(repo, systemClock, { envKey: config.adminKey ?? undefined });
-  const app = createApp(deps);
-  const server = await listen(app.fetch, config);
-  const address = server.address() as AddressInfo;
+  try {
+    const deps: AppDeps = {
+      repo,
+      blobs: openBlobStore(config, env),
+      clock: systemClock,
+      inspector: createTfjsModelInspector(),
+      limits: { jsonBytes: config.jsonLimitBytes, uploadBytes: config.uploadLimitBytes },
+      logger,
+      builtinDatasets: createNodeBuiltinDatasets(),
+      docsAssets: createSwaggerUiAssets(),
+    };
+    const bootstrapAdminKey = await ensureBootstrapAdminKey(repo, systemClock, { envKey: config.adminKey ?? undefined });
+    const server = await listen(createApp(deps).fetch, config);
+    return { url: serverUrl(server.address() as AddressInfo), deps, bootstrapAdminKey, close: () => closeAll(server, repo) };
+  } catch (error) {
+    await repo.close();
+    throw error;
+  }
+}
+
+function serverUrl(address: AddressInfo): string {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host === '0.0.0.0' || host === '[::]' ? 'localhost' : host}:${address.port}`;
-  return {
-    url,
-    deps,
-    bootstrapAdminKey,
-    close: async () => {
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-      await repo.close();
-    },
-  };
+  return `http://${host === '0.0.0.0' || host === '[::]' ? 'localhost' : host}:${address.port}`;
+}
+
+async function closeAll(server: ServerType, repo: Repository): Promise<void> {
+  await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  await repo.close();
 }
 
 function listen(fetch: (request: Request) => Response | Promise<Response>, config: ServerConfig): Promise<ServerType> {

@@ -171,7 +171,7 @@ describe('bad uploads', () => {
   });
 
   it('a multipart body that does not parse: 400, also with an Idempotency-Key', async () => {
-    for (const headers of [{}, { 'Idempotency-Key': 'broken-form' }]) {
+    for (const headers of [{}, { 'Idempotency-Key': 'broken-form' }] as Record<string, string>[]) {
       const response = await server.fetch('/v1/models/target/versions', {
         method: 'POST',
         headers: { ...headers, 'Content-Type': 'multipart/form-data; boundary=xyz' },

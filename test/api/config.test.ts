@@ -55,6 +55,7 @@ describe('configFromEnv', () => {
     [{ DISTILLERY_UPLOAD_LIMIT: '1.5' }, 'DISTILLERY_UPLOAD_LIMIT'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ DISTILLERY_ADMIN_KEY: 'hunter2' }, 'DISTILLERY_ADMIN_KEY'],
   ])('refuses %o naming %s', (env, name) => {
     expect(() => configFromEnv(env)).toThrow(ConfigError);
     expect(() => configFromEnv(env)).toThrow(name);

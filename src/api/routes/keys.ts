@@ -38,18 +38,15 @@ function toApiKey(key: ApiKeyRecord) {
   return { id: key.id, name: key.name, scopes: key.scopes, createdAt: key.createdAt, revokedAt: key.revokedAt };
 }
 
-const createKey = protectedRoute(
-  'admin',
-  {
-    method: 'post',
-    path: '/',
-    tags: ['keys'],
-    summary: 'Issue an API key',
-    request: { body: { required: true, ...json(CreateApiKeySchema) } },
-    responses: { 201: { description: 'The key, with its token (shown once).', ...json(CreatedApiKeySchema) } },
-  },
-  { idempotent: true },
-);
+// Not idempotent on purpose: replaying would mean storing the plaintext token with the response.
+const createKey = protectedRoute('admin', {
+  method: 'post',
+  path: '/',
+  tags: ['keys'],
+  summary: 'Issue an API key',
+  request: { body: { required: true, ...json(CreateApiKeySchema) } },
+  responses: { 201: { description: 'The key, with its token (shown once).', ...json(CreatedApiKeySchema) } },
+});
 
 const listKeys = protectedRoute('admin', {
   method: 'get',
