@@ -8,13 +8,14 @@ import { assertConsistent, inferNumClasses, type LabelledImages } from './labell
 export type DatasetFileFormat = 'idx' | 'cifar10-binary';
 
 /**
- * File roles per format. IDX: images and labels per split. CIFAR-10: one file per split holding the concatenated
- * binary batches (data_batch_1..5.bin for train, test_batch.bin for test).
+ * File roles per format, as the registry stores them (src/registry/dataset-files.ts). IDX: images and labels per
+ * split. CIFAR-10: `train` and/or `train-1`..`train-5` (data_batch_N.bin, joined in this order), `test`.
  */
-export const DATASET_FILE_ROLES = {
-  idx: { required: ['train-images', 'train-labels'], optional: ['test-images', 'test-labels'] },
-  'cifar10-binary': { required: ['train'], optional: ['test'] },
-} as const satisfies Record<DatasetFileFormat, { required: readonly string[]; optional: readonly string[] }>;
+const CIFAR_TRAIN_ROLES = ['train', 'train-1', 'train-2', 'train-3', 'train-4', 'train-5'];
+export const DATASET_FILE_ROLES: Record<DatasetFileFormat, readonly string[]> = {
+  idx: ['train-images', 'train-labels', 'test-images', 'test-labels'],
+  'cifar10-binary': [...CIFAR_TRAIN_ROLES, 'test'],
+};
 
 export interface ParsedDataset {
   train: LabelledImages;
@@ -22,12 +23,20 @@ export interface ParsedDataset {
 }
 
 function checkRoles(format: DatasetFileFormat, files: Record<string, Uint8Array>): void {
-  const { required, optional } = DATASET_FILE_ROLES[format];
-  const known = new Set<string>([...required, ...optional]);
-  const missing = required.filter((role) => !files[role]);
-  if (missing.length) throw new DatasetFormatError(`${format} dataset is missing file(s): ${missing.join(', ')}`);
-  const unknown = Object.keys(files).filter((role) => !known.has(role));
+  const unknown = Object.keys(files).filter((role) => !DATASET_FILE_ROLES[format].includes(role));
   if (unknown.length) throw new DatasetFormatError(`${format} dataset has unexpected file role(s): ${unknown.join(', ')}`);
+}
+
+function joinCifarTrain(files: Record<string, Uint8Array>): Uint8Array | undefined {
+  const parts = CIFAR_TRAIN_ROLES.flatMap((role) => files[role] ?? []);
+  if (parts.length <= 1) return parts[0];
+  const joined = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    joined.set(part, offset);
+    offset += part.length;
+  }
+  return joined;
 }
 
 type Unlabelled = Omit<LabelledImages, 'numClasses'>;
@@ -55,12 +64,12 @@ export function parseDatasetFiles(
   checkRoles(format, files);
   const parse = (split: 'train' | 'test'): Unlabelled | undefined => {
     if (format === 'idx') return parseIdxSplit(files, split);
-    const bytes = files[split];
+    const bytes = split === 'train' ? joinCifarTrain(files) : files.test;
     return bytes ? parseCifar10Binary(bytes) : undefined;
   };
   const train = parse('train');
   const test = parse('test');
-  if (!train) throw new DatasetFormatError('the dataset has no train split');
+  if (!train) throw new DatasetFormatError(`${format} dataset has no train split (roles: ${DATASET_FILE_ROLES[format].join(', ')})`);
   if (test && [test.height, test.width, test.channels].join() !== [train.height, train.width, train.channels].join()) {
     throw new DatasetFormatError(
       `test images are ${test.height}x${test.width}x${test.channels} but train images are ${train.height}x${train.width}x${train.channels}`,

@@ -43,12 +43,15 @@ describe('CIFAR-10 binary', () => {
 });
 
 describe('CIFAR-10 dataset files', () => {
-  it('parses train and test roles with 10 classes even when labels use fewer', () => {
+  it('joins train batches in role order, with 10 classes even when labels use fewer', () => {
     const parsed = parseDatasetFiles('cifar10-binary', {
-      train: new Uint8Array([...record(0), ...record(1)]),
+      'train-2': new Uint8Array(record(2)),
+      'train-1': new Uint8Array([...record(0), ...record(1)]),
       test: new Uint8Array(record(1)),
     });
+    expect(Array.from(parsed.train.labels)).toEqual([0, 1, 2]);
     expect(parsed.train.numClasses).toBe(10);
     expect(parsed.test?.count).toBe(1);
+    expect(() => parseDatasetFiles('cifar10-binary', { 'train-6': new Uint8Array(record(1)) })).toThrow(/unexpected file role/);
   });
 });

@@ -102,7 +102,8 @@ describe('dataset files by role', () => {
     });
     expect(parsed.train.numClasses).toBe(10);
     expect(parsed.test?.count).toBe(1);
-    expect(() => parseDatasetFiles('idx', { 'train-images': images })).toThrow('idx dataset is missing file(s): train-labels');
+    expect(() => parseDatasetFiles('idx', { 'train-images': images })).toThrow(/must be given together/);
+    expect(() => parseDatasetFiles('idx', { 'test-images': images, 'test-labels': twoLabels })).toThrow(/no train split/);
     expect(() => parseDatasetFiles('idx', { 'train-images': images, 'train-labels': twoLabels, extra: images })).toThrow(
       /unexpected file role\(s\): extra/,
     );
