@@ -32,26 +32,26 @@ export const DATASET_FILE_ROLES: Record<DatasetFormat, readonly string[]> = {
 /** Default class names of IDX uploads: the MNIST digits, as many as the labels need. */
 const digitLabels = (count: number) => Array.from({ length: count }, (_, i) => String(i));
 
-const fileProblem = (role: string, message: string) =>
-  new UnprocessableError(`file "${role}": ${message}`, { field: role });
+/** A 422 whose `errors` member names the offending part of the request, like the API's validation errors. */
+export function datasetProblem(part: string, message: string): UnprocessableError {
+  return new UnprocessableError(message, { errors: [{ in: 'body', path: part, message }] });
+}
 
 /** Runs a parser on one file, turning its format errors into a 422 that names the file. */
 function parseFile<T>(role: string, parse: () => T): T {
   try {
     return parse();
   } catch (error) {
-    if (error instanceof DatasetFormatError) throw fileProblem(role, error.message);
+    if (error instanceof DatasetFormatError) throw datasetProblem(role, `file "${role}": ${error.message}`);
     throw error;
   }
 }
 
 function checkRoles(format: DatasetFormat, files: Record<string, Uint8Array>): string[] {
   const known = DATASET_FILE_ROLES[format];
-  const unknown = Object.keys(files).filter((role) => !known.includes(role));
-  if (unknown.length > 0) {
-    throw new UnprocessableError(`file role "${unknown[0]}" is not one of ${format}'s roles: ${known.join(', ')}`, {
-      field: unknown[0],
-    });
+  const unknown = Object.keys(files).find((role) => !known.includes(role));
+  if (unknown !== undefined) {
+    throw datasetProblem(unknown, `file role "${unknown}" is not one of ${format}'s roles: ${known.join(', ')}`);
   }
   return known.filter((role) => files[role] !== undefined);
 }
@@ -64,9 +64,7 @@ function readIdxSplit(files: Record<string, Uint8Array>, split: string): ParsedS
   if (imageBytes === undefined && labelBytes === undefined) return null;
   if (imageBytes === undefined || labelBytes === undefined) {
     const missing = imageBytes === undefined ? imagesRole : labelsRole;
-    throw new UnprocessableError(`file "${missing}" is missing: the ${split} split needs both ${imagesRole} and ${labelsRole}`, {
-      field: missing,
-    });
+    throw datasetProblem(missing, `file "${missing}" is missing: the ${split} split needs both ${imagesRole} and ${labelsRole}`);
   }
   const images = parseFile(imagesRole, () => parseIdxImages(imageBytes));
   const labels = parseFile(labelsRole, () => parseIdxLabels(labelBytes));
@@ -76,7 +74,7 @@ function readIdxSplit(files: Record<string, Uint8Array>, split: string): ParsedS
 
 function readIdx(files: Record<string, Uint8Array>): Record<string, ParsedSplit> {
   const train = readIdxSplit(files, 'train');
-  if (train === null) throw new UnprocessableError('an IDX dataset needs train-images and train-labels files', { field: 'train-images' });
+  if (train === null) throw datasetProblem('train-images', 'an IDX dataset needs train-images and train-labels files');
   const test = readIdxSplit(files, 'test');
   return test === null ? { train } : { train, test };
 }
@@ -90,7 +88,7 @@ function readCifarSplit(files: Record<string, Uint8Array>, roles: string[]): Par
 function readCifar(files: Record<string, Uint8Array>, roles: string[]): Record<string, ParsedSplit> {
   const trainRoles = roles.filter((role) => role.startsWith('train'));
   if (trainRoles.length === 0) {
-    throw new UnprocessableError('a CIFAR-10 dataset needs a train file (train, or batches train-1 … train-5)', { field: 'train' });
+    throw datasetProblem('train', 'a CIFAR-10 dataset needs a train file (train, or batches train-1 … train-5)');
   }
   const train = readCifarSplit(files, trainRoles);
   return roles.includes('test') ? { train, test: readCifarSplit(files, ['test']) } : { train };
@@ -101,9 +99,7 @@ function assertSameShape(splits: Record<string, ParsedSplit>): number[] {
   const [, { shape }] = first as [string, ParsedSplit];
   for (const [split, parsed] of others) {
     if (parsed.shape.join('x') !== shape.join('x')) {
-      throw new UnprocessableError(`the ${split} split holds ${parsed.shape.join('x')} examples but train holds ${shape.join('x')}`, {
-        field: split,
-      });
+      throw datasetProblem(split, `the ${split} split holds ${parsed.shape.join('x')} examples but train holds ${shape.join('x')}`);
     }
   }
   return shape;
@@ -121,13 +117,10 @@ function resolveClassLabels(format: DatasetFormat, splits: Record<string, Parsed
   const highest = maxLabel(splits);
   if (given === undefined) return format === 'cifar10-binary' ? [...CIFAR10_CLASS_NAMES] : digitLabels(highest.label + 1);
   if (given.some((label) => label.trim() === '') || new Set(given).size !== given.length) {
-    throw new UnprocessableError('class_labels must be distinct, non-empty names', { field: 'class_labels' });
+    throw datasetProblem('class_labels', 'class_labels must be distinct, non-empty names');
   }
   if (highest.label >= given.length) {
-    throw new UnprocessableError(
-      `class_labels names ${given.length} classes but the ${highest.split} split has label ${highest.label}`,
-      { field: 'class_labels' },
-    );
+    throw datasetProblem('class_labels', `class_labels names ${given.length} classes but the ${highest.split} split has label ${highest.label}`);
   }
   return given;
 }
@@ -150,7 +143,7 @@ export function readDatasetContents(
   const roles = checkRoles(format, files);
   const parsed = format === 'idx' ? readIdx(files) : readCifar(files, roles);
   const empty = Object.entries(parsed).find(([, split]) => split.labels.every((batch) => batch.length === 0));
-  if (empty) throw new UnprocessableError(`the ${empty[0]} split has no examples`, { field: empty[0] });
+  if (empty) throw datasetProblem(empty[0], `the ${empty[0]} split has no examples`);
   const shape = assertSameShape(parsed);
   const labels = resolveClassLabels(format, parsed, classLabels);
   const splits = Object.fromEntries(Object.entries(parsed).map(([split, { labels: l }]) => [split, splitSummary(l, labels.length)]));

@@ -1,7 +1,7 @@
 // Datasets: register uploaded or built-in datasets (parsed and checked before anything is stored), look them up, and serve their files verified.
 import type { BuiltinDatasetSource } from '../api/app-env';
-import { readDatasetContents } from './dataset-files';
-import { NotFoundError, UnprocessableError } from './errors';
+import { datasetProblem, readDatasetContents } from './dataset-files';
+import { NotFoundError } from './errors';
 import { assertValidName } from './names';
 import type { BlobStore, Clock, Page, Repository } from './ports';
 import type { DatasetFileRecord, DatasetFormat, DatasetRecord } from './records';
@@ -92,10 +92,10 @@ export async function registerBuiltinDataset(
 ): Promise<DatasetRecord> {
   const source = deps.builtinDatasets;
   if (source === null) {
-    throw new UnprocessableError('this server has no built-in datasets (they ship with the Node server only)', { field: 'builtin' });
+    throw datasetProblem('builtin', 'this server has no built-in datasets (they ship with the Node server only)');
   }
   if (!source.names().includes(builtin)) {
-    throw new NotFoundError(`no built-in dataset "${builtin}"; available: ${source.names().join(', ')}`, { field: 'builtin' });
+    throw new NotFoundError(`no built-in dataset "${builtin}"; available: ${source.names().join(', ')}`, { builtin });
   }
   const name = options.name ?? builtin;
   assertValidName('name', name);

@@ -1,6 +1,11 @@
 // Reads an uploaded TensorFlow.js Layers artifact (model.json + weight files) and checks its manifest against the bytes, before tfjs sees it.
 import { UnprocessableError } from '../registry/errors';
 
+/** A 422 whose `errors` member names the offending part of the upload, like the API's validation errors. */
+export function artifactProblem(part: string, message: string): UnprocessableError {
+  return new UnprocessableError(message, { errors: [{ in: 'body', path: part, message }] });
+}
+
 /** One weight as a `weightsManifest` entry describes it (the fields tfjs reads). */
 export interface WeightSpec {
   name: string;
@@ -39,7 +44,7 @@ function parseJson(bytes: Uint8Array): unknown {
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (cause) {
-    throw new UnprocessableError(`model.json is not valid JSON: ${(cause as Error).message}`, { field: 'model.json' });
+    throw artifactProblem('model.json', `model.json is not valid JSON: ${(cause as Error).message}`);
   }
 }
 
@@ -52,33 +57,25 @@ function hasLayersConfig(topology: Record<string, unknown>): boolean {
 function readTopology(modelJson: Record<string, unknown>): Record<string, unknown> {
   const { format, modelTopology } = modelJson;
   if (format !== undefined && format !== 'layers-model') {
-    throw new UnprocessableError(`model.json format is ${JSON.stringify(format)}; only "layers-model" artifacts are accepted`, {
-      field: 'model.json',
-    });
+    throw artifactProblem('model.json', `model.json format is ${JSON.stringify(format)}; only "layers-model" artifacts are accepted`);
   }
   if (!isObject(modelTopology) || !hasLayersConfig(modelTopology)) {
-    throw new UnprocessableError('model.json has no Layers modelTopology (a Keras model config with class_name and config)', {
-      field: 'model.json',
-    });
+    throw artifactProblem('model.json', 'model.json has no Layers modelTopology (a Keras model config with class_name and config)');
   }
   return modelTopology;
 }
 
 function readWeightSpec(entry: unknown, where: string): WeightSpec {
   if (!isObject(entry) || typeof entry.name !== 'string' || typeof entry.dtype !== 'string') {
-    throw new UnprocessableError(`${where} needs a string name and dtype`, { field: 'model.json' });
+    throw artifactProblem('model.json', `${where} needs a string name and dtype`);
   }
   const { shape } = entry;
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new UnprocessableError(`${where} (${entry.name}) has a shape that is not a list of non-negative integers`, {
-      field: 'model.json',
-    });
+    throw artifactProblem('model.json', `${where} (${entry.name}) has a shape that is not a list of non-negative integers`);
   }
   const storedDtype = isObject(entry.quantization) ? entry.quantization.dtype : entry.dtype;
   if (typeof storedDtype !== 'string' || BYTES_PER_ELEMENT[storedDtype] === undefined) {
-    throw new UnprocessableError(`${where} (${entry.name}) has unsupported dtype ${JSON.stringify(storedDtype)}`, {
-      field: 'model.json',
-    });
+    throw artifactProblem('model.json', `${where} (${entry.name}) has unsupported dtype ${JSON.stringify(storedDtype)}`);
   }
   return entry as WeightSpec;
 }
@@ -97,14 +94,14 @@ interface ManifestGroup {
 function readManifest(modelJson: Record<string, unknown>): ManifestGroup[] {
   const manifest = modelJson.weightsManifest;
   if (!Array.isArray(manifest)) {
-    throw new UnprocessableError('model.json has no weightsManifest list', { field: 'model.json' });
+    throw artifactProblem('model.json', 'model.json has no weightsManifest list');
   }
   return manifest.map((group: unknown, g) => {
     if (!isObject(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
-      throw new UnprocessableError(`weightsManifest[${g}] needs paths and weights lists`, { field: 'model.json' });
+      throw artifactProblem('model.json', `weightsManifest[${g}] needs paths and weights lists`);
     }
     if (!group.paths.every((path) => typeof path === 'string')) {
-      throw new UnprocessableError(`weightsManifest[${g}].paths must be strings`, { field: 'model.json' });
+      throw artifactProblem('model.json', `weightsManifest[${g}].paths must be strings`);
     }
     const weights = group.weights.map((entry, w) => readWeightSpec(entry, `weightsManifest[${g}].weights[${w}]`));
     return { paths: group.paths as string[], weights };
@@ -114,16 +111,14 @@ function readManifest(modelJson: Record<string, unknown>): ManifestGroup[] {
 function concatenateWeightFiles(paths: string[], weightFiles: Map<string, Uint8Array>): Uint8Array {
   const seen = new Set<string>();
   for (const path of paths) {
-    if (seen.has(path)) throw new UnprocessableError(`weight file ${path} is listed twice in the manifest`, { field: path });
+    if (seen.has(path)) throw artifactProblem(path, `weight file ${path} is listed twice in the manifest`);
     seen.add(path);
     if (!weightFiles.has(path)) {
-      throw new UnprocessableError(`weight file ${path} named in the manifest was not uploaded`, { field: path });
+      throw artifactProblem(path, `weight file ${path} named in the manifest was not uploaded`);
     }
   }
-  const extra = [...weightFiles.keys()].filter((name) => !seen.has(name));
-  if (extra.length > 0) {
-    throw new UnprocessableError(`weight file ${extra.join(', ')} is not named in the manifest`, { field: extra[0] });
-  }
+  const extra = [...weightFiles.keys()].find((name) => !seen.has(name));
+  if (extra !== undefined) throw artifactProblem(extra, `weight file ${extra} is not named in the manifest`);
   const files = paths.map((path) => weightFiles.get(path) as Uint8Array);
   const out = new Uint8Array(files.reduce((n, file) => n + file.length, 0));
   let offset = 0;
@@ -141,7 +136,7 @@ function concatenateWeightFiles(paths: string[], weightFiles: Map<string, Uint8A
  */
 export function readLayersArtifact(modelJsonBytes: Uint8Array, weightFiles: Map<string, Uint8Array>): LayersArtifact {
   const modelJson = parseJson(modelJsonBytes);
-  if (!isObject(modelJson)) throw new UnprocessableError('model.json is not a JSON object', { field: 'model.json' });
+  if (!isObject(modelJson)) throw artifactProblem('model.json', 'model.json is not a JSON object');
   const modelTopology = readTopology(modelJson);
   const groups = readManifest(modelJson);
   const weightSpecs = groups.flatMap((group) => group.weights);
@@ -153,10 +148,8 @@ export function readLayersArtifact(modelJsonBytes: Uint8Array, weightFiles: Map<
   if (weightData.length !== expected) {
     const difference = Math.abs(expected - weightData.length);
     const direction = weightData.length < expected ? 'shorter' : 'longer';
-    throw new UnprocessableError(
-      `weights are ${difference} bytes ${direction} than the manifest says (${weightData.length} sent, ${expected} expected)`,
-      { field: 'weights' },
-    );
+    const sizes = `${weightData.length} sent, ${expected} expected`;
+    throw artifactProblem('weights', `weights are ${difference} bytes ${direction} than the manifest says (${sizes})`);
   }
   return { modelJson, modelTopology, weightSpecs, weightData };
 }

@@ -1,8 +1,7 @@
 // The ModelInspector port on TensorFlow.js: loads an uploaded Layers artifact to learn its shapes and parameter count.
 import * as tf from '@tensorflow/tfjs';
-import { UnprocessableError } from '../registry/errors';
 import type { InspectedModel, ModelInspector } from '../registry/ports';
-import { normalizeModelJson, readLayersArtifact, type LayersArtifact } from './tfjs-artifact';
+import { artifactProblem, normalizeModelJson, readLayersArtifact, type LayersArtifact } from './tfjs-artifact';
 
 let cpuBackendReady: Promise<boolean> | null = null;
 
@@ -25,24 +24,22 @@ async function loadLayersModel(artifact: LayersArtifact): Promise<tf.LayersModel
     );
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new UnprocessableError(`TensorFlow.js cannot load the model: ${reason}`, { field: 'model.json' });
+    throw artifactProblem('model.json', `TensorFlow.js cannot load the model: ${reason}`);
   }
 }
 
 function describe(model: tf.LayersModel): Pick<InspectedModel, 'inputShape' | 'outputUnits' | 'parameterCount'> {
   if (model.inputs.length !== 1) {
-    throw new UnprocessableError(`the model has ${model.inputs.length} inputs; exactly one is supported`, { field: 'model.json' });
+    throw artifactProblem('model.json', `the model has ${model.inputs.length} inputs; exactly one is supported`);
   }
   if (model.outputs.length !== 1) {
-    throw new UnprocessableError(`the model has ${model.outputs.length} outputs; exactly one is supported`, { field: 'model.json' });
+    throw artifactProblem('model.json', `the model has ${model.outputs.length} outputs; exactly one is supported`);
   }
   const [input] = model.inputs as [tf.SymbolicTensor];
   const [output] = model.outputs as [tf.SymbolicTensor];
   const outputUnits = output.shape[output.shape.length - 1];
   if (output.shape.length < 2 || typeof outputUnits !== 'number') {
-    throw new UnprocessableError(`the model's output shape ${JSON.stringify(output.shape)} has no fixed last dimension`, {
-      field: 'model.json',
-    });
+    throw artifactProblem('model.json', `the model's output shape ${JSON.stringify(output.shape)} has no fixed last dimension`);
   }
   const parameterCount = model.trainableWeights.reduce((n, weight) => n + weight.shape.reduce<number>((a, d) => a * (d ?? 1), 1), 0);
   return { inputShape: input.shape.slice(1), outputUnits, parameterCount };

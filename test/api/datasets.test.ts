@@ -117,13 +117,14 @@ describe('refusals change nothing', () => {
     const problem = await response.json();
     expect(problem.type).toMatch(/unprocessable-entity$/);
     expect(problem.detail).toMatch(/file "train-images": images file truncated/);
+    expect(problem.errors).toEqual([{ in: 'body', path: 'train-images', message: problem.detail }]);
     expect(await storedState()).toEqual(before);
   });
 
   it('answers 422 naming class_labels that are not a JSON list, and parts that are not roles', async () => {
     const labels = await call('', { method: 'POST', body: uploadForm({ name: 'x', format: 'idx', class_labels: 'cat,dog' }, smallIdxFiles()) });
     expect(labels.status).toBe(422);
-    expect((await labels.json()).errors).toEqual([{ in: 'body', path: 'class_labels', message: 'must be a JSON array of strings' }]);
+    expect((await labels.json()).errors).toEqual([{ in: 'body', path: 'class_labels', message: 'must be a JSON array of one or more strings' }]);
 
     const stray = await call('', { method: 'POST', body: uploadForm({ name: 'x', format: 'idx' }, { ...smallIdxFiles(), extra: new Uint8Array(3) }) });
     expect(stray.status).toBe(422);

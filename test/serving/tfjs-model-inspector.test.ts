@@ -8,13 +8,15 @@ import { denseClassifier, encodeJson, smallConvNet, toArtifact, twoHeadedModel, 
 const inspector = createTfjsModelInspector();
 const inspect = (artifact: UploadableArtifact) => inspector.inspect(encodeJson(artifact.modelJson), artifact.weightFiles);
 
-async function expectUnprocessable(promise: Promise<unknown>, message: RegExp): Promise<void> {
+/** Expects a 422 whose message matches and whose `errors` member names `part` of the upload. */
+async function expectUnprocessable(promise: Promise<unknown>, message: RegExp, part = 'model.json'): Promise<void> {
   const error = await promise.then(
     () => null,
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(UnprocessableError);
   expect((error as Error).message).toMatch(message);
+  expect((error as UnprocessableError).details.errors).toEqual([{ in: 'body', path: part, message: (error as Error).message }]);
 }
 
 const joined = (files: Map<string, Uint8Array>) => new Uint8Array(Buffer.concat([...files.values()]));
@@ -100,27 +102,27 @@ describe('broken artifacts are refused with a reason', () => {
   it('names a weight file the manifest lists but the upload lacks', async () => {
     const artifact = await toArtifact(denseClassifier(), 2);
     artifact.weightFiles.delete('group1-shard2of2.bin');
-    await expectUnprocessable(inspect(artifact), /group1-shard2of2\.bin named in the manifest was not uploaded/);
+    await expectUnprocessable(inspect(artifact), /group1-shard2of2\.bin named in the manifest was not uploaded/, 'group1-shard2of2.bin');
   });
 
   it('refuses files the manifest does not name', async () => {
     const artifact = await toArtifact(denseClassifier());
     artifact.weightFiles.set('stray.bin', new Uint8Array(4));
-    await expectUnprocessable(inspect(artifact), /stray\.bin is not named in the manifest/);
+    await expectUnprocessable(inspect(artifact), /stray\.bin is not named in the manifest/, 'stray.bin');
   });
 
   it('refuses weights shorter than the manifest says', async () => {
     const artifact = await toArtifact(denseClassifier());
     const [path, bytes] = [...artifact.weightFiles][0]!;
     artifact.weightFiles.set(path, bytes.slice(0, bytes.length - 4));
-    await expectUnprocessable(inspect(artifact), /weights are 4 bytes shorter than the manifest says/);
+    await expectUnprocessable(inspect(artifact), /weights are 4 bytes shorter than the manifest says/, 'weights');
   });
 
   it('refuses weights longer than the manifest says', async () => {
     const artifact = await toArtifact(denseClassifier());
     const [path, bytes] = [...artifact.weightFiles][0]!;
     artifact.weightFiles.set(path, new Uint8Array([...bytes, 1, 2, 3]));
-    await expectUnprocessable(inspect(artifact), /weights are 3 bytes longer than the manifest says/);
+    await expectUnprocessable(inspect(artifact), /weights are 3 bytes longer than the manifest says/, 'weights');
   });
 
   it('passes on tfjs refusing an unknown layer class', async () => {

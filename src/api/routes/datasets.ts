@@ -11,7 +11,6 @@ import {
 import type { DatasetFormat, DatasetRecord } from '../../registry/records';
 import type { AppEnv } from '../app-env';
 import { RequestValidationError } from '../http-errors';
-import { issueToFieldError } from '../problem';
 import { protectedRoute } from '../route-config';
 import { NameSchema, PageQuerySchema, json, pageEnvelope } from '../schemas';
 
@@ -65,7 +64,9 @@ const UploadDatasetSchema = z
     ...Object.fromEntries(ALL_ROLES.map((role) => [role, DatasetFileSchema])),
   })
   .openapi('DatasetUpload', {
-    description: `File parts are named by role. IDX: ${DATASET_FILE_ROLES.idx.join(', ')} (test files optional). CIFAR-10 binary: train or train-1 … train-5, and optional test.`,
+    description:
+      `File parts are named by role. IDX: ${DATASET_FILE_ROLES.idx.join(', ')} (test files optional). ` +
+      'CIFAR-10 binary: train or train-1 … train-5, and optional test.',
   });
 
 const RegisterBuiltinSchema = z
@@ -157,18 +158,21 @@ function toDataset(record: DatasetRecord) {
   return { ...rest, files: files.map(({ role, sha256, size }) => ({ role, sha256, size })) };
 }
 
+const CLASS_LABELS_ERROR = { in: 'body', path: 'class_labels', message: 'must be a JSON array of one or more strings' };
+
+/** JSON.parse, with undefined for text that is not JSON (the schema check after it refuses both alike). */
+function parseJsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 function parseClassLabels(text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new RequestValidationError('invalid request body', [{ in: 'body', path: 'class_labels', message: 'must be a JSON array of strings' }]);
-  }
-  const result = ClassLabelsSchema.safeParse(parsed);
-  if (!result.success) {
-    throw new RequestValidationError('invalid request body', result.error.issues.map((issue) => issueToFieldError('body', { ...issue, path: ['class_labels', ...issue.path] })));
-  }
+  const result = ClassLabelsSchema.safeParse(parseJsonOrUndefined(text));
+  if (!result.success) throw new RequestValidationError('invalid request body', [CLASS_LABELS_ERROR]);
   return result.data;
 }
 
