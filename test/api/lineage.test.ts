@@ -1,10 +1,22 @@
 // Lineage over real HTTP: teachers -> distilled student -> self-distilled student, walked both ways to a depth.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { smallIdxFiles } from '../registry/datasets-fixtures';
 import { addDenseVersion, createDenseModel } from '../support/requests';
 import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 const ids: Record<string, string> = {};
+
+/** Registers a real (tiny IDX) dataset so edges can name the data a student was distilled on. */
+async function registerDataset(): Promise<string> {
+  const form = new FormData();
+  form.append('name', 'transfer-set');
+  form.append('format', 'idx');
+  for (const [role, bytes] of Object.entries(smallIdxFiles())) form.append(role, new Blob([bytes as Uint8Array<ArrayBuffer>]), role);
+  const response = await server.fetch('/v1/datasets', { method: 'POST', body: form });
+  if (response.status !== 201) throw new Error(`registering the dataset: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { id: string }).id;
+}
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -13,12 +25,13 @@ beforeAll(async () => {
     ids[teacher] = (await addDenseVersion(server, teacher)).id;
   }
   await createDenseModel(server, 'student');
+  ids.dataset = await registerDataset();
   const distillParams = { temperature: 1, alpha: 0 };
   ids.student = (
     await addDenseVersion(server, 'student', {
       parents: [
-        { model: 'teacher-a', version: 1, relation: 'teacher', weight: 0.5, method: 'knowledge-distillation', params: distillParams },
-        { model: 'teacher-b', version: 1, relation: 'teacher', weight: 0.5, method: 'knowledge-distillation', params: distillParams },
+        { model: 'teacher-a', version: 1, relation: 'teacher', weight: 0.5, method: 'knowledge-distillation', params: distillParams, datasetId: ids.dataset },
+        { model: 'teacher-b', version: 1, relation: 'teacher', weight: 0.5, method: 'knowledge-distillation', params: distillParams, datasetId: ids.dataset },
       ],
     })
   ).id;
@@ -57,7 +70,7 @@ describe('lineage', () => {
       method: 'knowledge-distillation',
       params: { temperature: 1, alpha: 0 },
       runId: null,
-      datasetId: null,
+      datasetId: ids.dataset,
     });
     expect(graph.edges).toContainEqual(expect.objectContaining({ parent: ids.student, child: ids.grandStudent, method: 'self-distillation' }));
   });
