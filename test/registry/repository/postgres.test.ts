@@ -1,17 +1,26 @@
 // Runs the Repository contract on the real PostgreSQL named by DATABASE_TEST_URL, in a database
 // of its own created for this run and dropped after; without the variable, says it is skipped.
 import { randomUUID } from 'node:crypto';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresRepository } from '../../../src/registry/adapters/sql';
 import { repositoryContract } from './contract';
+import { upgradeFromFirstMigration } from './upgrade';
 
 const adminUrl = process.env.DATABASE_TEST_URL;
 
 if (adminUrl) {
-  const database = `distillery_test_${randomUUID().replaceAll('-', '')}`;
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
+  const databaseUrl = (database: string) => {
+    const url = new URL(adminUrl);
+    url.pathname = `/${database}`;
+    return url.toString();
+  };
+  const freshName = () => `distillery_test_${randomUUID().replaceAll('-', '')}`;
+  const database = freshName();
+  const url = databaseUrl(database);
 
   const execute = async (connectionString: string, statement: string) => {
     const client = new pg.Client({ connectionString });
@@ -27,9 +36,44 @@ if (adminUrl) {
 
   repositoryContract(
     'PostgreSQL',
-    () => openPostgresRepository({ url: url.toString() }),
-    (statement) => execute(url.toString(), statement),
+    () => openPostgresRepository({ url }),
+    (statement) => execute(url, statement),
   );
+
+  describe('PostgreSQL set-up', () => {
+    it('lets several servers open a new database at once: they take turns to migrate', async () => {
+      const name = freshName();
+      await execute(adminUrl, `create database ${name}`);
+      try {
+        const repos = await Promise.all([1, 2, 3].map(() => openPostgresRepository({ url: databaseUrl(name) })));
+        expect(await Promise.all(repos.map((repo) => repo.countApiKeys()))).toEqual([0, 0, 0]);
+        await Promise.all(repos.map((repo) => repo.close()));
+      } finally {
+        await execute(adminUrl, `drop database if exists ${name} with (force)`);
+      }
+    });
+
+    upgradeFromFirstMigration(
+      fileURLToPath(new URL('../../../src/registry/adapters/sql/pg/migrations', import.meta.url)),
+      async () => {
+        const name = freshName();
+        await execute(adminUrl, `create database ${name}`);
+        return {
+          migrate: async (migrationsFolder) => {
+            const pool = new pg.Pool({ connectionString: databaseUrl(name) });
+            try {
+              await migrate(drizzle(pool), { migrationsFolder });
+            } finally {
+              await pool.end();
+            }
+          },
+          execute: (statement) => execute(databaseUrl(name), statement),
+          open: () => openPostgresRepository({ url: databaseUrl(name) }),
+          cleanup: () => execute(adminUrl, `drop database if exists ${name} with (force)`),
+        };
+      },
+    );
+  });
 } else {
   const message = 'PostgreSQL suite skipped: set DATABASE_TEST_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)';
   console.warn(message);

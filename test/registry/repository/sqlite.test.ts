@@ -4,8 +4,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { fileURLToPath } from 'node:url';
 import { openSqliteRepository } from '../../../src/registry/adapters/sql';
 import { repositoryContract } from './contract';
+import { upgradeFromFirstMigration } from './upgrade';
 
 let folder: string;
 let file: string;
@@ -18,20 +22,39 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-repositoryContract(
-  'SQLite file',
-  () => openSqliteRepository({ file }),
-  async (statement) => {
-    const db = new Database(file);
-    try {
-      db.exec(statement);
-    } finally {
-      db.close();
-    }
-  },
-);
+/** Runs statements on `path` through a connection of their own, outside any repository. */
+async function executeOn(path: string, statement: string): Promise<void> {
+  const db = new Database(path);
+  try {
+    db.exec(statement);
+  } finally {
+    db.close();
+  }
+}
+
+repositoryContract('SQLite file', () => openSqliteRepository({ file }), (statement) => executeOn(file, statement));
 
 describe('SQLite file set-up', () => {
+  upgradeFromFirstMigration(
+    fileURLToPath(new URL('../../../src/registry/adapters/sql/sqlite/migrations', import.meta.url)),
+    async () => {
+      const upgraded = join(folder, `upgraded-${Date.now()}.db`);
+      return {
+        migrate: async (migrationsFolder) => {
+          const client = new Database(upgraded);
+          try {
+            migrate(drizzle(client), { migrationsFolder });
+          } finally {
+            client.close();
+          }
+        },
+        execute: (statement) => executeOn(upgraded, statement),
+        open: () => openSqliteRepository({ file: upgraded }),
+        cleanup: async () => {},
+      };
+    },
+  );
+
   it('leaves the file in WAL mode with every migration recorded once', async () => {
     await (await openSqliteRepository({ file })).close();
     await (await openSqliteRepository({ file })).close();

@@ -85,7 +85,7 @@ export class SqlRepository<T extends Table> implements Repository {
     return this.mapViolations(work, {
       // A parent, run or dataset deleted by a concurrent transaction after the checks above.
       'foreign-key': () => new UnprocessableError('a parent version, run or dataset of the new version does not exist'),
-      unique: () => new ConflictError(`version ${version.id} already exists`, { id: version.id }),
+      unique: () => new ConflictError(`version ${version.id}: its id or its number is taken already`, { id: version.id }),
     });
   }
 
@@ -213,7 +213,7 @@ export class SqlRepository<T extends Table> implements Repository {
       return record;
     });
     return this.mapViolations(work, {
-      unique: () => new ConflictError(`dataset ${dataset.id} already exists`, { id: dataset.id }),
+      unique: () => new ConflictError(`dataset ${dataset.id}: its id or its version is taken already`, { id: dataset.id }),
     });
   }
 
