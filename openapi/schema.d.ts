@@ -1306,7 +1306,7 @@ export interface paths {
                 path: {
                     /** @description Unique name: lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters, without "..". */
                     name: string;
-                    /** @description Version number (`3`) or alias (`production`). */
+                    /** @description Version number (`3`), alias (`production`), or `latest` (the newest active version). */
                     version: string;
                 };
                 cookie?: never;
@@ -1364,7 +1364,7 @@ export interface paths {
                 path: {
                     /** @description Unique name: lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters, without "..". */
                     name: string;
-                    /** @description Version number (`3`) or alias (`production`). */
+                    /** @description Version number (`3`), alias (`production`), or `latest` (the newest active version). */
                     version: string;
                 };
                 cookie?: never;
@@ -1420,7 +1420,7 @@ export interface paths {
                 path: {
                     /** @description Unique name: lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters, without "..". */
                     name: string;
-                    /** @description Version number (`3`) or alias (`production`). */
+                    /** @description Version number (`3`), alias (`production`), or `latest` (the newest active version). */
                     version: string;
                 };
                 cookie?: never;
@@ -1491,7 +1491,7 @@ export interface paths {
                 path: {
                     /** @description Unique name: lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters, without "..". */
                     name: string;
-                    /** @description Version number (`3`) or alias (`production`). */
+                    /** @description Version number (`3`), alias (`production`), or `latest` (the newest active version). */
                     version: string;
                 };
                 cookie?: never;
@@ -1560,7 +1560,7 @@ export interface paths {
                 path: {
                     /** @description Unique name: lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters, without "..". */
                     name: string;
-                    /** @description Version number (`3`) or alias (`production`). */
+                    /** @description Version number (`3`), alias (`production`), or `latest` (the newest active version). */
                     version: string;
                     file: "model.json" | "weights.bin";
                 };
@@ -1637,7 +1637,7 @@ export interface paths {
                 path: {
                     /** @description Unique name: lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters, without "..". */
                     name: string;
-                    /** @description Version number (`3`) or alias (`production`). */
+                    /** @description Version number (`3`), alias (`production`), or `latest` (the newest active version). */
                     version: string;
                 };
                 cookie?: never;
@@ -1710,7 +1710,7 @@ export interface paths {
                 path: {
                     /** @description Unique name: lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters, without "..". */
                     name: string;
-                    /** @description Version number (`3`) or alias (`production`). */
+                    /** @description Version number (`3`), alias (`production`), or `latest` (the newest active version). */
                     version: string;
                 };
                 cookie?: never;

@@ -4,6 +4,7 @@ import { getModel } from './models';
 import { assertValidName } from './names';
 import type { Clock, Repository } from './ports';
 import type { AliasRecord, ModelVersionRecord } from './records';
+import { LATEST } from './versions';
 
 export interface ResolvedAlias {
   alias: string;
@@ -23,6 +24,11 @@ export async function setAlias(
   if (/^\d+$/.test(alias)) {
     throw new UnprocessableError(`alias "${alias}" is all digits, which would read as a version number`, {
       errors: [{ in: 'path', path: 'alias', message: 'must contain a non-digit character' }],
+    });
+  }
+  if (alias === LATEST) {
+    throw new UnprocessableError(`"${LATEST}" is reserved: it always names the newest active version`, {
+      errors: [{ in: 'path', path: 'alias', message: `must not be "${LATEST}"` }],
     });
   }
   const model = await getModel(deps.repo, modelName);

@@ -139,9 +139,16 @@ async function withBlobsRemoved(blobs: BlobStore, keys: string[], error: unknown
   return error;
 }
 
-/** A version by number (`3`) or alias (`production`), or null. */
+/** The reserved ref naming the newest active version, as in MLflow's `models:/name/latest`. */
+export const LATEST = 'latest';
+
+/** A version by number (`3`), alias (`production`) or `latest` (newest active), or null. */
 export async function findVersion(repo: Repository, model: ModelRecord, ref: string): Promise<ModelVersionRecord | null> {
   if (/^\d+$/.test(ref)) return repo.getVersion(model.id, Number(ref));
+  if (ref === LATEST) {
+    const { items } = await repo.listVersions(model.id, { includeArchived: false }, { limit: 1, offset: 0 });
+    return items[0] ?? null;
+  }
   const alias = await repo.getAlias(model.id, ref);
   if (!alias) return null;
   const [version] = await repo.getVersionsByIds([alias.versionId]);

@@ -52,4 +52,14 @@ describe('aliases', () => {
     expect(numeric.status).toBe(422);
     expect((await server.fetch('/v1/models/aliased/aliases/7')).status).toBe(404);
   });
+
+  it('resolves `latest` to the newest active version and refuses it as an alias name', async () => {
+    expect(await (await server.fetch('/v1/models/aliased/versions/latest')).json()).toMatchObject({ version: 2 });
+    await server.fetch('/v1/models/aliased/versions/2/archive', { method: 'POST' });
+    expect(await (await server.fetch('/v1/models/aliased/versions/latest')).json()).toMatchObject({ version: 1 });
+    await server.fetch('/v1/models/aliased/versions/2/unarchive', { method: 'POST' });
+    const reserved = await putAlias('latest', 1);
+    expect(reserved.status).toBe(422);
+    expect(await (await server.fetch('/v1/models/aliased/versions/latest')).json()).toMatchObject({ version: 2 });
+  });
 });

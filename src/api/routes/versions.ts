@@ -1,5 +1,5 @@
 // /v1/models/{name}/versions: upload, list, read, update, archive, delete and download model versions.
-// `{version}` is a version number or an alias.
+// `{version}` is a version number, an alias, or `latest`.
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { NAME_PATTERN } from '../../registry/names';
 import type { ModelVersionRecord } from '../../registry/records';
@@ -60,7 +60,11 @@ const VersionRefSchema = z
   .refine((ref) => /^\d{1,15}$/.test(ref) || (NAME_PATTERN.test(ref) && !ref.includes('..')), {
     message: 'must be a version number or an alias name',
   })
-  .openapi({ param: { name: 'version', in: 'path' }, description: 'Version number (`3`) or alias (`production`).', example: '1' });
+  .openapi({
+    param: { name: 'version', in: 'path' },
+    description: 'Version number (`3`), alias (`production`), or `latest` (the newest active version).',
+    example: '1',
+  });
 
 const ModelParams = z.object({ name: NameSchema.openapi({ param: { name: 'name', in: 'path' } }) });
 export const VersionParams = ModelParams.extend({ version: VersionRefSchema });
