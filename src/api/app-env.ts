@@ -1,5 +1,5 @@
 // The Hono environment shared by every route module: injected dependencies and per-request state.
-import type { BlobStore, Clock, ModelInspector, Repository } from '../registry/ports';
+import type { BlobStore, BuiltinDatasetSource, Clock, ModelInspector, Repository } from '../registry/ports';
 import type { Scope } from '../registry/records';
 
 /** Body-size limits in bytes: JSON bodies stay small, artifact and dataset uploads may be large. */
@@ -26,13 +26,6 @@ export interface AppDeps {
   builtinDatasets: BuiltinDatasetSource | null;
   /** Serves the offline /docs page assets (swagger-ui-dist files), or null where none are bundled. */
   docsAssets: DocsAssets | null;
-}
-
-export interface BuiltinDatasetSource {
-  /** Names it can provide, e.g. `mnist`, `fashion-mnist`. */
-  names(): string[];
-  /** The dataset as files in one of the registry's formats (IDX for the MNIST family), by role (`train-images`…). */
-  load(name: string): Promise<{ format: 'idx' | 'cifar10-binary'; files: Record<string, Uint8Array>; classLabels: string[]; description: string }>;
 }
 
 export interface DocsAssets {

