@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Repository } from '../../../src/registry/ports';
 import type { ExecuteSql } from './contract';
+import { newDataset, newVersion, T0 } from './fixtures';
 
 export interface UpgradeHarness {
   /** Applies the migrations in `folder` to a database of the harness's own, empty so far. */
@@ -16,8 +17,6 @@ export interface UpgradeHarness {
   open(): Promise<Repository>;
   cleanup(): Promise<void>;
 }
-
-const T0 = '2026-11-28T18:50:02.123Z';
 
 export function upgradeFromFirstMigration(migrationsFolder: string, makeHarness: () => Promise<UpgradeHarness>): void {
   it('upgrades a database made by the first migration and numbers on from what it holds', async () => {
@@ -44,33 +43,8 @@ export function upgradeFromFirstMigration(migrationsFolder: string, makeHarness:
 
       const repo = await harness.open();
       try {
-        const next = await repo.createVersion({
-          id: randomUUID(),
-          modelId,
-          description: '',
-          modelJson: { key: 'm', sha256: 'a'.repeat(64), size: 1 },
-          weights: { key: 'w', sha256: 'b'.repeat(64), size: 1 },
-          params: {},
-          metrics: {},
-          tags: {},
-          sourceRunId: null,
-          createdAt: T0,
-          parents: [],
-        });
-        expect(next.version).toBe(3);
-        const dataset = await repo.createDataset({
-          id: randomUUID(),
-          name: 'legacy',
-          format: 'idx',
-          source: 'upload',
-          description: '',
-          shape: [28, 28, 1],
-          classLabels: [],
-          splits: {},
-          files: [],
-          createdAt: T0,
-        });
-        expect(dataset.version).toBe(2);
+        expect((await repo.createVersion(newVersion(modelId))).version).toBe(3);
+        expect((await repo.createDataset(newDataset({ name: 'legacy' }))).version).toBe(2);
       } finally {
         await repo.close();
       }

@@ -53,6 +53,16 @@ const timestamp = customType<{ data: string; driverData: string }>({
   fromDriver: (value) => new Date(value).toISOString(),
 });
 
+/** A TensorFlow.js Layers artifact's two blobs (BlobRefs), stored flat: key, sha256 and size each. */
+const layersArtifactColumns = () => ({
+  modelJsonKey: text('model_json_key').notNull(),
+  modelJsonSha256: text('model_json_sha256').notNull(),
+  modelJsonSize: byteSize('model_json_size').notNull(),
+  weightsKey: text('weights_key').notNull(),
+  weightsSha256: text('weights_sha256').notNull(),
+  weightsSize: byteSize('weights_size').notNull(),
+});
+
 export const models = pgTable('models', {
   id: text('id').primaryKey(),
   name: text('name').notNull().unique(),
@@ -73,12 +83,7 @@ export const modelVersions = pgTable(
     version: integer('version').notNull(),
     status: text('status').$type<VersionStatus>().notNull(),
     description: text('description').notNull(),
-    modelJsonKey: text('model_json_key').notNull(),
-    modelJsonSha256: text('model_json_sha256').notNull(),
-    modelJsonSize: byteSize('model_json_size').notNull(),
-    weightsKey: text('weights_key').notNull(),
-    weightsSha256: text('weights_sha256').notNull(),
-    weightsSize: byteSize('weights_size').notNull(),
+    ...layersArtifactColumns(),
     params: json<JsonObject>('params'),
     metrics: json<Record<string, number>>('metrics'),
     tags: json<Record<string, string>>('tags'),
@@ -246,12 +251,7 @@ export const checkpoints = pgTable(
     runId: text('run_id').notNull().references(() => runs.id, { onDelete: 'restrict' }),
     attempt: integer('attempt').notNull(),
     epoch: integer('epoch').notNull(),
-    modelJsonKey: text('model_json_key').notNull(),
-    modelJsonSha256: text('model_json_sha256').notNull(),
-    modelJsonSize: byteSize('model_json_size').notNull(),
-    weightsKey: text('weights_key').notNull(),
-    weightsSha256: text('weights_sha256').notNull(),
-    weightsSize: byteSize('weights_size').notNull(),
+    ...layersArtifactColumns(),
     optimizerKey: text('optimizer_key'),
     optimizerSha256: text('optimizer_sha256'),
     optimizerSize: byteSize('optimizer_size'),

@@ -39,6 +39,16 @@ import {
 const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>().notNull();
 const timestamp = (name: string) => text(name);
 
+/** A TensorFlow.js Layers artifact's two blobs (BlobRefs), stored flat: key, sha256 and size each. */
+const layersArtifactColumns = () => ({
+  modelJsonKey: text('model_json_key').notNull(),
+  modelJsonSha256: text('model_json_sha256').notNull(),
+  modelJsonSize: integer('model_json_size').notNull(),
+  weightsKey: text('weights_key').notNull(),
+  weightsSha256: text('weights_sha256').notNull(),
+  weightsSize: integer('weights_size').notNull(),
+});
+
 export const models = sqliteTable('models', {
   id: text('id').primaryKey(),
   name: text('name').notNull().unique(),
@@ -59,12 +69,7 @@ export const modelVersions = sqliteTable(
     version: integer('version').notNull(),
     status: text('status').$type<VersionStatus>().notNull(),
     description: text('description').notNull(),
-    modelJsonKey: text('model_json_key').notNull(),
-    modelJsonSha256: text('model_json_sha256').notNull(),
-    modelJsonSize: integer('model_json_size').notNull(),
-    weightsKey: text('weights_key').notNull(),
-    weightsSha256: text('weights_sha256').notNull(),
-    weightsSize: integer('weights_size').notNull(),
+    ...layersArtifactColumns(),
     params: json<JsonObject>('params'),
     metrics: json<Record<string, number>>('metrics'),
     tags: json<Record<string, string>>('tags'),
@@ -232,12 +237,7 @@ export const checkpoints = sqliteTable(
     runId: text('run_id').notNull().references(() => runs.id, { onDelete: 'restrict' }),
     attempt: integer('attempt').notNull(),
     epoch: integer('epoch').notNull(),
-    modelJsonKey: text('model_json_key').notNull(),
-    modelJsonSha256: text('model_json_sha256').notNull(),
-    modelJsonSize: integer('model_json_size').notNull(),
-    weightsKey: text('weights_key').notNull(),
-    weightsSha256: text('weights_sha256').notNull(),
-    weightsSize: integer('weights_size').notNull(),
+    ...layersArtifactColumns(),
     optimizerKey: text('optimizer_key'),
     optimizerSha256: text('optimizer_sha256'),
     optimizerSize: integer('optimizer_size'),

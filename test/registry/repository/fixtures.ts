@@ -1,0 +1,84 @@
+// Records for the Repository tests: valid by default, unique where the database requires it.
+import { randomUUID } from 'node:crypto';
+import type { NewDataset, NewLineageEdge, NewModel, NewModelVersion } from '../../../src/registry/ports';
+import type { ApiKeyRecord, IdempotencyRecord } from '../../../src/registry/records';
+
+export const T0 = '2026-11-28T18:50:02.123Z';
+export const T1 = '2026-11-28T19:01:40.456Z';
+export const T2 = '2026-11-29T07:12:00.789Z';
+
+export function newModel(overrides: Partial<NewModel> = {}): NewModel {
+  return {
+    id: randomUUID(),
+    name: `model-${randomUUID()}`,
+    task: 'image-classification',
+    inputShape: [28, 28, 1],
+    classLabels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    description: '',
+    tags: {},
+    createdAt: T0,
+    ...overrides,
+  };
+}
+
+export function newVersion(modelId: string, overrides: Partial<NewModelVersion> = {}): NewModelVersion {
+  const id = randomUUID();
+  return {
+    id,
+    modelId,
+    description: '',
+    modelJson: { key: `models/${modelId}/${id}/model.json`, sha256: 'a'.repeat(64), size: 1234 },
+    weights: { key: `models/${modelId}/${id}/weights.bin`, sha256: 'b'.repeat(64), size: 56_789 },
+    params: {},
+    metrics: {},
+    tags: {},
+    sourceRunId: null,
+    createdAt: T0,
+    parents: [],
+    ...overrides,
+  };
+}
+
+export function teacherEdge(parentVersionId: string): NewLineageEdge {
+  return { parentVersionId, relation: 'teacher', weight: 1, method: 'self-distillation', params: {}, runId: null, datasetId: null };
+}
+
+export function newDataset(overrides: Partial<NewDataset> = {}): NewDataset {
+  return {
+    id: randomUUID(),
+    name: `dataset-${randomUUID()}`,
+    format: 'cifar10-binary',
+    source: 'upload',
+    description: '',
+    shape: [32, 32, 3],
+    classLabels: ['airplane', 'automobile'],
+    splits: { train: { count: 3, classCounts: [1, 2] }, test: { count: 1, classCounts: [0, 1] } },
+    files: [{ role: 'train-images', key: 'datasets/d/1/data_batch_1.bin', sha256: 'c'.repeat(64), size: 30_730_000 }],
+    createdAt: T0,
+    ...overrides,
+  };
+}
+
+export function newApiKey(overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
+  return {
+    id: randomUUID(),
+    name: 'ci',
+    secretHash: randomUUID().replaceAll('-', '').padEnd(64, '0'),
+    scopes: ['read'],
+    createdAt: T0,
+    revokedAt: null,
+    ...overrides,
+  };
+}
+
+export function newIdempotency(apiKeyId: string, overrides: Partial<IdempotencyRecord> = {}): IdempotencyRecord {
+  return {
+    apiKeyId,
+    key: randomUUID(),
+    requestHash: 'e'.repeat(64),
+    status: 201,
+    responseBody: '{}',
+    createdAt: T1,
+    ...overrides,
+  };
+}
