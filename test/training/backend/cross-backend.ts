@@ -18,7 +18,7 @@ export function seededValues(size: number, seed: number): Float32Array {
 }
 
 export function seededTensor<R extends tf.Rank>(shape: number[], seed: number): tf.Tensor<R> {
-  return tf.tensor(seededValues(tf.util.sizeFromShape(shape), seed), shape) as tf.Tensor<R>;
+  return tf.tensor(seededValues(tf.util.sizeFromShape(shape), seed), shape as never) as tf.Tensor<R>;
 }
 
 /** Runs `compute` on each backend (tensors it makes live on that backend) and returns the values it read back. */

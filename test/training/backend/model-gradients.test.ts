@@ -20,7 +20,7 @@ async function weightGradients(model: tf.LayersModel, batch: number, training: b
   // Variable names get a per-process uniquifying suffix, so weights are matched by position and layer name.
   const result = new Map<string, Float32Array>();
   for (const [i, weight] of model.trainableWeights.entries()) {
-    const g = grads[weight.read().name];
+    const g = grads[(weight.read() as tf.Variable).name];
     if (g === undefined) throw new Error(`no gradient for ${weight.originalName}`);
     result.set(`${i}:${weight.originalName}`, (await g.data()) as Float32Array);
   }

@@ -103,9 +103,12 @@ describe('wasm Tile', () => {
     [[2, 2], [1, 1], 'bool'],
   ] as const)('%j by %j (%s) matches the cpu backend', async (shape, reps, dtype) => {
     const { wasm, cpu } = await onBothBackends(async () => {
-      const size = shape.reduce((a, b) => a * b, 1);
-      const values = Array.from(seededValues(size, 9), (v) => (dtype === 'bool' ? v > 0 : Math.round(v * 10)));
-      const x = tf.tensor(values as number[] | boolean[], [...shape], dtype);
+      const size = tf.util.sizeFromShape([...shape]);
+      const random = Array.from(seededValues(size, 9));
+      const x =
+        dtype === 'bool'
+          ? tf.tensor(random.map((v) => v > 0), [...shape], dtype)
+          : tf.tensor(random.map((v) => Math.round(v * 10)), [...shape], dtype);
       const tiled = tf.tile(x, [...reps]);
       return { shape: tiled.shape, dtype: tiled.dtype, values: await read(tiled) };
     });
