@@ -4,7 +4,7 @@ import { getModel } from './models';
 import { assertValidName } from './names';
 import type { Clock, Repository } from './ports';
 import type { AliasRecord, ModelVersionRecord } from './records';
-import { LATEST } from './versions';
+import { LATEST } from './version-refs';
 
 export interface ResolvedAlias {
   alias: string;

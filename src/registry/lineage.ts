@@ -3,7 +3,7 @@
 import { modelNamesById } from './models';
 import type { Repository } from './ports';
 import type { LineageEdgeRecord, ModelVersionRecord } from './records';
-import { getVersion } from './versions';
+import { getVersion } from './version-refs';
 
 export type LineageDirection = 'ancestors' | 'descendants' | 'both';
 export const DEFAULT_LINEAGE_DEPTH = 10;

@@ -1,27 +1,17 @@
 // Model versions: validated uploads of TensorFlow.js Layers artifacts, stored write-once in the blob
 // store with their lineage, plus lookup by number or alias, archive, delete and verified download.
-import { NotFoundError, RegistryError, UnprocessableError } from './errors';
+import { RegistryError, UnprocessableError } from './errors';
 import { getModel } from './models';
-import type { BlobStore, Clock, InspectedModel, ModelInspector, NewLineageEdge, Page, Repository } from './ports';
-import type { BlobRef, JsonObject, LineageRelation, ModelRecord, ModelVersionRecord } from './records';
+import type { BlobStore, Clock, InspectedModel, ModelInspector, Page, Repository } from './ports';
+import type { BlobRef, JsonObject, ModelRecord, ModelVersionRecord } from './records';
+import { resolveParents, type ParentRef } from './version-parents';
+import { getVersion } from './version-refs';
 
 export interface VersionDeps {
   repo: Repository;
   clock: Clock;
   blobs: BlobStore;
   inspector: ModelInspector;
-}
-
-/** A parent as the uploader names it: a model and a version number or alias. */
-export interface ParentRef {
-  model: string;
-  version: number | string;
-  relation: LineageRelation;
-  weight?: number | null;
-  method?: string | null;
-  params?: JsonObject;
-  runId?: string | null;
-  datasetId?: string | null;
 }
 
 export interface VersionUpload {
@@ -86,41 +76,6 @@ function assertFitsModel(model: ModelRecord, inspected: InspectedModel): void {
   }
 }
 
-/** Turns the declared parents into edges to existing versions; any missing, repeated or self-referencing parent is a 422 naming it. */
-async function resolveParents(repo: Repository, child: ModelRecord, parents: ParentRef[]): Promise<NewLineageEdge[]> {
-  const edges: NewLineageEdge[] = [];
-  const seen = new Set<string>();
-  for (const [index, parent] of parents.entries()) {
-    const field = `parents.${index}`;
-    const parentModel = await repo.getModelByName(parent.model);
-    if (!parentModel) throw lineageError(field, `parent model "${parent.model}" does not exist`);
-    const version = await findVersion(repo, parentModel, String(parent.version));
-    if (!version) {
-      // The new version's number is allocated only when it is stored, so a parent naming the model's
-      // next number (the version being uploaded) is exactly a missing version: say so plainly.
-      const hint = parentModel.id === child.id ? ' (a version cannot be its own parent: only existing versions can be parents)' : '';
-      throw lineageError(field, `parent version ${parent.model}/${parent.version} does not exist${hint}`);
-    }
-    const key = `${version.id}:${parent.relation}`;
-    if (seen.has(key)) throw lineageError(field, `parent ${parent.model}/${parent.version} is listed twice as ${parent.relation}`);
-    seen.add(key);
-    edges.push({
-      parentVersionId: version.id,
-      relation: parent.relation,
-      weight: parent.weight ?? null,
-      method: parent.method ?? null,
-      params: parent.params ?? {},
-      runId: parent.runId ?? null,
-      datasetId: parent.datasetId ?? null,
-    });
-  }
-  return edges;
-}
-
-function lineageError(field: string, message: string): UnprocessableError {
-  return new UnprocessableError(message, { errors: [{ in: 'metadata', path: field, message }] });
-}
-
 async function writeArtifact(blobs: BlobStore, prefix: string, inspected: InspectedModel): Promise<{ modelJson: BlobRef; weights: BlobRef }> {
   const modelJson = await blobs.put(`${prefix}model.json`, inspected.normalizedModelJson, { contentType: 'application/json' });
   try {
@@ -137,30 +92,6 @@ async function withBlobsRemoved(blobs: BlobStore, keys: string[], error: unknown
   const leftBehind = keys.filter((_, i) => results[i]?.status === 'rejected');
   if (leftBehind.length > 0 && error instanceof RegistryError) error.details.orphanedBlobs = leftBehind;
   return error;
-}
-
-/** The reserved ref naming the newest active version, as in MLflow's `models:/name/latest`. */
-export const LATEST = 'latest';
-
-/** A version by number (`3`), alias (`production`) or `latest` (newest active), or null. */
-export async function findVersion(repo: Repository, model: ModelRecord, ref: string): Promise<ModelVersionRecord | null> {
-  if (/^\d+$/.test(ref)) return repo.getVersion(model.id, Number(ref));
-  if (ref === LATEST) {
-    const { items } = await repo.listVersions(model.id, { includeArchived: false }, { limit: 1, offset: 0 });
-    return items[0] ?? null;
-  }
-  const alias = await repo.getAlias(model.id, ref);
-  if (!alias) return null;
-  const [version] = await repo.getVersionsByIds([alias.versionId]);
-  return version ?? null;
-}
-
-/** The model and its version `ref` (number or alias); NotFoundError naming whichever is missing. */
-export async function getVersion(repo: Repository, modelName: string, ref: string): Promise<{ model: ModelRecord; version: ModelVersionRecord }> {
-  const model = await getModel(repo, modelName);
-  const version = await findVersion(repo, model, ref);
-  if (!version) throw new NotFoundError(`model "${modelName}" has no version or alias "${ref}"`, { model: modelName, version: ref });
-  return { model, version };
 }
 
 export async function listVersions(

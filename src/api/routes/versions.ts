@@ -3,14 +3,8 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { NAME_PATTERN } from '../../registry/names';
 import type { ModelVersionRecord } from '../../registry/records';
-import {
-  deleteVersion,
-  getVersion,
-  listVersions,
-  openArtifactFile,
-  updateVersion,
-  uploadVersion,
-} from '../../registry/versions';
+import { getVersion } from '../../registry/version-refs';
+import { deleteVersion, listVersions, openArtifactFile, updateVersion, uploadVersion } from '../../registry/versions';
 import type { AppEnv } from '../app-env';
 import { protectedRoute } from '../route-config';
 import { NameSchema, PageQuerySchema, TagsSchema, json, pageEnvelope } from '../schemas';

@@ -1,0 +1,29 @@
+// Version references as callers write them: a number (`3`), an alias (`production`) or `latest`.
+import { NotFoundError } from './errors';
+import { getModel } from './models';
+import type { Repository } from './ports';
+import type { ModelRecord, ModelVersionRecord } from './records';
+
+/** The reserved ref naming the newest active version, as in MLflow's `models:/name/latest`. */
+export const LATEST = 'latest';
+
+/** A version by number (`3`), alias (`production`) or `latest` (newest active), or null. */
+export async function findVersion(repo: Repository, model: ModelRecord, ref: string): Promise<ModelVersionRecord | null> {
+  if (/^\d+$/.test(ref)) return repo.getVersion(model.id, Number(ref));
+  if (ref === LATEST) {
+    const { items } = await repo.listVersions(model.id, { includeArchived: false }, { limit: 1, offset: 0 });
+    return items[0] ?? null;
+  }
+  const alias = await repo.getAlias(model.id, ref);
+  if (!alias) return null;
+  const [version] = await repo.getVersionsByIds([alias.versionId]);
+  return version ?? null;
+}
+
+/** The model and its version `ref` (number or alias); NotFoundError naming whichever is missing. */
+export async function getVersion(repo: Repository, modelName: string, ref: string): Promise<{ model: ModelRecord; version: ModelVersionRecord }> {
+  const model = await getModel(repo, modelName);
+  const version = await findVersion(repo, model, ref);
+  if (!version) throw new NotFoundError(`model "${modelName}" has no version or alias "${ref}"`, { model: modelName, version: ref });
+  return { model, version };
+}
