@@ -242,6 +242,20 @@ export function repositoryContract(name: string, open: () => Promise<Repository>
         expect((await repo.listVersions(model.id, { includeArchived: true }, { limit: 10, offset: 0 })).total).toBe(0);
       });
 
+      it('refuses a parent listed twice with one relation, or a dataset that does not exist', async () => {
+        const model = await freshModel();
+        const [parent] = await createVersions(model, 1);
+        const twice = newVersion(model.id, { parents: [teacherEdge(parent!.id), teacherEdge(parent!.id)] });
+        await expect(repo.createVersion(twice)).rejects.toBeInstanceOf(UnprocessableError);
+
+        const datasetId = randomUUID();
+        const unknownDataset = newVersion(model.id, { parents: [{ ...teacherEdge(parent!.id), datasetId }] });
+        const error = await repo.createVersion(unknownDataset).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(UnprocessableError);
+        expect((error as UnprocessableError).details).toEqual({ missingDatasetIds: [datasetId] });
+        expect((await repo.listVersions(model.id, { includeArchived: true }, { limit: 10, offset: 0 })).total).toBe(1);
+      });
+
       it('refuses to delete a version with descendants and leaves everything as it was', async () => {
         const model = await freshModel();
         const [parent] = await createVersions(model, 1);

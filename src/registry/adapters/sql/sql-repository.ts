@@ -308,39 +308,33 @@ export class SqlRepository<T extends Table> implements Repository {
     return counter.lastVersion;
   }
 
-  /** Every id the new version refers to must exist: parents (named when missing), runs, datasets. */
+  /** Every id the new version refers to must exist: parent versions, runs and datasets. */
   private async checkReferences(s: SqlStatements<T>, version: NewModelVersion): Promise<void> {
-    const parentIds = version.parents.map((edge) => edge.parentVersionId);
-    const foundParents = new Set((await this.versionsByIds(s, parentIds)).map((row) => row.id));
-    const missingParentVersionIds = unique(parentIds).filter((id) => !foundParents.has(id));
-    if (missingParentVersionIds.length > 0) {
-      throw new UnprocessableError(`parent versions not found: ${missingParentVersionIds.join(', ')}`, {
-        missingParentVersionIds,
-      });
-    }
-    const edgeKeys = version.parents.map((edge) => `${edge.parentVersionId} ${edge.relation}`);
+    const { parents } = version;
+    const edgeKeys = parents.map((edge) => `${edge.parentVersionId} ${edge.relation}`);
     if (unique(edgeKeys).length < edgeKeys.length) {
       throw new UnprocessableError('the same parent is listed twice with the same relation');
     }
-    const runIds = [version.sourceRunId, ...version.parents.map((edge) => edge.runId)].filter(isString);
-    const missingRunIds = await this.missingIds(s, this.t.runs, runIds);
-    if (missingRunIds.length > 0) {
-      throw new UnprocessableError(`runs not found: ${missingRunIds.join(', ')}`, { missingRunIds });
-    }
-    const missingDatasetIds = await this.missingIds(s, this.t.datasets, version.parents.map((e) => e.datasetId).filter(isString));
-    if (missingDatasetIds.length > 0) {
-      throw new UnprocessableError(`datasets not found: ${missingDatasetIds.join(', ')}`, { missingDatasetIds });
-    }
+    const parentIds = parents.map((edge) => edge.parentVersionId);
+    await this.requireAll(s, this.t.modelVersions, parentIds, 'parent versions', 'missingParentVersionIds');
+    const runIds = [version.sourceRunId, ...parents.map((edge) => edge.runId)].filter(isString);
+    await this.requireAll(s, this.t.runs, runIds, 'runs', 'missingRunIds');
+    const datasetIds = parents.map((edge) => edge.datasetId).filter(isString);
+    await this.requireAll(s, this.t.datasets, datasetIds, 'datasets', 'missingDatasetIds');
   }
 
-  private async missingIds<Row extends { id: string }>(
+  /** Throws UnprocessableError naming, under `detail`, the `ids` that `table` does not hold. */
+  private async requireAll<Row extends { id: string }>(
     s: SqlStatements<T>,
     table: TableOf<T, Row>,
     ids: string[],
-  ): Promise<string[]> {
-    if (ids.length === 0) return [];
+    what: string,
+    detail: string,
+  ): Promise<void> {
+    if (ids.length === 0) return;
     const found = new Set((await s.select(table, { where: inArray(table.id, unique(ids)) })).map((row) => row.id));
-    return unique(ids).filter((id) => !found.has(id));
+    const missing = unique(ids).filter((id) => !found.has(id));
+    if (missing.length > 0) throw new UnprocessableError(`${what} not found: ${missing.join(', ')}`, { [detail]: missing });
   }
 
   private async versionsByIds(s: SqlStatements<T>, ids: string[]): Promise<VersionRow[]> {
