@@ -1,5 +1,6 @@
 // Versions over real HTTP: upload round trip with sha256, listing with archive, update, delete rules.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uploadVersion } from '../../openapi/client';
 import { sha256Hex } from '../../src/registry/hashing';
 import { concatenatedWeights, denseArtifact, uploadForm } from '../support/artifacts';
 import { addDenseVersion, createDenseModel, versionNumbers } from '../support/requests';
@@ -112,5 +113,13 @@ describe('versions', () => {
     });
     expect(different.status).toBe(422);
     expect(await versionNumbers(server, 'retried')).toEqual([1]);
+  });
+
+  it('uploads through the typed client', async () => {
+    await createDenseModel(server, 'typed-upload');
+    const artifact = await denseArtifact();
+    const { data, response } = await uploadVersion(server.client, 'typed-upload', uploadForm(artifact, { description: 'via client' }));
+    expect(response.status).toBe(201);
+    expect(data).toMatchObject({ model: 'typed-upload', version: 1, description: 'via client' });
   });
 });

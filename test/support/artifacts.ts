@@ -1,5 +1,6 @@
 // Test support: real tiny tfjs Layers artifacts (built by test/serving/tfjs-artifacts.ts) as upload forms.
 import * as tf from '@tensorflow/tfjs';
+import { versionUploadForm, type VersionUploadMetadata } from '../../openapi/client';
 import { denseClassifier, encodeJson, toArtifact, type UploadableArtifact } from '../serving/tfjs-artifacts';
 
 export { denseClassifier, encodeJson, toArtifact, type UploadableArtifact };
@@ -27,27 +28,9 @@ export async function denseArtifactWithShape(inputs: number, units: number): Pro
   }
 }
 
-export interface UploadMetadata {
-  description?: string;
-  params?: Record<string, unknown>;
-  metrics?: Record<string, number>;
-  tags?: Record<string, string>;
-  parents?: Record<string, unknown>[];
-  sourceRunId?: string;
-}
-
-/** The multipart body of `POST /v1/models/{name}/versions`. */
-export function uploadForm(artifact: UploadableArtifact, metadata?: UploadMetadata | string): FormData {
-  const form = new FormData();
-  form.append('model.json', new Blob([encodeJson(artifact.modelJson) as Uint8Array<ArrayBuffer>], { type: 'application/json' }), 'model.json');
-  for (const [path, bytes] of artifact.weightFiles) {
-    form.append('weights', new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), path);
-  }
-  if (metadata !== undefined) {
-    const text = typeof metadata === 'string' ? metadata : JSON.stringify(metadata);
-    form.append('metadata', new Blob([text], { type: 'application/json' }));
-  }
-  return form;
+/** The multipart body of `POST /v1/models/{name}/versions` for an artifact. */
+export function uploadForm(artifact: UploadableArtifact, metadata?: VersionUploadMetadata | string): FormData {
+  return versionUploadForm(encodeJson(artifact.modelJson), artifact.weightFiles, metadata);
 }
 
 /** All weight bytes of an artifact concatenated in manifest order: what `weights.bin` must hold. */

@@ -1,6 +1,7 @@
 // Test support: small request builders shared by the API tests.
 import type { TestServer } from './server';
-import { DENSE_MODEL, denseArtifact, uploadForm, type UploadMetadata } from './artifacts';
+import type { VersionUploadMetadata } from '../../openapi/client';
+import { DENSE_MODEL, denseArtifact, uploadForm } from './artifacts';
 
 /** A JSON request body with its content type. */
 export function jsonBody(value: unknown, method = 'POST'): RequestInit {
@@ -15,12 +16,12 @@ export async function createDenseModel(server: TestServer, name: string, extra: 
 }
 
 /** Uploads a fresh dense artifact as a new version of `model`; returns the raw response. */
-export async function uploadDenseVersion(server: TestServer, model: string, metadata?: UploadMetadata, apiKey?: string): Promise<Response> {
+export async function uploadDenseVersion(server: TestServer, model: string, metadata?: VersionUploadMetadata, apiKey?: string): Promise<Response> {
   return server.fetch(`/v1/models/${model}/versions`, { method: 'POST', body: uploadForm(await denseArtifact(), metadata) }, apiKey);
 }
 
 /** Uploads and returns the new version's JSON; fails unless the upload succeeded. */
-export async function addDenseVersion(server: TestServer, model: string, metadata?: UploadMetadata): Promise<{ id: string; version: number } & Record<string, unknown>> {
+export async function addDenseVersion(server: TestServer, model: string, metadata?: VersionUploadMetadata): Promise<{ id: string; version: number } & Record<string, unknown>> {
   const response = await uploadDenseVersion(server, model, metadata);
   if (response.status !== 201) throw new Error(`uploading to ${model}: ${response.status} ${await response.text()}`);
   return (await response.json()) as { id: string; version: number };
