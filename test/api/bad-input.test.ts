@@ -162,11 +162,20 @@ describe('bad uploads', () => {
     await expectNoNewVersion();
   });
 
-  it('an upload over the upload limit: 413, nothing stored', async () => {
+  it('an upload over the upload limit, sized or chunked: 413, nothing stored', async () => {
     const artifact = await denseArtifact();
     artifact.weightFiles.set('padding.bin', new Uint8Array(UPLOAD_LIMIT));
     const response = await upload(artifact);
     expect(response.status).toBe(413);
+    // The same form streamed without Content-Length: refused while it is read.
+    const encoded = new Response(uploadForm(artifact));
+    const chunked = await server.fetch('/v1/models/target/versions', {
+      method: 'POST',
+      headers: { 'Content-Type': encoded.headers.get('content-type')! },
+      body: encoded.body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
     await expectNoNewVersion();
   });
 
