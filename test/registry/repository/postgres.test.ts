@@ -41,11 +41,13 @@ if (adminUrl) {
   );
 
   describe('PostgreSQL set-up', () => {
-    it('lets several servers open a new database at once: they take turns to migrate', async () => {
+    it('lets several servers open a new database at once: they take turns to migrate (with pools of 1 to 3)', async () => {
       const name = freshName();
       await execute(adminUrl, `create database ${name}`);
       try {
-        const repos = await Promise.all([1, 2, 3].map(() => openPostgresRepository({ url: databaseUrl(name) })));
+        const repos = await Promise.all(
+          [1, 2, 3].map((maxConnections) => openPostgresRepository({ url: databaseUrl(name), maxConnections })),
+        );
         expect(await Promise.all(repos.map((repo) => repo.countApiKeys()))).toEqual([0, 0, 0]);
         await Promise.all(repos.map((repo) => repo.close()));
       } finally {

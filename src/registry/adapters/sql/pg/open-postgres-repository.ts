@@ -20,6 +20,12 @@ export interface PostgresRepositoryOptions {
   url: string;
   /** Most connections the pool opens; default 10. */
   maxConnections?: number;
+  /**
+   * Told about errors of idle pooled connections (the server restarted, the network dropped);
+   * the pool has already discarded the connection. Default: written to stderr. Without a
+   * listener, node-postgres would crash the process on such an error.
+   */
+  onIdleConnectionError?: (error: Error) => void;
 }
 
 /**
@@ -30,9 +36,10 @@ export interface PostgresRepositoryOptions {
  */
 export async function openPostgresRepository(options: PostgresRepositoryOptions): Promise<Repository> {
   const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
+  pool.on('error', options.onIdleConnectionError ?? ((error) => console.error('PostgreSQL idle connection error:', error)));
   try {
     const db = drizzle(pool);
-    await migrateUnderLock(db);
+    await migrateUnderLock(pool);
     // Passing the schema module is where the compiler checks its tables against the records.
     return new SqlRepository<PgTable>(new PgDatabaseAdapter(db, () => pool.end()), schema);
   } catch (error) {
@@ -41,17 +48,17 @@ export async function openPostgresRepository(options: PostgresRepositoryOptions)
   }
 }
 
-async function migrateUnderLock(db: ReturnType<typeof drizzle>): Promise<void> {
-  // Session-level lock on one connection of its own, held while the migrator works on others.
-  const lockHolder = await db.$client.connect();
+async function migrateUnderLock(pool: pg.Pool): Promise<void> {
+  // A session-level lock, and the migrator on the same connection: a one-connection pool works too.
+  const connection = await pool.connect();
   try {
-    await lockHolder.query('select pg_advisory_lock(hashtext($1))', [MIGRATION_LOCK_KEY]);
+    await connection.query('select pg_advisory_lock(hashtext($1))', [MIGRATION_LOCK_KEY]);
     try {
-      await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+      await migrate(drizzle(connection), { migrationsFolder: MIGRATIONS_FOLDER });
     } finally {
-      await lockHolder.query('select pg_advisory_unlock(hashtext($1))', [MIGRATION_LOCK_KEY]);
+      await connection.query('select pg_advisory_unlock(hashtext($1))', [MIGRATION_LOCK_KEY]);
     }
   } finally {
-    lockHolder.release();
+    connection.release();
   }
 }
