@@ -46,7 +46,7 @@ export async function openSqliteRepository(options: SqliteRepositoryOptions): Pr
     const db = drizzle(client);
     migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
     // Passing the schema module is where the compiler checks its tables against the records.
-    return new SqlRepository<SQLiteTable>(new SqliteDatabase(db, turnsFor(options.file), () => client.close()), schema);
+    return new SqlRepository<SQLiteTable>(new SqliteDatabase(db, client, turnsFor(options.file)), schema);
   } catch (error) {
     client.close();
     throw error;

@@ -1,5 +1,6 @@
 // SqlDatabase over better-sqlite3: one connection, transactions queued so they never interleave.
 import { type SQL, sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { ConstraintViolation, OnConflict, SelectOptions, SqlDatabase, SqlStatements, TableOf } from '../sql-database';
@@ -77,8 +78,8 @@ export class SqliteDatabase implements SqlDatabase<SQLiteTable> {
 
   constructor(
     private readonly db: BetterSQLite3Database,
+    private readonly connection: Database.Database,
     private readonly turns: TurnQueue,
-    private readonly closeConnection: () => void,
   ) {
     this.statements = new SqliteStatements(db);
   }
@@ -91,7 +92,9 @@ export class SqliteDatabase implements SqlDatabase<SQLiteTable> {
         this.db.run(sql`commit`);
         return result;
       } catch (error) {
-        this.db.run(sql`rollback`);
+        // SQLite rolls back by itself after some errors (disk full, out of memory); rolling back
+        // again would throw and hide the error that matters.
+        if (this.connection.inTransaction) this.db.run(sql`rollback`);
         throw error;
       }
     });
@@ -106,7 +109,9 @@ export class SqliteDatabase implements SqlDatabase<SQLiteTable> {
   }
 
   close(): Promise<void> {
-    return this.inTurn(async () => this.closeConnection());
+    return this.inTurn(async () => {
+      this.connection.close();
+    });
   }
 
   private inTurn<R>(work: () => Promise<R>): Promise<R> {
