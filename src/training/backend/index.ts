@@ -1,6 +1,10 @@
 // tfjs backend layer: backend selection and the project's wasm training kernels.
 export { backendPreferenceFromEnv, selectBackend, type BackendInfo, type BackendPreference } from './select-backend';
-export { registerWasmTrainingKernels } from './wasm-training-kernels';
+export {
+  registerWasmTrainingKernels,
+  unregisterWasmTrainingKernels,
+  WASM_TRAINING_KERNEL_NAMES,
+} from './wasm-training-kernels';
 export {
   BackendUnavailableError,
   InvalidBackendPreferenceError,

@@ -41,14 +41,18 @@ function required(kernel: tf.KernelFunc | undefined, name: string): tf.KernelFun
 /** The package's kernel configs we replaced, kept so wrappers and `unregister` can reach them. */
 const replaced = new Map<string, tf.KernelConfig | undefined>();
 
+/** Names of every kernel the project installs on 'wasm'. */
+export const WASM_TRAINING_KERNEL_NAMES: readonly string[] = PROJECT_KERNELS.map((k) => k.kernelName);
+
 /**
- * Installs the project's kernels for the 'wasm' backend. Idempotent; call it before or after the
- * backend starts. A replaced package kernel keeps its setup function (it binds the wasm export the
- * wrapped kernel calls), so registration before `tf.setBackend('wasm')` works too.
+ * Installs the project's kernels for the 'wasm' backend (or only those named, which benchmarks use
+ * to measure the package's own kernels). Idempotent; call it before or after the backend starts. A
+ * replaced package kernel keeps its setup function (it binds the wasm export the wrapped kernel
+ * calls), so registration before `tf.setBackend('wasm')` works too.
  */
-export function registerWasmTrainingKernels(): void {
+export function registerWasmTrainingKernels(only: readonly string[] = WASM_TRAINING_KERNEL_NAMES): void {
   for (const { kernelName, make } of PROJECT_KERNELS) {
-    if (replaced.has(kernelName)) continue;
+    if (replaced.has(kernelName) || !only.includes(kernelName)) continue;
     const own = tf.getKernel(kernelName, BACKEND);
     replaced.set(kernelName, own);
     if (own !== undefined) tf.unregisterKernel(kernelName, BACKEND);

@@ -31,6 +31,7 @@ async function convGradients(c: ConvCase): Promise<{ dx: Float32Array; dw: Float
   return result;
 }
 
+// Channel counts 1 and 3 take the patches-matrix path of the filter gradient, 16 the convolution path.
 const cases: ConvCase[] = [];
 for (const stride of [1, 2]) {
   for (const pad of ['same', 'valid'] as const) {

@@ -1,0 +1,203 @@
+// Training and inference throughput of cnn-small and resnet18-cifar: tfjs backends side by side with PyTorch.
+//
+//   npx tsx bench/training-throughput.ts [--steps 10] [--resnet-steps 5] [--warmup 2] [--cpu-steps 2]
+//       [--torch-threads 1,2] [--models cnn-small,resnet18-cifar] [--no-cpu] [--profile]
+//
+// Prints a markdown table (median of the timed steps after warm-up) and, with --profile, the
+// per-kernel time of one wasm training step. Results and the exact commands: bench/results.md.
+import * as tf from '@tensorflow/tfjs';
+import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  registerWasmTrainingKernels,
+  selectBackend,
+  unregisterWasmTrainingKernels,
+} from '../src/training/backend';
+import { buildModel, type Architecture } from '../src/training/models';
+
+interface Workload {
+  model: Architecture;
+  inputShape: [number, number, number];
+  batch: number;
+}
+
+type Mode = 'train' | 'infer';
+
+/** A tfjs configuration to time: backend plus which of the project's wasm kernels are installed. */
+interface TfjsVariant {
+  label: string;
+  backend: 'wasm' | 'cpu';
+  kernels: 'project' | 'package';
+}
+
+interface Row {
+  workload: Workload;
+  mode: Mode;
+  runtime: string;
+  threads: number;
+  medianSeconds: number;
+}
+
+const WORKLOADS: Workload[] = [
+  { model: 'cnn-small', inputShape: [28, 28, 1], batch: 128 },
+  { model: 'resnet18-cifar', inputShape: [32, 32, 3], batch: 32 },
+];
+
+const { values: args } = parseArgs({
+  options: {
+    steps: { type: 'string', default: '10' },
+    'resnet-steps': { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '2' },
+    'cpu-steps': { type: 'string', default: '2' },
+    'torch-threads': { type: 'string', default: '1' },
+    models: { type: 'string', default: WORKLOADS.map((w) => w.model).join(',') },
+    'no-cpu': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+  },
+});
+
+const warmup = Number(args.warmup);
+const stepsFor = (workload: Workload) => Number(workload.model === 'cnn-small' ? args.steps : args['resnet-steps']);
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+async function useVariant(variant: TfjsVariant): Promise<void> {
+  await selectBackend(variant.backend);
+  if (variant.backend !== 'wasm') return;
+  unregisterWasmTrainingKernels();
+  // The package has no Conv2DBackpropFilter at all, so its training baseline keeps only that one.
+  registerWasmTrainingKernels(variant.kernels === 'project' ? undefined : [tf.Conv2DBackpropFilter]);
+}
+
+/** One step: forward + softmax cross-entropy + backward + Adam, or a forward pass in inference mode. */
+function makeStep(workload: Workload, mode: Mode): { step: () => void; dispose: () => void } {
+  const model = buildModel(workload.model, { inputShape: workload.inputShape, numClasses: 10, seed: 1 });
+  const x = tf.randomNormal([workload.batch, ...workload.inputShape], 0, 1, 'float32', 1);
+  const labels = tf.oneHot(tf.randomUniform([workload.batch], 0, 10, 'int32', 2) as tf.Tensor1D, 10);
+  const optimizer = tf.train.adam(1e-3);
+  const step =
+    mode === 'train'
+      ? () => {
+          const loss = optimizer.minimize(
+            () => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+            true,
+          )!;
+          loss.dataSync();
+          loss.dispose();
+        }
+      : () => {
+          const logits = model.predict(x) as tf.Tensor;
+          logits.dataSync();
+          logits.dispose();
+        };
+  return {
+    step,
+    dispose: () => {
+      optimizer.dispose();
+      model.dispose();
+      tf.dispose([x, labels]);
+    },
+  };
+}
+
+async function timeTfjs(variant: TfjsVariant, workload: Workload, mode: Mode, warmupSteps: number, steps: number) {
+  await useVariant(variant);
+  const { step, dispose } = makeStep(workload, mode);
+  for (let i = 0; i < warmupSteps; i++) step();
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const start = performance.now();
+    step();
+    times.push((performance.now() - start) / 1000);
+  }
+  dispose();
+  return median(times);
+}
+
+function timePytorch(workload: Workload, mode: Mode, threads: number): number {
+  const script = fileURLToPath(new URL('./pytorch_throughput.py', import.meta.url));
+  const threadEnv = { OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+  const output = execFileSync(
+    '/usr/bin/python3',
+    [
+      script,
+      ...['--model', workload.model, '--mode', mode, '--batch', String(workload.batch)],
+      ...['--shape', workload.inputShape.join(','), '--threads', String(threads)],
+      ...['--warmup', String(warmup), '--steps', String(stepsFor(workload))],
+    ],
+    { encoding: 'utf8', env: { ...process.env, ...threadEnv } },
+  );
+  return (JSON.parse(output.trim().split('\n').at(-1)!) as { median_s: number }).median_s;
+}
+
+/** Per-kernel wall time of one wasm training step (after a warm-up step). */
+async function profileWasmTraining(workload: Workload): Promise<void> {
+  await useVariant({ label: '', backend: 'wasm', kernels: 'project' });
+  const { step, dispose } = makeStep(workload, 'train');
+  step();
+  const profile = await tf.profile(step);
+  dispose();
+  const byKernel = new Map<string, { ms: number; calls: number }>();
+  for (const k of profile.kernels) {
+    // Ops that wrap kernels (names with "__op") would count their inner kernels twice.
+    if (k.name.includes('__op')) continue;
+    const entry = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
+    entry.ms += k.kernelTimeMs as number;
+    entry.calls += 1;
+    byKernel.set(k.name, entry);
+  }
+  const total = [...byKernel.values()].reduce((sum, e) => sum + e.ms, 0);
+  console.log(`\nwasm training step, ${workload.model} batch ${workload.batch}: ${total.toFixed(0)} ms in kernels`);
+  console.log('| kernel | ms | share | calls |\n|---|---:|---:|---:|');
+  for (const [name, e] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) {
+    console.log(`| ${name} | ${e.ms.toFixed(0)} | ${((100 * e.ms) / total).toFixed(1)} % | ${e.calls} |`);
+  }
+}
+
+async function main(): Promise<void> {
+  const workloads = WORKLOADS.filter((w) => args.models.split(',').includes(w.model));
+  const torchThreads = args['torch-threads'].split(',').map(Number);
+  const rows: Row[] = [];
+  const variants: TfjsVariant[] = [
+    { label: 'tfjs wasm, project kernels', backend: 'wasm', kernels: 'project' },
+    { label: 'tfjs wasm, package kernels', backend: 'wasm', kernels: 'package' },
+    { label: 'tfjs cpu', backend: 'cpu', kernels: 'package' },
+  ];
+  const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+  console.log(`load average before: ${load()}`);
+  for (const workload of workloads) {
+    for (const mode of ['train', 'infer'] as const) {
+      for (const threads of torchThreads) {
+        rows.push({ workload, mode, runtime: 'PyTorch', threads, medianSeconds: timePytorch(workload, mode, threads) });
+      }
+      for (const variant of variants) {
+        // The pure-JS backend is ~100x slower: only the small model, for a couple of steps.
+        if (variant.backend === 'cpu' && (args['no-cpu'] || workload.model !== 'cnn-small')) continue;
+        const [w, s] = variant.backend === 'cpu' ? [1, Number(args['cpu-steps'])] : [warmup, stepsFor(workload)];
+        const seconds = await timeTfjs(variant, workload, mode, w, s);
+        rows.push({ workload, mode, runtime: variant.label, threads: 1, medianSeconds: seconds });
+      }
+      const done = rows.filter((r) => r.workload === workload && r.mode === mode);
+      for (const r of done) console.error(`${workload.model} ${mode} ${r.runtime} x${r.threads}: ${(r.workload.batch / r.medianSeconds).toFixed(1)} img/s`);
+    }
+  }
+  console.log(`load average after: ${load()}\n`);
+  console.log('| model | batch | step | runtime | threads | images/s | ms/step | vs PyTorch 1 thread |');
+  console.log('|---|---:|---|---|---:|---:|---:|---:|');
+  for (const r of rows) {
+    const reference = rows.find((p) => p.runtime === 'PyTorch' && p.threads === 1 && p.workload === r.workload && p.mode === r.mode);
+    const ratio = reference === undefined ? 'n/a' : `${(reference.medianSeconds / r.medianSeconds).toFixed(2)}x`;
+    console.log(
+      `| ${r.workload.model} | ${r.workload.batch} | ${r.mode === 'train' ? 'training' : 'inference'} | ${r.runtime} | ${r.threads} | ` +
+        `${(r.workload.batch / r.medianSeconds).toFixed(1)} | ${(1000 * r.medianSeconds).toFixed(0)} | ${ratio} |`,
+    );
+  }
+  if (args.profile) for (const workload of workloads) await profileWasmTraining(workload);
+}
+
+await main();
