@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../../src/api/app';
-import { SPEC_FILE, serializeSpec } from '../../src/api/openapi/write-spec';
+import { serializeSpec } from '../../src/api/openapi/document';
+import { SPEC_FILE } from '../../src/cli/write-openapi';
 import { startTestServer } from '../support/server';
 
 const TYPES_FILE = join(SPEC_FILE, '..', 'schema.d.ts');

@@ -44,3 +44,8 @@ export function sortKeys(value: unknown): unknown {
       .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
   );
 }
+
+/** The exact bytes of the committed spec: 2-space JSON with a trailing newline. */
+export function serializeSpec(document: unknown): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
