@@ -58,13 +58,6 @@ export async function updateModel(deps: { repo: Repository; clock: Clock }, name
 
 /** Names of the models with these ids (for lineage nodes, which span models). */
 export async function modelNamesById(repo: Repository, ids: Set<string>): Promise<Map<string, string>> {
-  // The repository has no lookup by id, so page through the models until every id is named.
-  const names = new Map<string, string>();
-  const limit = 500;
-  for (let offset = 0; names.size < ids.size; offset += limit) {
-    const { items } = await repo.listModels({ limit, offset });
-    for (const model of items) if (ids.has(model.id)) names.set(model.id, model.name);
-    if (items.length < limit) break;
-  }
-  return names;
+  const models = await repo.getModelsByIds([...ids]);
+  return new Map(models.map((model) => [model.id, model.name]));
 }

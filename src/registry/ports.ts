@@ -85,6 +85,8 @@ export interface Repository {
   // models — createModel throws ConflictError on a duplicate name
   createModel(model: NewModel): Promise<ModelRecord>;
   getModelByName(name: string): Promise<ModelRecord | null>;
+  /** The models with these ids; unknown ids are left out. */
+  getModelsByIds(ids: string[]): Promise<ModelRecord[]>;
   listModels(page: Page): Promise<{ items: ModelRecord[]; total: number }>;
   updateModel(id: string, patch: ModelPatch, at: Timestamp): Promise<ModelRecord>;
 

@@ -129,6 +129,14 @@ export function repositoryContract(name: string, open: () => Promise<Repository>
         expect(await repo.getVersionsByIds([])).toEqual([]);
       });
 
+      it('finds models by id, leaving out unknown ids', async () => {
+        const [a, b] = [await freshModel(), await freshModel()];
+        const found = await repo.getModelsByIds([b.id, randomUUID(), a.id, a.id]);
+        expect(found.map((model) => model.id).sort()).toEqual([a.id, b.id].sort());
+        expect(found.find((model) => model.id === a.id)).toEqual(a);
+        expect(await repo.getModelsByIds([])).toEqual([]);
+      });
+
       it('throws NotFoundError when the model of a new version does not exist', async () => {
         await expect(repo.createVersion(newVersion(randomUUID()))).rejects.toBeInstanceOf(NotFoundError);
       });

@@ -47,6 +47,12 @@ export class SqlRepository<T extends Table> implements Repository {
     return this.db.run(async (s) => first(await s.select(this.t.models, { where: eq(this.t.models.name, name) })));
   }
 
+  async getModelsByIds(ids: string[]): Promise<ModelRecord[]> {
+    if (ids.length === 0) return [];
+    const { models } = this.t;
+    return this.db.run((s) => s.select(models, { where: inArray(models.id, unique(ids)), orderBy: [asc(models.name)] }));
+  }
+
   async listModels(page: Page): Promise<{ items: ModelRecord[]; total: number }> {
     const { models } = this.t;
     return this.db.run(async (s) => ({
