@@ -1,14 +1,10 @@
 // Runs the Repository contract on the real PostgreSQL named by DATABASE_TEST_URL, in a database
 // of its own created for this run and dropped after; without the variable, says it is skipped.
 import { randomUUID } from 'node:crypto';
-import { drizzle } from 'drizzle-orm/node-postgres';
-import { migrate } from 'drizzle-orm/node-postgres/migrator';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresRepository } from '../../../src/registry/adapters/sql';
 import { repositoryContract } from './contract';
-import { upgradeFromFirstMigration } from './upgrade';
 
 const adminUrl = process.env.DATABASE_TEST_URL;
 
@@ -54,27 +50,6 @@ if (adminUrl) {
         await execute(adminUrl, `drop database if exists ${name} with (force)`);
       }
     });
-
-    upgradeFromFirstMigration(
-      fileURLToPath(new URL('../../../src/registry/adapters/sql/pg/migrations', import.meta.url)),
-      async () => {
-        const name = freshName();
-        await execute(adminUrl, `create database ${name}`);
-        return {
-          migrate: async (migrationsFolder) => {
-            const pool = new pg.Pool({ connectionString: databaseUrl(name) });
-            try {
-              await migrate(drizzle(pool), { migrationsFolder });
-            } finally {
-              await pool.end();
-            }
-          },
-          execute: (statement) => execute(databaseUrl(name), statement),
-          open: () => openPostgresRepository({ url: databaseUrl(name) }),
-          cleanup: () => execute(adminUrl, `drop database if exists ${name} with (force)`),
-        };
-      },
-    );
   });
 } else {
   const message = 'PostgreSQL suite skipped: set DATABASE_TEST_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)';

@@ -4,12 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { fileURLToPath } from 'node:url';
 import { openSqliteRepository } from '../../../src/registry/adapters/sql';
 import { repositoryContract } from './contract';
-import { upgradeFromFirstMigration } from './upgrade';
 
 let folder: string;
 let file: string;
@@ -35,26 +31,6 @@ async function executeOn(path: string, statement: string): Promise<void> {
 repositoryContract('SQLite file', () => openSqliteRepository({ file }), (statement) => executeOn(file, statement));
 
 describe('SQLite file set-up', () => {
-  upgradeFromFirstMigration(
-    fileURLToPath(new URL('../../../src/registry/adapters/sql/sqlite/migrations', import.meta.url)),
-    async () => {
-      const upgraded = join(folder, `upgraded-${Date.now()}.db`);
-      return {
-        migrate: async (migrationsFolder) => {
-          const client = new Database(upgraded);
-          try {
-            migrate(drizzle(client), { migrationsFolder });
-          } finally {
-            client.close();
-          }
-        },
-        execute: (statement) => executeOn(upgraded, statement),
-        open: () => openSqliteRepository({ file: upgraded }),
-        cleanup: async () => {},
-      };
-    },
-  );
-
   it('leaves the file in WAL mode with every migration recorded once', async () => {
     await (await openSqliteRepository({ file })).close();
     await (await openSqliteRepository({ file })).close();
@@ -62,7 +38,7 @@ describe('SQLite file set-up', () => {
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       const applied = db.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number };
-      expect(applied.n).toBe(2);
+      expect(applied.n).toBe(1);
       const tables = db.prepare("select name from sqlite_master where type = 'table' order by name").all();
       expect(tables.map((row) => (row as { name: string }).name)).toEqual(
         expect.arrayContaining(['models', 'model_versions', 'lineage_edges', 'runs', 'run_events', 'checkpoints', 'ensembles', 'ensemble_members', 'nodes']),

@@ -203,4 +203,8 @@ CREATE TABLE `runs` (
 --> statement-breakpoint
 CREATE INDEX `runs_status_created_idx` ON `runs` (`status`,`created_at`);--> statement-breakpoint
 CREATE INDEX `runs_lease_expires_idx` ON `runs` (`lease_expires_at`);--> statement-breakpoint
-CREATE UNIQUE INDEX `runs_idempotency_unique` ON `runs` (`created_by_key_id`,`idempotency_key`);
+CREATE UNIQUE INDEX `runs_idempotency_unique` ON `runs` (`created_by_key_id`,`idempotency_key`);--> statement-breakpoint
+CREATE TABLE `version_counters` (
+	`subject` text PRIMARY KEY NOT NULL,
+	`last_version` integer NOT NULL
+);
