@@ -92,9 +92,10 @@ function bootstrapNotice(config: ServerConfig, token: string | null): string {
   return `\nFirst start: created the admin API key below. It is shown only once; store it now.\n\n  ${token}\n\n`;
 }
 
-async function main(): Promise<void> {
-  const config = configFromEnv(process.env);
-  const running = await startServer(config);
+/** `npm start` / `distillery serve`: serves until SIGINT or SIGTERM. */
+export async function serveFromEnv(env: Record<string, string | undefined> = process.env): Promise<void> {
+  const config = configFromEnv(env);
+  const running = await startServer(config, { env });
   process.stdout.write(`Distillery listening on ${running.url} (docs: ${running.url}/docs)\n${bootstrapNotice(config, running.bootstrapAdminKey)}`);
   let stopping = false;
   const stop = (signal: string) => {
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
+  serveFromEnv().catch((error: unknown) => {
     process.stderr.write(`Distillery failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   });
