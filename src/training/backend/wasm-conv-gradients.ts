@@ -81,33 +81,90 @@ function convolve(
   );
 }
 
-/** Inserts stride-1 zeros after every row and column of dy (NHWC), by padding a reshaped view. */
-function dilateByStride(
-  scope: KernelScope,
-  dy: tf.TensorInfo,
-  strideHeight: number,
-  strideWidth: number,
-): tf.TensorInfo {
-  const [n, oh, ow, c] = dy.shape as [number, number, number, number];
-  let out = dy;
-  if (strideWidth > 1) {
-    const columns = scope.reshape(out, [n * oh, ow, 1, c]);
-    const spread = scope.pad(columns, [[0, 0], [0, 0], [0, strideWidth - 1], [0, 0]]);
-    out = scope.reshape(spread, [n, oh, ow * strideWidth, c]);
-  }
-  if (strideHeight > 1) {
-    const width = ow * strideWidth;
-    const rows = scope.reshape(out, [n, oh, 1, width * c]);
-    const spread = scope.pad(rows, [[0, 0], [0, 0], [0, strideHeight - 1], [0, 0]]);
-    out = scope.reshape(spread, [n, oh * strideHeight, width, c]);
-  }
-  return out;
+/** The filter taps of one axis that reach one output phase, and where they meet dy. */
+interface PhaseTaps {
+  /** First tap k0; the others are k0 + stride, k0 + 2*stride, ... */
+  first: number;
+  count: number;
+  /** Phase row a reads dy rows a + shift - j for tap j. */
+  shift: number;
+}
+
+function phaseTaps(phase: number, padBefore: number, stride: number, filterSize: number): PhaseTaps {
+  const first = (((phase + padBefore) % stride) + stride) % stride;
+  const count = first >= filterSize ? 0 : Math.ceil((filterSize - first) / stride);
+  return { first, count, shift: (phase + padBefore - first) / stride };
 }
 
 /**
- * dx = the full correlation of the stride-dilated dy with the filter rotated 180 degrees and its
- * in/out channels swapped. The trailing zeros the dilation adds are absorbed by the bottom/right
- * padding, which may become negative (a crop).
+ * dx rows i = phase + stride*a for one (row, column) phase: a stride-1 correlation of dy with the
+ * taps of the flipped filter that reach that phase, sized ceil(in/stride) in every phase (rows past
+ * the input are cut after interleaving).
+ */
+function inputGradientPhase(
+  scope: KernelScope,
+  dy: tf.TensorInfo,
+  flipped: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+  rows: PhaseTaps,
+  cols: PhaseTaps,
+): tf.TensorInfo {
+  const phaseHeight = Math.ceil(info.inHeight / info.strideHeight);
+  const phaseWidth = Math.ceil(info.inWidth / info.strideWidth);
+  if (rows.count === 0 || cols.count === 0) {
+    return scope.run('Fill', {}, { shape: [info.batchSize, phaseHeight, phaseWidth, info.inChannels], value: 0, dtype: 'float32' });
+  }
+  // In `flipped` tap k sits at index size-1-k, so the phase's taps, last first, are a strided run.
+  const rowStart = info.filterHeight - 1 - rows.first - info.strideHeight * (rows.count - 1);
+  const colStart = info.filterWidth - 1 - cols.first - info.strideWidth * (cols.count - 1);
+  const taps =
+    info.strideHeight === 1 && info.strideWidth === 1
+      ? flipped
+      : scope.run(
+          'StridedSlice',
+          { x: flipped },
+          {
+            begin: [rowStart, colStart, 0, 0],
+            end: [info.filterHeight - rows.first, info.filterWidth - cols.first, info.outChannels, info.inChannels],
+            strides: [info.strideHeight, info.strideWidth, 1, 1],
+            beginMask: 0,
+            endMask: 0,
+            ellipsisMask: 0,
+            newAxisMask: 0,
+            shrinkAxisMask: 0,
+          },
+        );
+  const top = rows.count - 1 - rows.shift;
+  const left = cols.count - 1 - cols.shift;
+  return convolve(
+    scope,
+    dy,
+    taps,
+    {
+      top,
+      left,
+      bottom: phaseHeight + rows.count - 1 - info.outHeight - top,
+      right: phaseWidth + cols.count - 1 - info.outWidth - left,
+    },
+    [1, 1],
+  );
+}
+
+/** Joins phases along one spatial axis: phase p of position a lands at a*count + p. */
+function interleave(scope: KernelScope, phases: tf.TensorInfo[], axis: 1 | 2): tf.TensorInfo {
+  if (phases.length === 1) return phases[0]!;
+  const [n, h, w, c] = phases[0]!.shape as [number, number, number, number];
+  // Concatenating on the next axis and viewing the result with this axis longer interleaves them.
+  const joined = scope.run('Concat', phases as unknown as tf.NamedTensorInfoMap, { axis: axis + 1 });
+  const shape = axis === 1 ? [n, h * phases.length, w, c] : [n, h, w * phases.length, c];
+  return scope.reshape(joined, shape);
+}
+
+/**
+ * dx is a correlation of dy with the filter rotated 180 degrees (in/out channels swapped). With a
+ * stride s, dx splits into s*s phases (rows and columns by residue mod s), each a stride-1
+ * correlation with the taps that reach it: exactly the forward pass's multiply-adds, where
+ * correlating a zero-dilated dy would do s*s times as many. The phases are interleaved back.
  */
 export const conv2DBackpropInputWasm: tf.KernelFunc = ({ inputs, attrs, backend }) => {
   const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
@@ -115,24 +172,20 @@ export const conv2DBackpropInputWasm: tf.KernelFunc = ({ inputs, attrs, backend 
   checkSupported(tf.Conv2DBackpropInput, a);
   const info = convInfoOf(a.inputShape, filter.shape, a);
   return inKernelScope(backend as tf.KernelBackend, BACKEND, (scope) => {
-    const flipped = scope.run('Reverse', { x: filter }, { dims: [0, 1] });
-    const swapped = scope.transpose(flipped, [0, 1, 3, 2]);
-    const dilated = dilateByStride(scope, dy, info.strideHeight, info.strideWidth);
-    const [, dilatedHeight, dilatedWidth] = dilated.shape as [number, number, number, number];
-    const top = info.filterHeight - 1 - info.padInfo.top;
-    const left = info.filterWidth - 1 - info.padInfo.left;
-    return convolve(
-      scope,
-      dilated,
-      swapped,
-      {
-        top,
-        left,
-        bottom: info.inHeight + info.filterHeight - 1 - dilatedHeight - top,
-        right: info.inWidth + info.filterWidth - 1 - dilatedWidth - left,
-      },
-      [1, 1],
-    );
+    const reversed = scope.run('Reverse', { x: filter }, { dims: [0, 1] });
+    const flipped = scope.transpose(reversed, [0, 1, 3, 2]);
+    const rowPhases: tf.TensorInfo[] = [];
+    for (let ry = 0; ry < info.strideHeight; ry++) {
+      const rows = phaseTaps(ry, info.padInfo.top, info.strideHeight, info.filterHeight);
+      const colPhases: tf.TensorInfo[] = [];
+      for (let rx = 0; rx < info.strideWidth; rx++) {
+        const cols = phaseTaps(rx, info.padInfo.left, info.strideWidth, info.filterWidth);
+        colPhases.push(inputGradientPhase(scope, dy, flipped, info, rows, cols));
+      }
+      rowPhases.push(interleave(scope, colPhases, 2));
+    }
+    const full = interleave(scope, rowPhases, 1);
+    return scope.slice(full, [0, 0, 0, 0], [info.batchSize, info.inHeight, info.inWidth, info.inChannels]);
   });
 };
 

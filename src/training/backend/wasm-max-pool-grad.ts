@@ -26,8 +26,8 @@ export const maxPoolGradWasm: tf.KernelFunc = ({ inputs, attrs, backend }) => {
   const out = wasm.typedArrayFromHeap(dx) as Float32Array;
   out.fill(0);
   const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
-  const best = new Float32Array(channels);
-  const bestAt = new Int32Array(channels);
+  // Offsets (in elements) of the in-bounds pixels of the current window, in row-major scan order.
+  const window = new Int32Array(info.effectiveFilterHeight * info.effectiveFilterWidth);
   for (let b = 0; b < batchSize; b++) {
     for (let oh = 0; oh < outHeight; oh++) {
       const rowStart = oh * info.strideHeight - info.padInfo.top;
@@ -35,24 +35,23 @@ export const maxPoolGradWasm: tf.KernelFunc = ({ inputs, attrs, backend }) => {
       for (let ow = 0; ow < outWidth; ow++) {
         const colStart = ow * info.strideWidth - info.padInfo.left;
         const colEnd = Math.min(inWidth, colStart + info.effectiveFilterWidth);
-        best.fill(Number.NEGATIVE_INFINITY);
-        bestAt.fill(-1);
+        let size = 0;
         for (let r = Math.max(0, rowStart); r < rowEnd; r++) {
-          for (let c = Math.max(0, colStart); c < colEnd; c++) {
-            const base = ((b * inHeight + r) * inWidth + c) * channels;
-            for (let ch = 0; ch < channels; ch++) {
-              const value = x[base + ch]!;
-              if (value > best[ch]!) {
-                best[ch] = value;
-                bestAt[ch] = base + ch;
-              }
-            }
-          }
+          for (let c = Math.max(0, colStart); c < colEnd; c++) window[size++] = ((b * inHeight + r) * inWidth + c) * channels;
         }
         const dyBase = ((b * outHeight + oh) * outWidth + ow) * channels;
         for (let ch = 0; ch < channels; ch++) {
-          const at = bestAt[ch]!;
-          if (at >= 0) out[at] = out[at]! + gradient[dyBase + ch]!;
+          let best = Number.NEGATIVE_INFINITY;
+          let bestAt = -1;
+          for (let k = 0; k < size; k++) {
+            const at = window[k]! + ch;
+            const value = x[at]!;
+            if (value > best) {
+              best = value;
+              bestAt = at;
+            }
+          }
+          if (bestAt >= 0) out[bestAt] = out[bestAt]! + gradient[dyBase + ch]!;
         }
       }
     }

@@ -13,7 +13,7 @@ interface ConvCase {
   inChannels: number;
   outChannels: number;
   kernel: number;
-  stride: number;
+  stride: number | [number, number];
   pad: Padding;
 }
 
@@ -49,6 +49,12 @@ cases.push(
   { batch: 2, height: 9, width: 9, inChannels: 3, outChannels: 4, kernel: 7, stride: 2, pad: 3 },
   { batch: 2, height: 8, width: 7, inChannels: 3, outChannels: 4, kernel: 3, stride: 1, pad: 1 },
   { batch: 2, height: 8, width: 7, inChannels: 3, outChannels: 4, kernel: 3, stride: 2, pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
+  // Strides above 2, kernels smaller than the stride and unequal strides exercise phases without taps.
+  { batch: 2, height: 7, width: 7, inChannels: 5, outChannels: 3, kernel: 2, stride: 2, pad: 'same' },
+  { batch: 2, height: 10, width: 11, inChannels: 16, outChannels: 3, kernel: 3, stride: 3, pad: 'valid' },
+  { batch: 2, height: 9, width: 8, inChannels: 3, outChannels: 4, kernel: 4, stride: 3, pad: 'same' },
+  { batch: 2, height: 9, width: 8, inChannels: 16, outChannels: 4, kernel: 1, stride: 3, pad: 'valid' },
+  { batch: 2, height: 9, width: 8, inChannels: 8, outChannels: 4, kernel: 3, stride: [2, 1], pad: 'same' },
 );
 
 const label = (c: ConvCase) =>
