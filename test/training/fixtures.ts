@@ -1,5 +1,6 @@
 // Tiny generated datasets for training tests: learnable in a few epochs on the CPU backend.
 
+import * as tf from '@tensorflow/tfjs';
 import type { LabelledImages } from '../../src/datasets';
 import { mulberry32, randomInt } from '../../src/training/random';
 
@@ -21,4 +22,18 @@ export function bandImages(count: number, seed: number, numClasses = 2): Labelle
     }
   }
   return { count, height: 8, width: 8, channels: 1, pixels, labels, numClasses };
+}
+
+/** A tiny conv + BatchNorm model for 8x8x1 inputs (the ResNets are too slow for the CPU backend's conv gradients). */
+export function tinyBatchNormModel(numClasses = 2): tf.LayersModel {
+  const seed = 17;
+  return tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, strides: 2, useBias: false, kernelInitializer: tf.initializers.glorotUniform({ seed }) }),
+      tf.layers.batchNormalization({ epsilon: 1e-5, momentum: 0.9 }),
+      tf.layers.reLU(),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: numClasses, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }),
+    ],
+  });
 }

@@ -10,7 +10,8 @@ import {
 } from '../../src/training/loop';
 import { trainModel } from '../../src/training/train';
 import { InvalidSpecError } from '../../src/training/spec';
-import { bandImages } from './fixtures';
+import { serializeModel } from '../../src/training/checkpoint';
+import { bandImages, tinyBatchNormModel } from './fixtures';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -90,6 +91,30 @@ describe('trainModel', () => {
     expect(actual).toEqual(expected);
     expect(resumed.bestEpoch).toBe(uninterrupted.bestEpoch);
     expect(resumed.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4]);
+    uninterrupted.model.dispose();
+    resumed.model.dispose();
+  });
+
+  it('starts from init weights; BatchNorm running statistics are trained, checkpointed and resumed exactly', async () => {
+    const initModel = tinyBatchNormModel();
+    const init = await serializeModel(initModel);
+    initModel.dispose();
+    const spec = { ...base, epochs: 3 };
+    const full = recordingSink();
+    const uninterrupted = await trainModel(spec, train, { init, checkpoints: full });
+    const specs = full.saved.get(3)!.modelJson.weightsManifest[0].weights;
+    const movingMean = specs.findIndex((s) => s.name.endsWith('moving_mean'));
+    const offset = specs.slice(0, movingMean).reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
+    const initialMean = floats(init.weights).slice(offset, offset + 4);
+    expect(Array.from(initialMean)).toEqual([0, 0, 0, 0]);
+    expect(Array.from(floats(full.saved.get(3)!.weights).slice(offset, offset + 4))).not.toEqual([0, 0, 0, 0]);
+    const resumedSink = recordingSink();
+    const resumed = await trainModel(spec, train, {
+      init,
+      checkpoints: resumedSink,
+      resume: { latest: full.saved.get(1)!, best: full.saved.get(1)! },
+    });
+    expect(floats(resumedSink.saved.get(3)!.weights)).toEqual(floats(full.saved.get(3)!.weights));
     uninterrupted.model.dispose();
     resumed.model.dispose();
   });
