@@ -44,9 +44,10 @@ async function storedBlobs(): Promise<string[]> {
   return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name)).sort();
 }
 
-async function expectRefused(attempt: Promise<unknown>, message: RegExp, error: new (...args: never[]) => Error = UnprocessableError) {
+/** `attempt` runs only after the state is read, so its rejection is always handled. */
+async function expectRefused(attempt: () => Promise<unknown>, message: RegExp, error: new (...args: never[]) => Error = UnprocessableError) {
   const before = { total: (await listDatasets(repo, { limit: 100, offset: 0 })).total, blobs: await storedBlobs() };
-  const thrown = await attempt.then(() => null, (e: unknown) => e);
+  const thrown = await attempt().then(() => null, (e: unknown) => e);
   expect(thrown).toBeInstanceOf(error);
   expect((thrown as Error).message).toMatch(message);
   expect((await listDatasets(repo, { limit: 100, offset: 0 })).total).toBe(before.total);
@@ -112,36 +113,36 @@ describe('refused uploads store nothing', () => {
 
   it('refuses a truncated images file, naming it', async () => {
     const files = { ...smallIdxFiles(), 'test-images': smallIdxFiles()['test-images']!.slice(0, -1) };
-    await expectRefused(registerUploadedDataset(deps, { name: 'existing', format: 'idx', files }), /file "test-images": images file truncated/);
+    await expectRefused(() => registerUploadedDataset(deps, { name: 'existing', format: 'idx', files }), /file "test-images": images file truncated/);
   });
 
   it('refuses a labels file whose magic number is wrong', async () => {
     const files = { ...smallIdxFiles(), 'train-labels': idxImages(6, 1, 1) };
-    await expectRefused(registerUploadedDataset(deps, { name: 'other', format: 'idx', files }), /file "train-labels": .*magic number/);
+    await expectRefused(() => registerUploadedDataset(deps, { name: 'other', format: 'idx', files }), /file "train-labels": .*magic number/);
   });
 
   it('refuses images and labels whose counts differ', async () => {
     const files = { ...smallIdxFiles(), 'train-labels': idxLabels([0, 1, 2, 2, 1]) };
-    await expectRefused(registerUploadedDataset(deps, { name: 'other', format: 'idx', files }), /labels file has 5 items but images file has 6/);
+    await expectRefused(() => registerUploadedDataset(deps, { name: 'other', format: 'idx', files }), /labels file has 5 items but images file has 6/);
   });
 
   it('refuses splits of different shapes', async () => {
     const files = { ...smallIdxFiles(), 'test-images': idxImages(3, 5, 4) };
-    await expectRefused(registerUploadedDataset(deps, { name: 'other', format: 'idx', files }), /test split holds 5x4x1 examples but train holds 4x5x1/);
+    await expectRefused(() => registerUploadedDataset(deps, { name: 'other', format: 'idx', files }), /test split holds 5x4x1 examples but train holds 4x5x1/);
   });
 
   it('refuses a split with only one of its two files', async () => {
     const { 'test-labels': _, ...files } = smallIdxFiles();
-    await expectRefused(registerUploadedDataset(deps, { name: 'other', format: 'idx', files }), /file "test-labels" is missing/);
+    await expectRefused(() => registerUploadedDataset(deps, { name: 'other', format: 'idx', files }), /file "test-labels" is missing/);
   });
 
   it('refuses roles the format does not have', async () => {
     const files = { ...smallIdxFiles(), train: cifarBatch([1]) };
-    await expectRefused(registerUploadedDataset(deps, { name: 'other', format: 'idx', files }), /file role "train" is not one of idx's roles/);
+    await expectRefused(() => registerUploadedDataset(deps, { name: 'other', format: 'idx', files }), /file role "train" is not one of idx's roles/);
   });
 
   it('refuses class labels that do not cover the labels', async () => {
-    await expectRefused(
+    await expectRefused(() => 
       registerUploadedDataset(deps, { name: 'other', format: 'idx', classLabels: ['a', 'b'], files: smallIdxFiles() }),
       /class_labels names 2 classes but the train split has label 2/,
     );
@@ -149,9 +150,9 @@ describe('refused uploads store nothing', () => {
 
   it('refuses a CIFAR-10 batch with a record cut short or a label above 9', async () => {
     const cut = { train: cifarBatch([1, 2]).slice(0, -10) };
-    await expectRefused(registerUploadedDataset(deps, { name: 'other', format: 'cifar10-binary', files: cut }), /file "train": .*not a positive multiple/);
+    await expectRefused(() => registerUploadedDataset(deps, { name: 'other', format: 'cifar10-binary', files: cut }), /file "train": .*not a positive multiple/);
     const badLabel = { train: cifarBatch([1]), test: cifarBatch([10]) };
-    await expectRefused(registerUploadedDataset(deps, { name: 'other', format: 'cifar10-binary', files: badLabel }), /file "test": .*label 10/);
+    await expectRefused(() => registerUploadedDataset(deps, { name: 'other', format: 'cifar10-binary', files: badLabel }), /file "test": .*label 10/);
   });
 
   it('removes the stored files again when the repository refuses the record', async () => {
@@ -163,7 +164,7 @@ describe('refused uploads store nothing', () => {
   });
 
   it('refuses names that could escape the storage prefix', async () => {
-    await expectRefused(registerUploadedDataset(deps, { name: 'a..b', format: 'idx', files: smallIdxFiles() }), /name "a\.\.b" is not a valid name/);
+    await expectRefused(() => registerUploadedDataset(deps, { name: 'a..b', format: 'idx', files: smallIdxFiles() }), /name "a\.\.b" is not a valid name/);
   });
 });
 
@@ -216,7 +217,7 @@ describe('built-in datasets', () => {
   });
 
   it('refuses unknown built-ins and runtimes without built-ins', async () => {
-    await expectRefused(registerBuiltinDataset({ ...deps, builtinDatasets: createNodeBuiltinDatasets() }, 'imagenet'), /no built-in dataset "imagenet"/, NotFoundError);
-    await expectRefused(registerBuiltinDataset({ ...deps, builtinDatasets: null }, 'mnist'), /no built-in datasets/);
+    await expectRefused(() => registerBuiltinDataset({ ...deps, builtinDatasets: createNodeBuiltinDatasets() }, 'imagenet'), /no built-in dataset "imagenet"/, NotFoundError);
+    await expectRefused(() => registerBuiltinDataset({ ...deps, builtinDatasets: null }, 'mnist'), /no built-in datasets/);
   });
 });
