@@ -180,9 +180,10 @@ export async function runEpochs(spec: TrainSpec, train: LabelledImages, objectiv
         }
         const [loss, correct] = trainStep(model, optimizer, batch, objective);
         tf.dispose([batch.xs, batch.labels]);
-        const [lossValue = NaN] = await loss.data();
-        const [correctValue = 0] = await correct.data();
-        tf.dispose([loss, correct]);
+        // One read-back per batch for both numbers.
+        const stats = tf.stack([loss, correct]);
+        const [lossValue = NaN, correctValue = 0] = await stats.data();
+        tf.dispose([loss, correct, stats]);
         lossSum += lossValue * batch.size;
         correctSum += correctValue;
         hooks.onBatchEnd?.({ epoch, batch: batch.index + 1, batches, loss: lossValue });

@@ -150,6 +150,13 @@ describe('trainModel', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('stops when the checkpoint sink refuses a write (e.g. a stale lease), without leaking', async () => {
+    const before = tf.memory().numTensors;
+    const refusing = { save: async (epoch: number) => Promise.reject(new Error(`lease lost before epoch ${epoch}`)) };
+    await expect(trainModel(base, train, { checkpoints: refusing })).rejects.toThrow('lease lost before epoch 1');
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('rejects an invalid spec, naming the fields', async () => {
     await expect(trainModel({ ...base, batchSize: 0, optimizer: { learningRate: -1 } }, train)).rejects.toThrow(InvalidSpecError);
     await expect(trainModel({ ...base, batchSize: 0 }, train)).rejects.toThrow(/batchSize/);
