@@ -3,7 +3,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LabelledImages } from '../datasets/labelled-images';
 import { distillationLoss } from './losses';
-import { IncompatibleDataError, runEpochs, type Objective, type RunHooks, type RunResult } from './loop';
+import { IncompatibleDataError } from './errors';
+import { runEpochs } from './loop';
+import type { Objective, RunHooks, RunResult } from './run-types';
 import { parseDistillSpec, type DistillSpec, type DistillSpecInput } from './spec';
 import { aggregateProbabilities } from './teacher-aggregation';
 

@@ -26,30 +26,33 @@ export {
 export {
   TrainingCancelledError,
   IncompatibleDataError,
-  type BatchProgress,
-  type CheckpointArtifacts,
-  type CheckpointMetrics,
-  type CheckpointSink,
-  type EpochMetrics,
-  type ResumeState,
-  type RunHooks,
-  type RunResult,
-} from './loop';
+  CheckpointFormatError,
+  OptimizerStateError,
+  InvalidSpecError,
+} from './errors';
+export type {
+  BatchProgress,
+  CheckpointArtifacts,
+  CheckpointMetrics,
+  CheckpointSink,
+  EpochMetrics,
+  ResumeState,
+  RunHooks,
+  RunResult,
+} from './run-types';
 export {
   serializeModel,
   deserializeModel,
-  CheckpointFormatError,
   WEIGHTS_FILE_NAME,
   type LayersModelJson,
   type ModelArtifactsBytes,
 } from './checkpoint';
-export { OptimizerStateError, optimizerSpecSchema, type OptimizerSpec } from './optimizers';
+export { optimizerSpecSchema, type OptimizerSpec } from './optimizers';
 export {
   trainSpecSchema,
   distillSpecSchema,
   parseTrainSpec,
   parseDistillSpec,
-  InvalidSpecError,
   type TrainSpec,
   type TrainSpecInput,
   type DistillSpec,

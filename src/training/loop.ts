@@ -2,7 +2,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { LabelledImages } from '../datasets/labelled-images';
-import { deserializeModel, serializeModel, type ModelArtifactsBytes } from './checkpoint';
+import { deserializeModel, serializeModel } from './checkpoint';
 import { batchCount, imageBatches, type Batch } from './data/batches';
 import { splitTrainValidation } from './data/split';
 import { evaluateModel } from './evaluate';
@@ -10,99 +10,20 @@ import { learningRateAt } from './lr-schedule';
 import { buildModel } from './models';
 import { TrainingOptimizer } from './optimizers';
 import { deriveSeed } from './random';
+import { IncompatibleDataError, TrainingCancelledError } from './errors';
+import type {
+  CheckpointArtifacts,
+  CheckpointMetrics,
+  EpochMetrics,
+  Objective,
+  RunHooks,
+  RunResult,
+} from './run-types';
 import type { TrainSpec } from './spec';
 
 /** Seed streams derived from the run seed, so shuffling and augmentation never share random numbers. */
 const SHUFFLE_STREAM = 1;
 const AUGMENT_STREAM = 2;
-
-export interface EpochMetrics {
-  /** 1-based: epoch 1 is the first completed pass over the data. */
-  epoch: number;
-  learningRate: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  /** Cross-entropy on the labels of the validation split (for train and distill runs alike). */
-  validationLoss: number;
-  validationAccuracy: number;
-}
-
-export interface CheckpointMetrics extends EpochMetrics {
-  /** True when this epoch has the best validation accuracy so far (ties keep the earlier epoch). */
-  isBest: boolean;
-  bestEpoch: number;
-  bestValidationAccuracy: number;
-  /** Metrics of every epoch up to and including this one. */
-  history: EpochMetrics[];
-}
-
-/** What one epoch's checkpoint holds: the model in tfjs Layers format, optimizer state and metrics. */
-export interface CheckpointArtifacts extends ModelArtifactsBytes {
-  /** Serialised optimizer state (TrainingOptimizer.saveState); binary. */
-  optimizer: Uint8Array;
-  metrics: CheckpointMetrics;
-}
-
-/** Where the loop hands each epoch's checkpoint (blob store, API upload...). Awaited before the next epoch. */
-export interface CheckpointSink {
-  save(epoch: number, artifacts: CheckpointArtifacts): Promise<void>;
-}
-
-export interface BatchProgress {
-  epoch: number;
-  /** 1-based batch number within the epoch. */
-  batch: number;
-  batches: number;
-  loss: number;
-}
-
-/** Continue a run whose epoch `latest.metrics.epoch` finished; `best` is the best checkpoint so far (may be the same). */
-export interface ResumeState {
-  latest: CheckpointArtifacts;
-  best: CheckpointArtifacts;
-}
-
-export interface RunHooks {
-  checkpoints?: CheckpointSink;
-  onBatchEnd?: (progress: BatchProgress) => void;
-  onEpochEnd?: (metrics: CheckpointMetrics) => void | Promise<void>;
-  /** Checked between batches; an aborted run throws TrainingCancelledError. */
-  signal?: AbortSignal;
-  resume?: ResumeState;
-  /** Start from these weights instead of a freshly initialised model (lineage relation `init`). */
-  init?: ModelArtifactsBytes;
-}
-
-export interface RunResult {
-  /** The model with the best epoch's weights; the caller owns and disposes it. */
-  model: tf.LayersModel;
-  /** The best epoch's checkpoint (the run's result, not the last epoch). */
-  best: CheckpointArtifacts;
-  bestEpoch: number;
-  history: EpochMetrics[];
-}
-
-/** A batch's training loss given the student's logits; tensors made outside the gradient tape go in dispose(). */
-export interface BatchLoss {
-  loss(logits: tf.Tensor2D): tf.Scalar;
-  dispose(): void;
-}
-
-/** What differs between train and distill: how a batch becomes a loss. */
-export interface Objective {
-  forBatch(batch: Batch): BatchLoss;
-}
-
-export class TrainingCancelledError extends Error {
-  override readonly name = 'TrainingCancelledError';
-  constructor(readonly epoch: number) {
-    super(`training cancelled during epoch ${epoch}`);
-  }
-}
-
-export class IncompatibleDataError extends Error {
-  override readonly name = 'IncompatibleDataError';
-}
 
 function countCorrect(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
   return tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(labels, 'int32')), 'float32')) as tf.Scalar);
@@ -149,6 +70,58 @@ function checkModelFitsData(model: tf.LayersModel, train: LabelledImages): void 
   }
 }
 
+interface EpochContext {
+  spec: TrainSpec;
+  train: LabelledImages;
+  trainIndices: Uint32Array;
+  model: tf.LayersModel;
+  optimizer: TrainingOptimizer;
+  objective: Objective;
+  hooks: RunHooks;
+}
+
+/** One pass over the training split; returns the mean loss and accuracy of the batches as they were trained. */
+async function trainOneEpoch(context: EpochContext, epoch: number): Promise<{ loss: number; accuracy: number }> {
+  const { spec, train, trainIndices, model, optimizer, objective, hooks } = context;
+  const batches = batchCount(trainIndices.length, spec.batchSize);
+  let lossSum = 0;
+  let correctSum = 0;
+  for (const batch of imageBatches(train, trainIndices, {
+    batchSize: spec.batchSize,
+    normalization: spec.normalization,
+    shuffleSeed: deriveSeed(spec.seed, SHUFFLE_STREAM, epoch),
+    augmentSeed: spec.augmentation ? deriveSeed(spec.seed, AUGMENT_STREAM, epoch) : undefined,
+  })) {
+    if (hooks.signal?.aborted) {
+      tf.dispose([batch.xs, batch.labels]);
+      throw new TrainingCancelledError(epoch);
+    }
+    const [loss, correct] = trainStep(model, optimizer, batch, objective);
+    tf.dispose([batch.xs, batch.labels]);
+    // One read-back per batch for both numbers.
+    const stats = tf.stack([loss, correct]);
+    const [lossValue = NaN, correctValue = 0] = await stats.data();
+    tf.dispose([loss, correct, stats]);
+    lossSum += lossValue * batch.size;
+    correctSum += correctValue;
+    hooks.onBatchEnd?.({ epoch, batch: batch.index + 1, batches, loss: lossValue });
+  }
+  return { loss: lossSum / trainIndices.length, accuracy: correctSum / trainIndices.length };
+}
+
+/** The epoch's metrics with the best epoch so far (ties keep the earlier epoch). */
+function withBest(epochMetrics: EpochMetrics, best: CheckpointArtifacts | undefined, history: EpochMetrics[]): CheckpointMetrics {
+  const isBest = !best || epochMetrics.validationAccuracy > best.metrics.validationAccuracy;
+  const bestMetrics = isBest || !best ? epochMetrics : best.metrics;
+  return {
+    ...epochMetrics,
+    isBest,
+    bestEpoch: bestMetrics.epoch,
+    bestValidationAccuracy: bestMetrics.validationAccuracy,
+    history: [...history],
+  };
+}
+
 /** Runs spec.epochs epochs of `objective` on the training split, validating and checkpointing after each. */
 export async function runEpochs(spec: TrainSpec, train: LabelledImages, objective: Objective, hooks: RunHooks = {}): Promise<RunResult> {
   const split = splitTrainValidation(train.count, spec.validationFraction, spec.splitSeed);
@@ -160,59 +133,29 @@ export async function runEpochs(spec: TrainSpec, train: LabelledImages, objectiv
   try {
     checkModelFitsData(model, train);
     if (hooks.resume) await optimizer.loadState(hooks.resume.latest.optimizer);
+    const context: EpochContext = { spec, train, trainIndices: split.train, model, optimizer, objective, hooks };
     let best = hooks.resume?.best;
     const history = [...(hooks.resume?.latest.metrics.history ?? [])];
-    const batches = batchCount(split.train.length, spec.batchSize);
     for (let epoch = (hooks.resume?.latest.metrics.epoch ?? 0) + 1; epoch <= spec.epochs; epoch++) {
       const learningRate = learningRateAt(spec.lrSchedule, spec.optimizer.learningRate, epoch - 1, spec.epochs);
       optimizer.setLearningRate(learningRate);
-      let lossSum = 0;
-      let correctSum = 0;
-      for (const batch of imageBatches(train, split.train, {
-        batchSize: spec.batchSize,
-        normalization: spec.normalization,
-        shuffleSeed: deriveSeed(spec.seed, SHUFFLE_STREAM, epoch),
-        augmentSeed: spec.augmentation ? deriveSeed(spec.seed, AUGMENT_STREAM, epoch) : undefined,
-      })) {
-        if (hooks.signal?.aborted) {
-          tf.dispose([batch.xs, batch.labels]);
-          throw new TrainingCancelledError(epoch);
-        }
-        const [loss, correct] = trainStep(model, optimizer, batch, objective);
-        tf.dispose([batch.xs, batch.labels]);
-        // One read-back per batch for both numbers.
-        const stats = tf.stack([loss, correct]);
-        const [lossValue = NaN, correctValue = 0] = await stats.data();
-        tf.dispose([loss, correct, stats]);
-        lossSum += lossValue * batch.size;
-        correctSum += correctValue;
-        hooks.onBatchEnd?.({ epoch, batch: batch.index + 1, batches, loss: lossValue });
-      }
+      const trained = await trainOneEpoch(context, epoch);
       const validation = await evaluateModel(model, train, {
         indices: split.validation,
         normalization: spec.normalization,
         batchSize: spec.batchSize,
       });
-      const epochMetrics: EpochMetrics = {
+      history.push({
         epoch,
         learningRate,
-        trainLoss: lossSum / split.train.length,
-        trainAccuracy: correctSum / split.train.length,
+        trainLoss: trained.loss,
+        trainAccuracy: trained.accuracy,
         validationLoss: validation.nll,
         validationAccuracy: validation.accuracy,
-      };
-      history.push(epochMetrics);
-      const isBest = !best || epochMetrics.validationAccuracy > best.metrics.validationAccuracy;
-      const bestMetrics = isBest ? epochMetrics : (best as CheckpointArtifacts).metrics;
-      const metrics: CheckpointMetrics = {
-        ...epochMetrics,
-        isBest,
-        bestEpoch: bestMetrics.epoch,
-        bestValidationAccuracy: bestMetrics.validationAccuracy,
-        history: [...history],
-      };
+      });
+      const metrics = withBest(history[history.length - 1] as EpochMetrics, best, history);
       const checkpoint: CheckpointArtifacts = { ...(await serializeModel(model)), optimizer: await optimizer.saveState(), metrics };
-      if (isBest) best = checkpoint;
+      if (metrics.isBest) best = checkpoint;
       await hooks.checkpoints?.save(epoch, checkpoint);
       await hooks.onEpochEnd?.(metrics);
     }

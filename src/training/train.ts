@@ -2,7 +2,8 @@
 
 import type { LabelledImages } from '../datasets/labelled-images';
 import { crossEntropy } from './losses';
-import { runEpochs, type Objective, type RunHooks, type RunResult } from './loop';
+import { runEpochs } from './loop';
+import type { Objective, RunHooks, RunResult } from './run-types';
 import { parseTrainSpec, type TrainSpecInput } from './spec';
 
 const labelCrossEntropy: Objective = {

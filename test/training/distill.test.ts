@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distillModel } from '../../src/training/distill';
 import { evaluateModel } from '../../src/training/evaluate';
-import { IncompatibleDataError } from '../../src/training/loop';
+import { IncompatibleDataError } from '../../src/training/errors';
 import type { DistillSpecInput } from '../../src/training/spec';
 import { trainModel } from '../../src/training/train';
 import { bandImages } from './fixtures';

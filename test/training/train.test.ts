@@ -3,11 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateModel } from '../../src/training/evaluate';
-import {
-  TrainingCancelledError,
-  type CheckpointArtifacts,
-  type CheckpointMetrics,
-} from '../../src/training/loop';
+import { TrainingCancelledError } from '../../src/training/errors';
+import type { CheckpointArtifacts, CheckpointMetrics } from '../../src/training/run-types';
 import { trainModel } from '../../src/training/train';
 import { InvalidSpecError } from '../../src/training/spec';
 import { serializeModel } from '../../src/training/checkpoint';
