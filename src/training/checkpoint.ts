@@ -1,6 +1,7 @@
 // Checkpoints in the TensorFlow.js Layers format, in memory: model.json object + weights.bin bytes.
 
 import * as tf from '@tensorflow/tfjs';
+import { CheckpointFormatError } from './errors';
 
 export const WEIGHTS_FILE_NAME = 'weights.bin';
 
@@ -16,10 +17,6 @@ export interface LayersModelJson {
 export interface ModelArtifactsBytes {
   modelJson: LayersModelJson;
   weights: Uint8Array;
-}
-
-export class CheckpointFormatError extends Error {
-  override readonly name = 'CheckpointFormatError';
 }
 
 const toBytes = (data: tf.io.WeightData): Uint8Array => new Uint8Array(tf.io.CompositeArrayBuffer.join(data));

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LabelledImages } from '../datasets/labelled-images';
 import { allIndices, imageBatches } from './data/batches';
 import { DEFAULT_NORMALIZATION, type Normalization } from './data/normalization';
+import { IncompatibleDataError, InvalidEnsembleError } from './errors';
 import { normaliseWeights, type Aggregation } from './teacher-aggregation';
 
 export const ECE_BINS = 15;
@@ -91,7 +92,7 @@ export async function predictLogits(
     const values = await logits.data();
     logits.dispose();
     if (values.length !== batch.size * set.numClasses) {
-      throw new RangeError(`model outputs ${values.length / batch.size} classes, dataset has ${set.numClasses}`);
+      throw new IncompatibleDataError(`model outputs ${values.length / batch.size} classes, dataset has ${set.numClasses}`);
     }
     out.set(values, offset);
     offset += values.length;
@@ -131,7 +132,7 @@ export async function evaluateEnsemble(
   options: EvaluateOptions & { weights?: readonly number[]; aggregation?: Aggregation } = {},
 ): Promise<EnsembleEvaluationReport> {
   const aggregation = options.aggregation ?? 'mean-probabilities';
-  if (aggregation === 'weighted' && !options.weights) throw new RangeError("'weighted' aggregation needs weights");
+  if (aggregation === 'weighted' && !options.weights) throw new InvalidEnsembleError("'weighted' aggregation needs weights");
   const weights = normaliseWeights(models.length, options.weights);
   const labels = labelsAt(set, options.indices);
   const members: EvaluationReport[] = [];

@@ -29,6 +29,7 @@ export {
   CheckpointFormatError,
   OptimizerStateError,
   InvalidSpecError,
+  InvalidEnsembleError,
 } from './errors';
 export type {
   BatchProgress,

@@ -2,6 +2,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
+import { OptimizerStateError } from './errors';
 
 export const optimizerSpecSchema = z.object({
   name: z.enum(['adam', 'adamw', 'sgd']).default('adam'),
@@ -109,7 +110,3 @@ export class TrainingOptimizer {
 }
 
 const OPTIMIZER_STATE_MAGIC = new TextEncoder().encode('DOS1');
-
-export class OptimizerStateError extends Error {
-  override readonly name = 'OptimizerStateError';
-}

@@ -1,6 +1,7 @@
 // Run specifications for train and distill runs: plain serialisable objects, defaults = the reference protocol.
 
 import { z } from 'zod';
+import { InvalidSpecError } from './errors';
 import { DEFAULT_SPLIT_SEED, DEFAULT_VALIDATION_FRACTION } from './data/split';
 import { lrScheduleSchema } from './lr-schedule';
 import { ARCHITECTURE_NAMES } from './models';
@@ -45,14 +46,6 @@ export const distillSpecSchema = trainSpecSchema
   });
 export type DistillSpec = z.infer<typeof distillSpecSchema>;
 export type DistillSpecInput = z.input<typeof distillSpecSchema>;
-
-/** Thrown for a spec that fails validation; `issues` name the fields. */
-export class InvalidSpecError extends Error {
-  override readonly name = 'InvalidSpecError';
-  constructor(readonly issues: { path: string; message: string }[]) {
-    super(`invalid run spec: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`);
-  }
-}
 
 function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input);

@@ -1,6 +1,7 @@
 // Combining several models' logits into one probability distribution (teacher ensembles and ensemble evaluation).
 
 import * as tf from '@tensorflow/tfjs';
+import { InvalidEnsembleError } from './errors';
 
 /**
  * `mean-probabilities`: (weighted) mean of softmax(logits/T) — the reference ensemble.
@@ -13,10 +14,10 @@ export type Aggregation = (typeof AGGREGATIONS)[number];
 /** Normalises weights to sum 1; undefined means equal weights. Throws on negative or all-zero weights. */
 export function normaliseWeights(count: number, weights?: readonly number[]): number[] {
   if (!weights) return new Array<number>(count).fill(1 / count);
-  if (weights.length !== count) throw new RangeError(`${weights.length} teacher weights given for ${count} teachers`);
-  if (weights.some((w) => !(w >= 0))) throw new RangeError('teacher weights must be non-negative numbers');
+  if (weights.length !== count) throw new InvalidEnsembleError(`${weights.length} teacher weights given for ${count} teachers`);
+  if (weights.some((w) => !(w >= 0))) throw new InvalidEnsembleError('teacher weights must be non-negative numbers');
   const total = weights.reduce((a, b) => a + b, 0);
-  if (total <= 0) throw new RangeError('teacher weights must not all be zero');
+  if (total <= 0) throw new InvalidEnsembleError('teacher weights must not all be zero');
   return weights.map((w) => w / total);
 }
 
@@ -25,8 +26,8 @@ export function aggregateProbabilities(
   memberLogits: readonly tf.Tensor2D[],
   options: { aggregation: Aggregation; weights?: readonly number[]; temperature?: number },
 ): tf.Tensor2D {
-  if (memberLogits.length === 0) throw new RangeError('an ensemble needs at least one member');
-  if (options.aggregation === 'weighted' && !options.weights) throw new RangeError("'weighted' aggregation needs weights");
+  if (memberLogits.length === 0) throw new InvalidEnsembleError('an ensemble needs at least one member');
+  if (options.aggregation === 'weighted' && !options.weights) throw new InvalidEnsembleError("'weighted' aggregation needs weights");
   const weights = normaliseWeights(memberLogits.length, options.weights);
   const temperature = options.temperature ?? 1;
   return tf.tidy(() => {

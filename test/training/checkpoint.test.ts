@@ -2,7 +2,8 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CheckpointFormatError, deserializeModel, serializeModel } from '../../src/training/checkpoint';
+import { deserializeModel, serializeModel } from '../../src/training/checkpoint';
+import { CheckpointFormatError } from '../../src/training/errors';
 import { buildModel } from '../../src/training/models';
 
 beforeAll(async () => {

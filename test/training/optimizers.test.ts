@@ -3,7 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { learningRateAt } from '../../src/training/lr-schedule';
-import { OptimizerStateError, optimizerSpecSchema, TrainingOptimizer } from '../../src/training/optimizers';
+import { OptimizerStateError } from '../../src/training/errors';
+import { optimizerSpecSchema, TrainingOptimizer } from '../../src/training/optimizers';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -1,7 +1,8 @@
 // Run specs: defaults are the reference protocol, invalid specs name their fields.
 
 import { describe, expect, it } from 'vitest';
-import { InvalidSpecError, parseDistillSpec, parseTrainSpec } from '../../src/training/spec';
+import { InvalidSpecError } from '../../src/training/errors';
+import { parseDistillSpec, parseTrainSpec } from '../../src/training/spec';
 
 describe('run specs', () => {
   it('default to the reference protocol', () => {

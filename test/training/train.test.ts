@@ -3,10 +3,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateModel } from '../../src/training/evaluate';
-import { TrainingCancelledError } from '../../src/training/errors';
+import { InvalidSpecError, TrainingCancelledError } from '../../src/training/errors';
 import type { CheckpointArtifacts, CheckpointMetrics } from '../../src/training/run-types';
 import { trainModel } from '../../src/training/train';
-import { InvalidSpecError } from '../../src/training/spec';
 import { serializeModel } from '../../src/training/checkpoint';
 import { bandImages, tinyBatchNormModel } from './fixtures';
 

@@ -1,5 +1,7 @@
 // Per-channel input normalisation (x/255 - mean)/std, applied in JS while a batch is assembled.
 
+import { IncompatibleDataError } from '../errors';
+
 /** Reference protocol: mean 0.5, std 0.5 for every channel, i.e. inputs in [-1, 1]. */
 export interface Normalization {
   mean: number[];
@@ -13,7 +15,7 @@ export function normalizationTables(normalization: Normalization, channels: numb
   const pick = (values: number[], c: number, what: string): number => {
     const value = values.length === 1 ? values[0] : values[c];
     if (value === undefined || values.length !== 1 && values.length !== channels) {
-      throw new RangeError(`normalization ${what} has ${values.length} values, expected 1 or ${channels}`);
+      throw new IncompatibleDataError(`normalization ${what} has ${values.length} values, expected 1 or ${channels}`);
     }
     return value;
   };
