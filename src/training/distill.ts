@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LabelledImages } from '../datasets/labelled-images';
 import { distillationLoss } from './losses';
 import { IncompatibleDataError } from './errors';
-import { runEpochs } from './loop';
+import { assertModelFitsData, runEpochs } from './loop';
 import type { Objective, RunHooks, RunResult } from './run-types';
 import { parseDistillSpec, type DistillSpec, type DistillSpecInput } from './spec';
 import { aggregateProbabilities } from './teacher-aggregation';
@@ -46,11 +46,6 @@ export async function distillModel(
   if (parsed.teacherWeights && parsed.teacherWeights.length !== teachers.length) {
     throw new IncompatibleDataError(`${parsed.teacherWeights.length} teacher weights given for ${teachers.length} teachers`);
   }
-  teachers.forEach((teacher, i) => {
-    const classes = teacher.outputs[0]?.shape[1];
-    if (classes !== train.numClasses) {
-      throw new IncompatibleDataError(`teacher ${i} predicts ${classes} classes, the dataset has ${train.numClasses}`);
-    }
-  });
+  teachers.forEach((teacher, i) => assertModelFitsData(teacher, train, `teacher ${i}`));
   return runEpochs(parsed, train, distillationObjective(parsed, teachers), hooks);
 }

@@ -59,13 +59,14 @@ async function startingModel(spec: TrainSpec, train: LabelledImages, hooks: RunH
   });
 }
 
-function checkModelFitsData(model: tf.LayersModel, train: LabelledImages): void {
+/** Throws IncompatibleDataError unless the model takes these images and predicts this many classes. */
+export function assertModelFitsData(model: tf.LayersModel, train: LabelledImages, role = 'model'): void {
   const input = model.inputs[0]?.shape.slice(1);
   const output = model.outputs[0]?.shape[1];
   const expected = [train.height, train.width, train.channels];
   if (input?.join() !== expected.join() || output !== train.numClasses) {
     throw new IncompatibleDataError(
-      `model takes [${input?.join(', ')}] and predicts ${output} classes; data is [${expected.join(', ')}] with ${train.numClasses} classes`,
+      `${role} takes [${input?.join(', ')}] and predicts ${output} classes; data is [${expected.join(', ')}] with ${train.numClasses} classes`,
     );
   }
 }
@@ -131,7 +132,7 @@ export async function runEpochs(spec: TrainSpec, train: LabelledImages, objectiv
   const model = await startingModel(spec, train, hooks);
   const optimizer = new TrainingOptimizer(spec.optimizer);
   try {
-    checkModelFitsData(model, train);
+    assertModelFitsData(model, train);
     if (hooks.resume) await optimizer.loadState(hooks.resume.latest.optimizer);
     const context: EpochContext = { spec, train, trainIndices: split.train, model, optimizer, objective, hooks };
     let best = hooks.resume?.best;

@@ -67,6 +67,7 @@ describe('distillModel', () => {
   it('refuses teachers that do not fit the data or the weights', async () => {
     const threeClasses = bandImages(60, 4, 3);
     await expect(distillModel(base, teachers, threeClasses)).rejects.toThrow(IncompatibleDataError);
+    await expect(distillModel(base, teachers, threeClasses)).rejects.toThrow(/teacher 0 takes \[8, 8, 1\] and predicts 2 classes/);
     await expect(distillModel({ ...base, teacherWeights: [1] }, teachers, train)).rejects.toThrow(/1 teacher weights given for 2/);
     await expect(distillModel(base, [], train)).rejects.toThrow(/at least one teacher/);
     await expect(distillModel({ ...base, aggregation: 'weighted' }, teachers, train)).rejects.toThrow(/teacherWeights/);
