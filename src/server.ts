@@ -34,9 +34,13 @@ async function openRepository(config: ServerConfig): Promise<Repository> {
   return openSqliteRepository({ file: sqliteFile(config) });
 }
 
-function openBlobStore(config: ServerConfig, env: Record<string, string | undefined>): BlobStore {
-  if (config.s3Bucket) return createS3BlobStore(s3ConfigFromEnv(env));
-  return createLocalFolderBlobStore({ root: blobFolder(config) });
+/** A blob store and how to release what it holds open (the S3 client's sockets). */
+function openBlobStore(config: ServerConfig, env: Record<string, string | undefined>): { store: BlobStore; close(): void } {
+  if (config.s3Bucket) {
+    const store = createS3BlobStore(s3ConfigFromEnv(env));
+    return { store, close: () => store.close() };
+  }
+  return { store: createLocalFolderBlobStore({ root: blobFolder(config) }), close: () => {} };
 }
 
 /** Starts the API on `config.host:config.port` (port 0 picks a free port). */
@@ -47,10 +51,11 @@ export async function startServer(
   const env = options.env ?? process.env;
   const logger = options.logger ?? createJsonLogger(config.logLevel);
   const repo = await openRepository(config);
+  const blobs = openBlobStore(config, env);
   try {
     const deps: AppDeps = {
       repo,
-      blobs: openBlobStore(config, env),
+      blobs: blobs.store,
       clock: systemClock,
       inspector: createTfjsModelInspector(),
       limits: { jsonBytes: config.jsonLimitBytes, uploadBytes: config.uploadLimitBytes },
@@ -60,8 +65,9 @@ export async function startServer(
     };
     const bootstrapAdminKey = await ensureBootstrapAdminKey(repo, systemClock, { envKey: config.adminKey ?? undefined });
     const server = await listen(createApp(deps).fetch, config);
-    return { url: serverUrl(server.address() as AddressInfo), deps, bootstrapAdminKey, close: () => closeAll(server, repo) };
+    return { url: serverUrl(server.address() as AddressInfo), deps, bootstrapAdminKey, close: () => closeAll(server, repo, blobs) };
   } catch (error) {
+    blobs.close();
     await repo.close();
     throw error;
   }
@@ -72,8 +78,9 @@ function serverUrl(address: AddressInfo): string {
   return `http://${host === '0.0.0.0' || host === '[::]' ? 'localhost' : host}:${address.port}`;
 }
 
-async function closeAll(server: ServerType, repo: Repository): Promise<void> {
+async function closeAll(server: ServerType, repo: Repository, blobs: { close(): void }): Promise<void> {
   await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  blobs.close();
   await repo.close();
 }
 
