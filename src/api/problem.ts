@@ -4,6 +4,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { RegistryError } from '../registry/errors';
+import { IdempotencyKeyInProgressError } from '../registry/idempotency';
 import type { AppEnv } from './app-env';
 import { RequestValidationError, type FieldError } from './http-errors';
 
@@ -58,7 +59,7 @@ export function problemResponse(
   c: Context<AppEnv>,
   status: number,
   detail: string,
-  options: { slug?: string; details?: Record<string, unknown> } = {},
+  options: { slug?: string; details?: Record<string, unknown>; headers?: Record<string, string> } = {},
 ): Response {
   const body: Problem = {
     type: PROBLEM_TYPE_BASE + (options.slug ?? SLUGS_BY_STATUS[status] ?? 'internal-error'),
@@ -70,14 +71,14 @@ export function problemResponse(
   };
   // Extra members never replace the standard ones.
   for (const [key, value] of Object.entries(options.details ?? {})) if (!(key in body)) body[key] = value;
-  return c.body(JSON.stringify(body), status as ContentfulStatusCode, { 'Content-Type': PROBLEM_CONTENT_TYPE });
+  return c.body(JSON.stringify(body), status as ContentfulStatusCode, { ...options.headers, 'Content-Type': PROBLEM_CONTENT_TYPE });
 }
 
 /** The single error handler: typed errors keep their status, anything unknown is a logged 500. */
 export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   if (error instanceof RegistryError) {
     if (error.status >= 500) logUnexpected(c, error);
-    return problemResponse(c, error.status, error.message, { slug: error.type, details: error.details });
+    return problemResponse(c, error.status, error.message, { slug: error.type, details: error.details, headers: errorHeaders(error) });
   }
   if (error instanceof HTTPException) {
     // Hono's own validators throw these: malformed JSON or form data (400), wrong media type (415).
@@ -87,6 +88,11 @@ export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   logUnexpected(c, error);
   return problemResponse(c, 500, 'unexpected server error; the request id identifies it in the logs');
 };
+
+/** Response headers some errors call for: when to retry. */
+function errorHeaders(error: RegistryError): Record<string, string> {
+  return error instanceof IdempotencyKeyInProgressError ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
+}
 
 export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>
   problemResponse(c, 404, `no route for ${c.req.method} ${c.req.path}`);

@@ -1,13 +1,21 @@
-// Idempotent creates: a repeated Idempotency-Key with the same request replays the first response;
-// the same key with a different request is refused.
+// Idempotent creates: the first request under an Idempotency-Key reserves it; a repeat of the same
+// request replays the stored response, or waits (409) while the first is still running; the same
+// key with a different request is refused.
 import { RegistryError } from './errors';
 import { sha256Hex } from './hashing';
-import type { Clock, Repository } from './ports';
+import { IDEMPOTENCY_IN_PROGRESS, type Clock, type Repository } from './ports';
 import type { IdempotencyRecord } from './records';
 
 export class IdempotencyKeyReusedError extends RegistryError {
   readonly type = 'idempotency-key-reused';
   readonly status = 422;
+}
+
+/** Another request with this key has not finished yet: retry after a moment to get its response. */
+export class IdempotencyKeyInProgressError extends RegistryError {
+  readonly type = 'idempotency-key-in-progress';
+  readonly status = 409;
+  readonly retryAfterSeconds = 1;
 }
 
 /** sha256 over method, path and body bytes: what "the same request" means. */
@@ -19,26 +27,24 @@ export async function requestFingerprint(method: string, path: string, body: Uin
   return sha256Hex(all);
 }
 
-/** The stored response to replay, null when the key is new; throws when the key was used for another request. */
-export async function findReplay(
-  repo: Repository,
-  apiKeyId: string,
-  key: string,
-  requestHash: string,
+/**
+ * Reserves `key` for this request before it runs. Returns null when reserved (run the request,
+ * then complete or release the key), or the stored response to replay. Throws when the key was used
+ * for another request, or when the same request is still in progress.
+ */
+export async function reserveIdempotencyKey(
+  deps: { repo: Repository; clock: Clock },
+  entry: { apiKeyId: string; key: string; requestHash: string },
 ): Promise<IdempotencyRecord | null> {
-  const stored = await repo.getIdempotent(apiKeyId, key);
+  const reservation = { ...entry, status: IDEMPOTENCY_IN_PROGRESS, responseBody: '', createdAt: deps.clock.now().toISOString() };
+  const stored = await deps.repo.reserveIdempotent(reservation);
   if (!stored) return null;
-  if (stored.requestHash !== requestHash) {
-    throw new IdempotencyKeyReusedError(`Idempotency-Key "${key}" was already used for a different request`, {
-      idempotencyKey: key,
-    });
+  const details = { idempotencyKey: entry.key };
+  if (stored.requestHash !== entry.requestHash) {
+    throw new IdempotencyKeyReusedError(`Idempotency-Key "${entry.key}" was already used for a different request`, details);
+  }
+  if (stored.status === IDEMPOTENCY_IN_PROGRESS) {
+    throw new IdempotencyKeyInProgressError(`a request with Idempotency-Key "${entry.key}" is still in progress; retry shortly`, details);
   }
   return stored;
-}
-
-export async function rememberResponse(
-  deps: { repo: Repository; clock: Clock },
-  entry: Omit<IdempotencyRecord, 'createdAt'>,
-): Promise<IdempotencyRecord> {
-  return deps.repo.saveIdempotent({ ...entry, createdAt: deps.clock.now().toISOString() });
 }

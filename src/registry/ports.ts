@@ -81,6 +81,9 @@ export interface VersionPatch {
 
 export interface NewDataset extends Omit<DatasetRecord, 'version'> {}
 
+/** The `status` of an idempotency record whose request has not finished yet. */
+export const IDEMPOTENCY_IN_PROGRESS = 0;
+
 export interface Repository {
   // models — createModel throws ConflictError on a duplicate name
   createModel(model: NewModel): Promise<ModelRecord>;
@@ -123,9 +126,18 @@ export interface Repository {
   revokeApiKey(id: string, at: Timestamp): Promise<ApiKeyRecord | null>;
   countApiKeys(): Promise<number>;
 
-  // idempotency — saveIdempotent returns the record already stored when one exists (first writer wins)
+  // idempotency — a key is reserved (status IDEMPOTENCY_IN_PROGRESS) before its request runs, then
+  // completed with the response, or released so that the request can be retried.
   getIdempotent(apiKeyId: string, key: string): Promise<IdempotencyRecord | null>;
-  saveIdempotent(record: IdempotencyRecord): Promise<IdempotencyRecord>;
+  /**
+   * Stores `record` (status IDEMPOTENCY_IN_PROGRESS, empty body) unless the key is taken; returns
+   * null when this call reserved it, else the record already stored (first writer wins).
+   */
+  reserveIdempotent(record: IdempotencyRecord): Promise<IdempotencyRecord | null>;
+  /** Stores the response of a reserved key; NotFoundError when the key is not reserved. */
+  completeIdempotent(apiKeyId: string, key: string, status: number, responseBody: string): Promise<IdempotencyRecord>;
+  /** Forgets a reservation still in progress (a completed record stays); false when there was none. */
+  releaseIdempotent(apiKeyId: string, key: string): Promise<boolean>;
 
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 // Versions over real HTTP: upload round trip with sha256, listing with archive, update, delete rules.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadVersion } from '../../openapi/client';
+import { PROBLEM_TYPE_BASE } from '../../src/api/problem';
 import { sha256Hex } from '../../src/registry/hashing';
 import { concatenatedWeights, denseArtifact, uploadForm } from '../support/artifacts';
 import { addDenseVersion, createDenseModel, versionNumbers } from '../support/requests';
@@ -113,6 +114,44 @@ describe('versions', () => {
     });
     expect(different.status).toBe(422);
     expect(await versionNumbers(server, 'retried')).toEqual([1]);
+  });
+
+  it('creates exactly one version from parallel uploads with one Idempotency-Key; the others replay it or are told to retry', async () => {
+    await createDenseModel(server, 'raced');
+    const artifact = await denseArtifact();
+    const send = () =>
+      server.fetch('/v1/models/raced/versions', { method: 'POST', headers: { 'Idempotency-Key': 'race-1' }, body: uploadForm(artifact) });
+    const responses = await Promise.all([1, 2, 3, 4, 5].map(send));
+    const fresh = responses.filter((r) => r.status === 201 && r.headers.get('idempotent-replayed') === null);
+    const replayed = responses.filter((r) => r.status === 201 && r.headers.get('idempotent-replayed') === 'true');
+    const busy = responses.filter((r) => r.status === 409);
+    expect(fresh).toHaveLength(1);
+    expect(fresh.length + replayed.length + busy.length).toBe(responses.length);
+    const created = await fresh[0]!.json();
+    for (const response of replayed) expect(await response.json()).toEqual(created);
+    for (const response of busy) {
+      expect(response.headers.get('retry-after')).toBe('1');
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expect(await response.json()).toMatchObject({ type: `${PROBLEM_TYPE_BASE}idempotency-key-in-progress`, status: 409 });
+    }
+    expect(await versionNumbers(server, 'raced')).toEqual([1]);
+
+    const later = await send();
+    expect(later.status).toBe(201);
+    expect(later.headers.get('idempotent-replayed')).toBe('true');
+    expect(await later.json()).toEqual(created);
+  });
+
+  it('lets a create that failed be retried with the same Idempotency-Key', async () => {
+    const artifact = await denseArtifact();
+    const send = () =>
+      server.fetch('/v1/models/late-model/versions', { method: 'POST', headers: { 'Idempotency-Key': 'retry-1' }, body: uploadForm(artifact) });
+    expect((await send()).status).toBe(404);
+    await createDenseModel(server, 'late-model');
+    const retried = await send();
+    expect(retried.status).toBe(201);
+    expect(retried.headers.get('idempotent-replayed')).toBeNull();
+    expect(await versionNumbers(server, 'late-model')).toEqual([1]);
   });
 
   it('uploads through the typed client', async () => {

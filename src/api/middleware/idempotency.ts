@@ -1,8 +1,9 @@
-// `Idempotency-Key` on create POSTs: replays the stored response to a repeated request, refuses a
-// key reused for a different one. Only successful responses are stored, so a failed create can be retried.
+// `Idempotency-Key` on create POSTs: reserves the key before the handler runs, so concurrent repeats
+// get 409 instead of creating twice; replays the stored response to a later repeat; refuses a key
+// reused for a different request. Only successful responses are kept, so a failed create can be retried.
 import type { Context, MiddlewareHandler } from 'hono';
 import { sha256Hex } from '../../registry/hashing';
-import { findReplay, rememberResponse, requestFingerprint } from '../../registry/idempotency';
+import { requestFingerprint, reserveIdempotencyKey } from '../../registry/idempotency';
 import type { AppEnv } from '../app-env';
 import { BadRequestError, RequestValidationError } from '../http-errors';
 
@@ -21,17 +22,22 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   const { repo, clock } = c.get('deps');
   const apiKeyId = c.get('principal').apiKeyId;
   const requestHash = await requestFingerprint(c.req.method, c.req.path, await canonicalBody(c));
-  const stored = await findReplay(repo, apiKeyId, key, requestHash);
+  const stored = await reserveIdempotencyKey({ repo, clock }, { apiKeyId, key, requestHash });
   if (stored) {
     return c.body(stored.responseBody, stored.status as 201, {
       'Content-Type': 'application/json',
       [REPLAYED_HEADER]: 'true',
     });
   }
-  await next();
-  if (c.res.status >= 200 && c.res.status < 300) {
-    const responseBody = await c.res.clone().text();
-    await rememberResponse({ repo, clock }, { apiKeyId, key, requestHash, status: c.res.status, responseBody });
+  let completed = false;
+  try {
+    await next();
+    if (c.res.status >= 200 && c.res.status < 300) {
+      await repo.completeIdempotent(apiKeyId, key, c.res.status, await c.res.clone().text());
+      completed = true;
+    }
+  } finally {
+    if (!completed) await repo.releaseIdempotent(apiKeyId, key);
   }
 };
 

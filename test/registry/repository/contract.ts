@@ -383,33 +383,61 @@ export function repositoryContract(name: string, open: () => Promise<Repository>
     });
 
     describe('idempotency', () => {
-      it('keeps the first record saved under a key and returns it to later writers', async () => {
+      it('reserves a key once, then completes it; later reservations get the stored record', async () => {
         const key = await repo.createApiKey(newApiKey());
-        const first = newIdempotency(key.id, { status: 201, responseBody: '{"id":"first"}' });
-        expect(await repo.getIdempotent(key.id, first.key)).toBeNull();
-        expect(await repo.saveIdempotent(first)).toEqual(first);
+        const reservation = newIdempotency(key.id);
+        expect(await repo.getIdempotent(key.id, reservation.key)).toBeNull();
+        expect(await repo.reserveIdempotent(reservation)).toBeNull();
+        expect(await repo.getIdempotent(key.id, reservation.key)).toEqual(reservation);
 
-        const second = { ...first, requestHash: 'f'.repeat(64), status: 200, responseBody: '{"id":"second"}', createdAt: T2 };
-        expect(await repo.saveIdempotent(second)).toEqual(first);
-        expect(await repo.getIdempotent(key.id, first.key)).toEqual(first);
+        const again = { ...reservation, requestHash: 'f'.repeat(64), createdAt: T2 };
+        expect(await repo.reserveIdempotent(again)).toEqual(reservation);
+
+        const completed = { ...reservation, status: 201, responseBody: '{"id":"first"}' };
+        expect(await repo.completeIdempotent(key.id, reservation.key, 201, '{"id":"first"}')).toEqual(completed);
+        expect(await repo.reserveIdempotent(again)).toEqual(completed);
+        expect(await repo.getIdempotent(key.id, reservation.key)).toEqual(completed);
 
         // Keys are scoped per API key.
         const other = await repo.createApiKey(newApiKey());
-        expect(await repo.getIdempotent(other.id, first.key)).toBeNull();
-        const theirs = { ...second, apiKeyId: other.id };
-        expect(await repo.saveIdempotent(theirs)).toEqual(theirs);
+        expect(await repo.getIdempotent(other.id, reservation.key)).toBeNull();
+        expect(await repo.reserveIdempotent({ ...again, apiKeyId: other.id })).toBeNull();
       });
 
-      it('lets exactly one of several concurrent writers of one key win', async () => {
+      it('releases a reservation in progress so the key can be reserved again, but never a completed record', async () => {
+        const key = await repo.createApiKey(newApiKey());
+        const reservation = newIdempotency(key.id);
+        expect(await repo.reserveIdempotent(reservation)).toBeNull();
+        expect(await repo.releaseIdempotent(key.id, reservation.key)).toBe(true);
+        expect(await repo.getIdempotent(key.id, reservation.key)).toBeNull();
+        expect(await repo.releaseIdempotent(key.id, reservation.key)).toBe(false);
+
+        expect(await repo.reserveIdempotent(reservation)).toBeNull();
+        await repo.completeIdempotent(key.id, reservation.key, 201, '{}');
+        expect(await repo.releaseIdempotent(key.id, reservation.key)).toBe(false);
+        expect(await repo.getIdempotent(key.id, reservation.key)).toMatchObject({ status: 201, responseBody: '{}' });
+      });
+
+      it('completes only a reservation in progress', async () => {
+        const key = await repo.createApiKey(newApiKey());
+        const reservation = newIdempotency(key.id);
+        await expect(repo.completeIdempotent(key.id, reservation.key, 201, '{}')).rejects.toBeInstanceOf(NotFoundError);
+        expect(await repo.reserveIdempotent(reservation)).toBeNull();
+        await repo.completeIdempotent(key.id, reservation.key, 201, '{"first":true}');
+        await expect(repo.completeIdempotent(key.id, reservation.key, 201, '{"second":true}')).rejects.toBeInstanceOf(NotFoundError);
+        expect(await repo.getIdempotent(key.id, reservation.key)).toMatchObject({ responseBody: '{"first":true}' });
+      });
+
+      it('lets exactly one of several concurrent reservations of one key win', async () => {
         const key = await repo.createApiKey(newApiKey());
         const idempotencyKey = randomUUID();
-        const attempts = [1, 2, 3, 4].map((n) =>
-          newIdempotency(key.id, { key: idempotencyKey, responseBody: `{"attempt":${n}}` }),
-        );
-        const saved = await Promise.all(attempts.map((record) => repo.saveIdempotent(record)));
+        const attempts = [1, 2, 3, 4].map((n) => newIdempotency(key.id, { key: idempotencyKey, requestHash: String(n).repeat(64) }));
+        const results = await Promise.all(attempts.map((record) => repo.reserveIdempotent(record)));
         const stored = await repo.getIdempotent(key.id, idempotencyKey);
         expect(attempts).toContainEqual(stored);
-        for (const result of saved) expect(result).toEqual(stored);
+        expect(results.filter((result) => result === null)).toHaveLength(1);
+        expect(attempts[results.indexOf(null)]).toEqual(stored);
+        for (const result of results) if (result !== null) expect(result).toEqual(stored);
       });
     });
 
@@ -451,7 +479,7 @@ export function repositoryContract(name: string, open: () => Promise<Repository>
 
       it('refuses an idempotency record of an API key that does not exist', async () => {
         const record = newIdempotency(randomUUID());
-        await expect(repo.saveIdempotent(record)).rejects.toBeInstanceOf(UnprocessableError);
+        await expect(repo.reserveIdempotent(record)).rejects.toBeInstanceOf(UnprocessableError);
         expect(await repo.getIdempotent(record.apiKeyId, record.key)).toBeNull();
       });
     });

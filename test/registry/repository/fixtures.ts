@@ -1,6 +1,6 @@
 // Records for the Repository tests: valid by default, unique where the database requires it.
 import { randomUUID } from 'node:crypto';
-import type { NewDataset, NewLineageEdge, NewModel, NewModelVersion } from '../../../src/registry/ports';
+import { IDEMPOTENCY_IN_PROGRESS, type NewDataset, type NewLineageEdge, type NewModel, type NewModelVersion } from '../../../src/registry/ports';
 import type { ApiKeyRecord, IdempotencyRecord } from '../../../src/registry/records';
 
 export const T0 = '2026-11-28T18:50:02.123Z';
@@ -76,8 +76,8 @@ export function newIdempotency(apiKeyId: string, overrides: Partial<IdempotencyR
     apiKeyId,
     key: randomUUID(),
     requestHash: 'e'.repeat(64),
-    status: 201,
-    responseBody: '{}',
+    status: IDEMPOTENCY_IN_PROGRESS,
+    responseBody: '',
     createdAt: T1,
     ...overrides,
   };

@@ -2,15 +2,16 @@
 // one statement) over a SqlDatabase, and driver constraint errors become the registry's errors.
 import { and, asc, type Column, desc, eq, inArray, isNull, type SQL, sql, type Table } from 'drizzle-orm';
 import { ConflictError, NotFoundError, type RegistryError, UnprocessableError } from '../../errors';
-import type {
-  ModelPatch,
-  ModelVersionFilter,
-  NewDataset,
-  NewModel,
-  NewModelVersion,
-  Page,
-  Repository,
-  VersionPatch,
+import {
+  IDEMPOTENCY_IN_PROGRESS,
+  type ModelPatch,
+  type ModelVersionFilter,
+  type NewDataset,
+  type NewModel,
+  type NewModelVersion,
+  type Page,
+  type Repository,
+  type VersionPatch,
 } from '../../ports';
 import type {
   AliasRecord,
@@ -281,15 +282,27 @@ export class SqlRepository<T extends Table> implements Repository {
     return this.db.run((s) => this.idempotent(s, apiKeyId, key));
   }
 
-  async saveIdempotent(record: IdempotencyRecord): Promise<IdempotencyRecord> {
+  async reserveIdempotent(record: IdempotencyRecord): Promise<IdempotencyRecord | null> {
     const work = this.db.transaction(async (s) => {
       // A concurrent writer of the same key makes this insert wait for its commit, then do nothing.
-      await s.insert(this.t.idempotencyKeys, [record], { doNothing: true });
+      const [inserted] = await s.insert(this.t.idempotencyKeys, [record], { doNothing: true });
+      if (inserted) return null;
       return (await this.idempotent(s, record.apiKeyId, record.key)) ?? notFound('idempotency key', record.key);
     });
     return this.mapViolations(work, {
       'foreign-key': () => new UnprocessableError(`API key ${record.apiKeyId} does not exist`),
     });
+  }
+
+  async completeIdempotent(apiKeyId: string, key: string, status: number, responseBody: string): Promise<IdempotencyRecord> {
+    const { idempotencyKeys: keys } = this.t;
+    const completed = await this.db.run((s) => s.update(keys, { status, responseBody }, this.reservation(apiKeyId, key)));
+    return first(completed) ?? notFound('idempotency reservation', key);
+  }
+
+  async releaseIdempotent(apiKeyId: string, key: string): Promise<boolean> {
+    const released = await this.db.run((s) => s.delete(this.t.idempotencyKeys, this.reservation(apiKeyId, key)));
+    return released.length > 0;
   }
 
   async close(): Promise<void> {
@@ -357,6 +370,12 @@ export class SqlRepository<T extends Table> implements Repository {
     const { lineageEdges: edges } = this.t;
     const options = { where: inArray(column, unique(ids)), orderBy: [...orderBy, edges.relation].map((c) => asc(c)) };
     return this.db.run((s) => s.select(edges, options));
+  }
+
+  /** The idempotency record of `key` while its request is still in progress. */
+  private reservation(apiKeyId: string, key: string): SQL {
+    const { idempotencyKeys: keys } = this.t;
+    return allOf(eq(keys.apiKeyId, apiKeyId), eq(keys.key, key), eq(keys.status, IDEMPOTENCY_IN_PROGRESS));
   }
 
   private async idempotent(s: SqlStatements<T>, apiKeyId: string, key: string): Promise<IdempotencyRecord | null> {
