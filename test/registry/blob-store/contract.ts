@@ -136,6 +136,21 @@ export function blobStoreContract(name: string, makeStore: () => Promise<BlobSto
       await expect(store.getStream(wrong).then(readStream)).rejects.toBeInstanceOf(IntegrityError);
     });
 
+    it('never hands a reader every byte of a same-size corrupted object', async () => {
+      for (const size of [1, 100_000, 3 * MiB + 17]) {
+        const original = randomBytes(size);
+        const key = freshKey();
+        const ref = await store.put(key, original);
+        const flipped = original.slice();
+        flipped[size - 1]! ^= 0xff;
+        await harness.corrupt(key, flipped);
+
+        const read = await readUntilError(await store.getStream(ref));
+        expect(read.error, `size ${size}`).toBeInstanceOf(IntegrityError);
+        expect(read.size, `size ${size}`).toBeLessThan(size);
+      }
+    });
+
     it('refuses keys that could escape the store or are malformed', async () => {
       const bad = ['', '../escape.bin', 'a/../../escape.bin', '/absolute.bin', 'a\\b.bin', 'a//b.bin', 'a/', 'a/./b', 'nul\u0000.bin', '.hidden'];
       const bytes = new Uint8Array([1, 2, 3]);
@@ -265,4 +280,16 @@ async function readStream(stream: ReadableStream<Uint8Array>): Promise<{ sha256:
     size += next.value.byteLength;
   }
   return { sha256: hash.digest('hex'), size };
+}
+
+/** Reads a stream until it ends or errors: how many bytes arrived first, and the error if any. */
+async function readUntilError(stream: ReadableStream<Uint8Array>): Promise<{ size: number; error: unknown }> {
+  let size = 0;
+  const reader = stream.getReader();
+  try {
+    for (let next = await reader.read(); !next.done; next = await reader.read()) size += next.value.byteLength;
+    return { size, error: undefined };
+  } catch (error) {
+    return { size, error };
+  }
 }

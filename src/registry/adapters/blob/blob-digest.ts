@@ -80,21 +80,31 @@ export function assertStoredSize(expected: BlobRef, storedSize: number): void {
 /**
  * A pass-through stream that errors with IntegrityError instead of ending cleanly when the bytes
  * are not `expected`: on the first byte past `expected.size`, or at the end on a hash or size
- * mismatch. A reader therefore never sees a clean finish of bad bytes.
+ * mismatch. The last byte is held back until the hash has been checked, so a reader of bad bytes
+ * never receives all `expected.size` of them: an HTTP client told that Content-Length sees a
+ * truncated body, not a complete corrupted file.
  */
 export function createVerifyingStream(expected: BlobRef): TransformStream<Uint8Array, Uint8Array> {
   const hash = createHash('sha256');
   let size = 0;
+  let heldBack: Uint8Array | null = null;
   return new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, controller) {
+      if (chunk.byteLength === 0) return;
       size += chunk.byteLength;
       if (size > expected.size) throw integrityError(expected, { size });
       hash.update(chunk);
-      controller.enqueue(chunk);
+      if (size < expected.size) {
+        controller.enqueue(chunk);
+        return;
+      }
+      if (chunk.byteLength > 1) controller.enqueue(chunk.subarray(0, chunk.byteLength - 1));
+      heldBack = chunk.subarray(chunk.byteLength - 1);
     },
-    flush() {
+    flush(controller) {
       const sha256 = hash.digest('hex');
       if (sha256 !== expected.sha256 || size !== expected.size) throw integrityError(expected, { sha256, size });
+      if (heldBack !== null) controller.enqueue(heldBack);
     },
   });
 }
