@@ -105,17 +105,45 @@ function assertSameShape(splits: Record<string, ParsedSplit>): number[] {
   return shape;
 }
 
-function maxLabel(splits: Record<string, ParsedSplit>): { label: number; split: string } {
+/** The highest label over all splits (and the split holding it), and which labels occur at all. */
+function labelsUsed(splits: Record<string, ParsedSplit>): { max: { label: number; split: string }; present: Set<number> } {
   let max = { label: -1, split: 'train' };
+  const present = new Set<number>();
   for (const [split, { labels }] of Object.entries(splits)) {
-    for (const batch of labels) for (const label of batch) if (label > max.label) max = { label, split };
+    for (const batch of labels) {
+      for (const label of batch) {
+        present.add(label);
+        if (label > max.label) max = { label, split };
+      }
+    }
   }
-  return max;
+  return { max, present };
+}
+
+/**
+ * The digit classes 0..max of an IDX upload without class_labels. A gap below the highest label
+ * is refused: it is far more often one stray byte (label 200 in a 10-class file) than classes that
+ * truly have no examples, and accepting it would silently make a 201-class dataset.
+ */
+function inferredIdxClassLabels(used: ReturnType<typeof labelsUsed>): string[] {
+  const { max, present } = used;
+  const missing = Array.from({ length: max.label }, (_, label) => label).filter((label) => !present.has(label));
+  if (missing.length > 0) {
+    const role = `${max.split}-labels`;
+    const shown = missing.length > 10 ? `${missing.slice(0, 10).join(', ')}, … (${missing.length} in all)` : missing.join(', ');
+    throw datasetProblem(
+      role,
+      `file "${role}" has label ${max.label}, but labels ${shown} occur in no split; ` +
+        'fix the labels, or send class_labels naming every class if those classes truly have no examples',
+    );
+  }
+  return digitLabels(max.label + 1);
 }
 
 function resolveClassLabels(format: DatasetFormat, splits: Record<string, ParsedSplit>, given: string[] | undefined): string[] {
-  const highest = maxLabel(splits);
-  if (given === undefined) return format === 'cifar10-binary' ? [...CIFAR10_CLASS_NAMES] : digitLabels(highest.label + 1);
+  const used = labelsUsed(splits);
+  const highest = used.max;
+  if (given === undefined) return format === 'cifar10-binary' ? [...CIFAR10_CLASS_NAMES] : inferredIdxClassLabels(used);
   if (given.some((label) => label.trim() === '') || new Set(given).size !== given.length) {
     throw datasetProblem('class_labels', 'class_labels must be distinct, non-empty names');
   }

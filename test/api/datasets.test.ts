@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blobFolder } from '../../src/config';
-import { idxImages, smallIdxFiles } from '../registry/datasets-fixtures';
+import { idxImages, idxLabels, smallIdxFiles } from '../registry/datasets-fixtures';
 import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
@@ -118,6 +118,17 @@ describe('refusals change nothing', () => {
     expect(problem.type).toMatch(/unprocessable-entity$/);
     expect(problem.detail).toMatch(/file "train-images": images file truncated/);
     expect(problem.errors).toEqual([{ in: 'body', path: 'train-images', message: problem.detail }]);
+    expect(await storedState()).toEqual(before);
+  });
+
+  it('answers 422 naming the labels file when a stray label leaves classes without examples', async () => {
+    const before = await storedState();
+    const files = { ...smallIdxFiles(), 'train-labels': idxLabels([0, 1, 2, 2, 250, 2]) };
+    const response = await call('', { method: 'POST', body: uploadForm({ name: 'stray-label', format: 'idx' }, files) });
+    expect(response.status).toBe(422);
+    const problem = await response.json();
+    expect(problem.detail).toMatch(/^file "train-labels" has label 250, but labels 3, 4/);
+    expect(problem.errors).toEqual([{ in: 'body', path: 'train-labels', message: problem.detail }]);
     expect(await storedState()).toEqual(before);
   });
 

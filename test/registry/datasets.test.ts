@@ -148,6 +148,19 @@ describe('refused uploads store nothing', () => {
     );
   });
 
+  it('refuses an IDX label past a gap in the classes unless class_labels declares them, naming the labels file', async () => {
+    const files = { ...smallIdxFiles(), 'test-labels': idxLabels([2, 200, 0]) };
+    await expectRefused(
+      () => registerUploadedDataset(deps, { name: 'other', format: 'idx', files }),
+      /file "test-labels" has label 200, but labels 3, 4, 5, .* \(197 in all\) occur in no split/,
+    );
+    const gapInTrain = { ...smallIdxFiles(), 'train-labels': idxLabels([0, 1, 4, 4, 1, 0]) };
+    await expectRefused(() => registerUploadedDataset(deps, { name: 'other', format: 'idx', files: gapInTrain }), /file "train-labels" has label 4, but labels 3 occur in no split/);
+
+    const declared = await registerUploadedDataset(deps, { name: 'gappy', format: 'idx', classLabels: ['a', 'b', 'c', 'd', 'e'], files: gapInTrain });
+    expect(declared.splits.train!.classCounts).toEqual([2, 2, 0, 0, 2]);
+  });
+
   it('refuses a CIFAR-10 batch with a record cut short or a label above 9', async () => {
     const cut = { train: cifarBatch([1, 2]).slice(0, -10) };
     await expectRefused(() => registerUploadedDataset(deps, { name: 'other', format: 'cifar10-binary', files: cut }), /file "train": .*not a positive multiple/);
