@@ -4,16 +4,14 @@ import { z } from '@hono/zod-openapi';
 import type { VersionUpload } from '../registry/versions';
 import { BadRequestError, RequestValidationError } from './http-errors';
 import { issueToFieldError } from './problem';
-import { NameSchema, TagsSchema } from './schemas';
+import { NameSchema, TagsSchema, VersionRefValueSchema } from './schemas';
 
 const JsonObjectSchema = z.record(z.string(), z.unknown());
 
 export const ParentSchema = z
   .object({
     model: NameSchema,
-    version: z
-      .union([z.number().int().positive(), NameSchema])
-      .openapi({ description: 'Version number, or an alias of the parent model.', example: 3 }),
+    version: VersionRefValueSchema.openapi({ description: 'Version number, or an alias of the parent model.', example: 3 }),
     relation: z.enum(['teacher', 'ensemble-member', 'init']),
     weight: z.number().nonnegative().optional().openapi({ description: "This parent's weight among the parents of the same relation." }),
     method: z.string().max(128).optional().openapi({ example: 'knowledge-distillation' }),

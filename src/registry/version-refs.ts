@@ -4,12 +4,18 @@ import { getModel } from './models';
 import type { Repository } from './ports';
 import type { ModelRecord, ModelVersionRecord } from './records';
 
+/** Version numbers are stored as 32-bit integers (PostgreSQL `integer`): none is larger. */
+export const MAX_VERSION_NUMBER = 2 ** 31 - 1;
+
 /** The reserved ref naming the newest active version, as in MLflow's `models:/name/latest`. */
 export const LATEST = 'latest';
 
 /** A version by number (`3`), alias (`production`) or `latest` (newest active), or null. */
 export async function findVersion(repo: Repository, model: ModelRecord, ref: string): Promise<ModelVersionRecord | null> {
-  if (/^\d+$/.test(ref)) return repo.getVersion(model.id, Number(ref));
+  if (/^\d+$/.test(ref)) {
+    const number = Number(ref);
+    return number >= 1 && number <= MAX_VERSION_NUMBER ? repo.getVersion(model.id, number) : null;
+  }
   if (ref === LATEST) {
     const { items } = await repo.listVersions(model.id, { includeArchived: false }, { limit: 1, offset: 0 });
     return items[0] ?? null;

@@ -1,38 +1,22 @@
 // The scale-mode wiring end to end: the same API on PostgreSQL (DATABASE_URL) and an S3 bucket
 // (S3_BUCKET, here a real s3rver), chosen by the entry point from its config.
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/registry/hashing';
 import { startS3rver, S3RVER_CREDENTIALS, type RunningS3rver } from '../registry/blob-store/s3rver-fixture';
 import { concatenatedWeights, denseArtifact, uploadForm } from '../support/artifacts';
 import { addDenseVersion, createDenseModel } from '../support/requests';
-import { startTestServer, type TestServer } from '../support/server';
+import type { TestServer } from '../support/server';
+import { POSTGRES_SKIP_MESSAGE, postgresAdminUrl, startPostgresTestServer } from './postgres-test-server';
 
-const adminUrl = process.env.DATABASE_TEST_URL;
-
-async function onAdminDatabase(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-if (adminUrl) {
-  const database = `distillery_api_${randomUUID().replaceAll('-', '')}`;
+if (postgresAdminUrl) {
+  const adminUrl = postgresAdminUrl;
   let s3: RunningS3rver;
   let server: TestServer;
 
   beforeAll(async () => {
-    await onAdminDatabase(`create database ${database}`);
     s3 = await startS3rver();
-    const url = new URL(adminUrl);
-    url.pathname = `/${database}`;
-    server = await startTestServer({
-      config: { databaseUrl: url.toString(), s3Bucket: s3.bucket },
+    server = await startPostgresTestServer(adminUrl, {
+      config: { s3Bucket: s3.bucket },
       env: {
         S3_BUCKET: s3.bucket,
         S3_ENDPOINT: s3.endpoint,
@@ -45,7 +29,6 @@ if (adminUrl) {
   afterAll(async () => {
     await server?.close();
     await s3?.stop();
-    await onAdminDatabase(`drop database if exists ${database} with (force)`);
   });
 
   describe('API on PostgreSQL + S3', () => {
@@ -75,7 +58,7 @@ if (adminUrl) {
     });
   });
 } else {
-  const message = 'scale-mode API suite skipped: set DATABASE_TEST_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)';
+  const message = `scale-mode API suite skipped: ${POSTGRES_SKIP_MESSAGE}`;
   console.warn(message);
   describe.skip(message, () => {
     it('serves the API on PostgreSQL + S3', () => {});

@@ -4,7 +4,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { deleteAlias, getAlias, listAliases, setAlias, type ResolvedAlias } from '../../registry/aliases';
 import type { AppEnv } from '../app-env';
 import { protectedRoute } from '../route-config';
-import { NameSchema, json } from '../schemas';
+import { NameSchema, VersionNumberSchema, json } from '../schemas';
 import { VersionSchema, toVersion } from './versions';
 
 const AliasSchema = z
@@ -12,7 +12,7 @@ const AliasSchema = z
   .openapi('Alias');
 
 const SetAliasSchema = z
-  .object({ version: z.number().int().positive().openapi({ description: 'Version number the alias points at.', example: 3 }) })
+  .object({ version: VersionNumberSchema.openapi({ description: 'Version number the alias points at.', example: 3 }) })
   .openapi('SetAlias');
 
 const ModelParams = z.object({ name: NameSchema.openapi({ param: { name: 'name', in: 'path' } }) });

@@ -1,13 +1,12 @@
 // /v1/models/{name}/versions: upload, list, read, update, archive, delete and download model versions.
 // `{version}` is a version number, an alias, or `latest`.
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { NAME_PATTERN } from '../../registry/names';
 import type { ModelVersionRecord } from '../../registry/records';
 import { getVersion } from '../../registry/version-refs';
 import { deleteVersion, listVersions, openArtifactFile, updateVersion, uploadVersion } from '../../registry/versions';
 import type { AppEnv } from '../app-env';
 import { protectedRoute } from '../route-config';
-import { NameSchema, PageQuerySchema, TagsSchema, json, pageEnvelope } from '../schemas';
+import { NameSchema, PageQuerySchema, TagsSchema, VersionRefSchema, json, pageEnvelope } from '../schemas';
 import { UploadFormSchema, UploadMetadataSchema, readVersionUpload } from '../version-upload';
 
 const BlobSummarySchema = z.object({ sha256: z.string(), size: z.number().int() }).openapi('BlobSummary');
@@ -49,19 +48,14 @@ export function toVersion(modelName: string, v: ModelVersionRecord): z.infer<typ
   };
 }
 
-const VersionRefSchema = z
-  .string()
-  .refine((ref) => /^\d{1,15}$/.test(ref) || (NAME_PATTERN.test(ref) && !ref.includes('..')), {
-    message: 'must be a version number or an alias name',
-  })
-  .openapi({
-    param: { name: 'version', in: 'path' },
-    description: 'Version number (`3`), alias (`production`), or `latest` (the newest active version).',
-    example: '1',
-  });
+const VersionRefParam = VersionRefSchema.openapi({
+  param: { name: 'version', in: 'path' },
+  description: 'Version number (`3`), alias (`production`), or `latest` (the newest active version).',
+  example: '1',
+});
 
 const ModelParams = z.object({ name: NameSchema.openapi({ param: { name: 'name', in: 'path' } }) });
-export const VersionParams = ModelParams.extend({ version: VersionRefSchema });
+export const VersionParams = ModelParams.extend({ version: VersionRefParam });
 const FileParams = VersionParams.extend({
   file: z.enum(['model.json', 'weights.bin']).openapi({ param: { name: 'file', in: 'path' } }),
 });

@@ -1,9 +1,9 @@
 // Runs the Repository contract on the real PostgreSQL named by DATABASE_TEST_URL, in a database
 // of its own created for this run and dropped after; without the variable, says it is skipped.
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresRepository } from '../../../src/registry/adapters/sql';
+import { executeOnPostgres } from '../../api/postgres-test-server';
 import { repositoryContract } from './contract';
 
 const adminUrl = process.env.DATABASE_TEST_URL;
@@ -18,28 +18,19 @@ if (adminUrl) {
   const database = freshName();
   const url = databaseUrl(database);
 
-  const execute = async (connectionString: string, statement: string) => {
-    const client = new pg.Client({ connectionString });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  beforeAll(() => execute(adminUrl, `create database ${database}`));
-  afterAll(() => execute(adminUrl, `drop database if exists ${database} with (force)`));
+  beforeAll(() => executeOnPostgres(adminUrl, `create database ${database}`));
+  afterAll(() => executeOnPostgres(adminUrl, `drop database if exists ${database} with (force)`));
 
   repositoryContract(
     'PostgreSQL',
     () => openPostgresRepository({ url }),
-    (statement) => execute(url, statement),
+    (statement) => executeOnPostgres(url, statement),
   );
 
   describe('PostgreSQL set-up', () => {
     it('lets several servers open a new database at once: they take turns to migrate (with pools of 1 to 3)', async () => {
       const name = freshName();
-      await execute(adminUrl, `create database ${name}`);
+      await executeOnPostgres(adminUrl, `create database ${name}`);
       try {
         const repos = await Promise.all(
           [1, 2, 3].map((maxConnections) => openPostgresRepository({ url: databaseUrl(name), maxConnections })),
@@ -47,7 +38,7 @@ if (adminUrl) {
         expect(await Promise.all(repos.map((repo) => repo.countApiKeys()))).toEqual([0, 0, 0]);
         await Promise.all(repos.map((repo) => repo.close()));
       } finally {
-        await execute(adminUrl, `drop database if exists ${name} with (force)`);
+        await executeOnPostgres(adminUrl, `drop database if exists ${name} with (force)`);
       }
     });
   });
