@@ -103,15 +103,19 @@ export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) =
   const where = PART_NAMES[result.target] ?? result.target;
   throw new RequestValidationError(
     `invalid request ${where}`,
-    result.error.issues.map((issue) => issueToFieldError(where, issue)),
+    result.error.issues.flatMap((issue) => issueToFieldErrors(where, issue)),
   );
 };
 
 const PART_NAMES: Record<string, string> = { json: 'body', form: 'body', param: 'path', query: 'query', header: 'header' };
 
-/** Names a zod issue's field as a dotted path, e.g. `parents.0.model`. */
-export function issueToFieldError(where: string, issue: { path: PropertyKey[]; message: string }): FieldError {
-  return { in: where, path: issue.path.map(String).join('.'), message: issue.message };
+/** Names a zod issue's field as a dotted path, e.g. `parents.0.model`; an unknown key is named itself. */
+export function issueToFieldErrors(where: string, issue: { path: PropertyKey[]; message: string; code?: string; keys?: string[] }): FieldError[] {
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys' && issue.keys) {
+    return issue.keys.map((key) => ({ in: where, path: [...path, key].join('.'), message: 'is not a known field' }));
+  }
+  return [{ in: where, path: path.join('.'), message: issue.message }];
 }
 
 function logUnexpected(c: Context<AppEnv>, error: unknown): void {

@@ -3,7 +3,7 @@
 import { z } from '@hono/zod-openapi';
 import type { VersionUpload } from '../registry/versions';
 import { BadRequestError, RequestValidationError } from './http-errors';
-import { issueToFieldError } from './problem';
+import { issueToFieldErrors } from './problem';
 import { NameSchema, TagsSchema, VersionRefValueSchema } from './schemas';
 
 const JsonObjectSchema = z.record(z.string(), z.unknown());
@@ -89,7 +89,7 @@ async function readMetadata(part: string | File | undefined): Promise<z.infer<ty
   }
   const parsed = UploadMetadataSchema.safeParse(value);
   if (!parsed.success) {
-    throw new RequestValidationError('invalid upload metadata', parsed.error.issues.map((issue) => issueToFieldError('metadata', issue)));
+    throw new RequestValidationError('invalid upload metadata', parsed.error.issues.flatMap((issue) => issueToFieldErrors('metadata', issue)));
   }
   return parsed.data;
 }

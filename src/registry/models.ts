@@ -51,9 +51,19 @@ export function listModels(repo: Repository, page: Page): Promise<{ items: Model
   return repo.listModels(page);
 }
 
+/** Applies the fields of `patch` that differ from the model; a patch that changes nothing leaves `updatedAt` alone. */
 export async function updateModel(deps: { repo: Repository; clock: Clock }, name: string, patch: ModelPatch): Promise<ModelRecord> {
   const model = await getModel(deps.repo, name);
-  return deps.repo.updateModel(model.id, patch, deps.clock.now().toISOString());
+  const changes: ModelPatch = {};
+  if (patch.description !== undefined && patch.description !== model.description) changes.description = patch.description;
+  if (patch.tags !== undefined && !sameTags(patch.tags, model.tags)) changes.tags = patch.tags;
+  if (Object.keys(changes).length === 0) return model;
+  return deps.repo.updateModel(model.id, changes, deps.clock.now().toISOString());
+}
+
+function sameTags(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
 }
 
 /** Names of the models with these ids (for lineage nodes, which span models). */

@@ -109,6 +109,31 @@ function badInputSuite(backend: string, start: () => Promise<TestServer>): void 
       });
     });
 
+    describe('unknown JSON fields', () => {
+      it('are refused with 422 naming each, and change nothing', async () => {
+        const model = await server.client.GET('/v1/models/{name}', { params: { path: { name: 'target' } } });
+        const version = await server.client.GET('/v1/models/{name}/versions/{version}', { params: { path: { name: 'target', version: '1' } } });
+        const keys = await server.client.GET('/v1/keys');
+        const modelsBefore = await modelCount();
+        for (const [path, init, unknown] of [
+          ['/v1/models', jsonBody({ name: 'extra-field', ...DENSE_MODEL, colour: 'red' }), 'colour'],
+          ['/v1/models/target', jsonBody({ descripton: 'typo' }, 'PATCH'), 'descripton'],
+          ['/v1/models/target/versions/1', jsonBody({ description: 'new', labels: {} }, 'PATCH'), 'labels'],
+          ['/v1/models/target/aliases/extra', jsonBody({ version: 1, model: 'target' }, 'PUT'), 'model'],
+          ['/v1/keys', jsonBody({ name: 'extra', scopes: ['read'], expiresAt: 'never' }), 'expiresAt'],
+        ] as const) {
+          const response = await server.fetch(path, init);
+          expect(response.status, path).toBe(422);
+          expect(await response.json(), path).toMatchObject({ errors: [{ in: 'body', path: unknown }] });
+        }
+        expect(await modelCount()).toBe(modelsBefore);
+        expect((await server.client.GET('/v1/models/{name}', { params: { path: { name: 'target' } } })).data).toEqual(model.data);
+        expect((await server.client.GET('/v1/models/{name}/versions/{version}', { params: { path: { name: 'target', version: '1' } } })).data).toEqual(version.data);
+        expect((await server.fetch('/v1/models/target/aliases/extra')).status).toBe(404);
+        expect((await server.client.GET('/v1/keys')).data).toEqual(keys.data);
+      });
+    });
+
     describe('version numbers beyond what is stored (2^31-1)', () => {
       const fieldErrors = async (response: Response) => ((await response.json()) as { errors: { in: string; path: string }[] }).errors;
 

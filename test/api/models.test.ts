@@ -44,6 +44,22 @@ describe('models', () => {
     expect(read.data).toMatchObject({ description: 'new', tags: { b: '2' } });
   });
 
+  it('leaves a model, updatedAt included, as it was after a PATCH that changes nothing', async () => {
+    await createDenseModel(server, 'untouched', { description: 'same', tags: { a: '1' } });
+    const path = { params: { path: { name: 'untouched' } } };
+    const before = (await server.client.GET('/v1/models/{name}', path)).data!;
+    // A later clock reading than creation, so a needless write would show in updatedAt.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    for (const body of [{}, { description: 'same' }, { tags: { a: '1' } }, { description: 'same', tags: { a: '1' } }]) {
+      const patched = await server.client.PATCH('/v1/models/{name}', { ...path, body });
+      expect(patched.response.status, JSON.stringify(body)).toBe(200);
+      expect(patched.data, JSON.stringify(body)).toEqual(before);
+    }
+    expect((await server.client.GET('/v1/models/{name}', path)).data).toEqual(before);
+    const changed = await server.client.PATCH('/v1/models/{name}', { ...path, body: { description: 'other' } });
+    expect(changed.data!.updatedAt > before.updatedAt).toBe(true);
+  });
+
   it('refuses a duplicate name with 409 and keeps the original', async () => {
     await createDenseModel(server, 'taken', { description: 'original' });
     const again = await server.fetch('/v1/models', jsonBody({ name: 'taken', ...DENSE_MODEL, description: 'second' }));

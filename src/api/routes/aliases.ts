@@ -13,6 +13,7 @@ const AliasSchema = z
 
 const SetAliasSchema = z
   .object({ version: VersionNumberSchema.openapi({ description: 'Version number the alias points at.', example: 3 }) })
+  .strict()
   .openapi('SetAlias');
 
 const ModelParams = z.object({ name: NameSchema.openapi({ param: { name: 'name', in: 'path' } }) });

@@ -30,6 +30,7 @@ const CreateApiKeySchema = z
     name: z.string().min(1).max(128),
     scopes: z.array(ScopeSchema).min(1),
   })
+  .strict()
   .openapi('CreateApiKey');
 
 const KeyIdParams = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });

@@ -36,10 +36,12 @@ const CreateModelSchema = z
     description: z.string().max(10_000).optional(),
     tags: TagsSchema.optional(),
   })
+  .strict()
   .openapi('CreateModel');
 
 const UpdateModelSchema = z
   .object({ description: z.string().max(10_000).optional(), tags: TagsSchema.optional() })
+  .strict()
   .openapi('UpdateModel', { description: 'Fields to change; `tags` replaces all tags.' });
 
 export const ModelNameParams = z.object({ name: NameSchema.openapi({ param: { name: 'name', in: 'path' } }) });

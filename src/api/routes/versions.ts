@@ -70,6 +70,7 @@ const ListVersionsQuery = PageQuerySchema.extend({
 
 const UpdateVersionSchema = z
   .object({ description: z.string().max(10_000).optional(), tags: TagsSchema.optional() })
+  .strict()
   .openapi('UpdateVersion', { description: 'Fields to change; `tags` replaces all tags.' });
 
 const versionResponse = (description: string) => ({ 200: { description, ...json(VersionSchema) } });
