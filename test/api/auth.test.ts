@@ -48,6 +48,15 @@ describe('authentication', () => {
     expect((await server.fetch('/docs/package.json', {}, null)).status).toBe(404);
   });
 
+  it('starts Swagger UI without the online validator and without keeping the key in localStorage', async () => {
+    const response = await server.fetch('/docs/init.js', {}, null);
+    expect(response.status).toBe(200);
+    const script = await response.text();
+    expect(script).toContain('SwaggerUIBundle({');
+    expect(script).toMatch(/\bvalidatorUrl: null\b/);
+    expect(script).not.toContain('persistAuthorization');
+  });
+
   it('refuses a revoked key with 401', async () => {
     const key = await issueKey(['read']);
     expect((await server.fetch('/v1/models', {}, key.token)).status).toBe(200);

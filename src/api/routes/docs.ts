@@ -20,12 +20,14 @@ const PAGE = `<!doctype html>
 `;
 
 // Kept out of the HTML so a strict Content-Security-Policy (no inline scripts) still works.
+// `validatorUrl: null`: otherwise Swagger UI sends the spec's URL to validator.swagger.io whenever the
+// host is not localhost. No `persistAuthorization`: it would keep the bearer key in localStorage.
 const INIT_SCRIPT = `window.ui = SwaggerUIBundle({
   url: '/openapi.json',
   dom_id: '#swagger-ui',
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
   layout: 'StandaloneLayout',
-  persistAuthorization: true,
+  validatorUrl: null,
 });
 `;
 
