@@ -1,6 +1,6 @@
 // Gzip detection and decompression with the web-standard DecompressionStream (Node 20, Workers).
 
-import { DatasetFormatError } from './errors';
+import { DatasetFormatError, DecompressedTooLargeError } from './errors';
 
 /** True when the bytes start with the gzip magic 0x1f 0x8b. */
 export function isGzip(bytes: Uint8Array): boolean {
@@ -16,13 +16,25 @@ export function rejectGzip(bytes: Uint8Array, what: string): void {
   }
 }
 
-/** Decompresses gzip bytes; returns other bytes unchanged. */
-export async function gunzipIfNeeded(bytes: Uint8Array): Promise<Uint8Array> {
+/**
+ * Decompresses gzip bytes, refusing to inflate past `maxBytes` (a small upload can expand a
+ * thousandfold); returns other bytes unchanged.
+ */
+export async function gunzipIfNeeded(bytes: Uint8Array, maxBytes = Number.POSITIVE_INFINITY): Promise<Uint8Array> {
   if (!isGzip(bytes)) return bytes;
-  const stream = new Blob([bytes.slice()]).stream().pipeThrough(new DecompressionStream('gzip'));
+  let size = 0;
+  const bounded = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      size += chunk.byteLength;
+      if (size > maxBytes) throw new DecompressedTooLargeError(maxBytes);
+      controller.enqueue(chunk);
+    },
+  });
+  const stream = new Blob([bytes.slice()]).stream().pipeThrough(new DecompressionStream('gzip')).pipeThrough(bounded);
   try {
     return new Uint8Array(await new Response(stream).arrayBuffer());
   } catch (cause) {
+    if (cause instanceof DecompressedTooLargeError) throw cause;
     throw new DatasetFormatError(`gzip data is corrupt: ${(cause as Error).message}`);
   }
 }

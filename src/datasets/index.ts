@@ -1,6 +1,6 @@
 // Dataset formats without tfjs or Node imports (safe for Workers); built-ins live in ./builtin (Node only).
 
-export { DatasetFormatError } from './errors';
+export { DatasetFormatError, DecompressedTooLargeError } from './errors';
 export { isGzip, gunzipIfNeeded } from './gzip';
 export {
   parseIdxImages,

@@ -2,7 +2,9 @@
 import {
   CIFAR10_CLASS_NAMES,
   DatasetFormatError,
+  DecompressedTooLargeError,
   assertSameCount,
+  gunzipIfNeeded,
   parseCifar10Binary,
   parseIdxImages,
   parseIdxLabels,
@@ -45,6 +47,29 @@ function parseFile<T>(role: string, parse: () => T): T {
     if (error instanceof DatasetFormatError) throw datasetProblem(role, `file "${role}": ${error.message}`);
     throw error;
   }
+}
+
+/**
+ * The files with gzip-compressed ones (`train-images-idx3-ubyte.gz`, as MNIST is usually
+ * downloaded) decompressed, so the store holds one format. All files together may hold at most
+ * `maxTotalBytes` once decompressed: the upload limit bounds what an upload costs in memory,
+ * whatever its compression ratio.
+ */
+export async function decompressDatasetFiles(files: Record<string, Uint8Array>, maxTotalBytes: number): Promise<Record<string, Uint8Array>> {
+  const decompressed: Record<string, Uint8Array> = {};
+  let total = 0;
+  for (const [role, bytes] of Object.entries(files)) {
+    const inflated = await gunzipIfNeeded(bytes, Math.max(0, maxTotalBytes - total)).catch((error: unknown) => {
+      if (error instanceof DecompressedTooLargeError) {
+        throw datasetProblem(role, `file "${role}" decompresses past the upload limit: an upload's files may hold ${maxTotalBytes} bytes in all once decompressed`);
+      }
+      if (error instanceof DatasetFormatError) throw datasetProblem(role, `file "${role}": ${error.message}`);
+      throw error;
+    });
+    decompressed[role] = inflated;
+    total += inflated.byteLength;
+  }
+  return decompressed;
 }
 
 function checkRoles(format: DatasetFormat, files: Record<string, Uint8Array>): string[] {

@@ -1,6 +1,6 @@
 // Datasets: register uploaded or built-in datasets (parsed and checked before anything is stored), look them up, and serve their files verified.
 import type { BuiltinDatasetSource } from './ports';
-import { datasetProblem, readDatasetContents } from './dataset-files';
+import { datasetProblem, decompressDatasetFiles, readDatasetContents } from './dataset-files';
 import { NotFoundError } from './errors';
 import { assertValidName } from './names';
 import type { BlobStore, Clock, Page, Repository } from './ports';
@@ -10,6 +10,11 @@ export interface DatasetDeps {
   repo: Repository;
   blobs: BlobStore;
   clock: Clock;
+}
+
+/** What registering an upload also needs: the server's upload limit, which bounds decompressed files too. */
+export interface DatasetUploadDeps extends DatasetDeps {
+  limits: { uploadBytes: number };
 }
 
 export interface DatasetUpload {
@@ -72,13 +77,15 @@ async function registerDataset(deps: DatasetDeps, content: NewDatasetContent): P
 }
 
 /**
- * Registers a new version of dataset `name` from uploaded files. Every file is parsed and the
- * files are checked against each other first: anything malformed throws UnprocessableError
- * naming the file, and nothing is stored.
+ * Registers a new version of dataset `name` from uploaded files. Gzip-compressed files are
+ * decompressed (within `deps.limits.uploadBytes` for all files) and stored decompressed. Every
+ * file is parsed and the files are checked against each other first: anything malformed throws
+ * UnprocessableError naming the file, and nothing is stored.
  * @example await registerUploadedDataset(deps, { name: 'digits', format: 'idx', files: { 'train-images': a, 'train-labels': b } })
  */
-export function registerUploadedDataset(deps: DatasetDeps, upload: DatasetUpload): Promise<DatasetRecord> {
-  return registerDataset(deps, { ...upload, description: upload.description ?? '', source: 'upload' });
+export async function registerUploadedDataset(deps: DatasetUploadDeps, upload: DatasetUpload): Promise<DatasetRecord> {
+  const files = await decompressDatasetFiles(upload.files, deps.limits.uploadBytes);
+  return registerDataset(deps, { ...upload, files, description: upload.description ?? '', source: 'upload' });
 }
 
 /**

@@ -1,6 +1,7 @@
 // /v1/datasets over real HTTP: upload, list, get, verified download, refusals that change nothing, and the scopes.
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blobFolder } from '../../src/config';
 import { idxImages, idxLabels, smallIdxFiles } from '../registry/datasets-fixtures';
@@ -149,6 +150,32 @@ describe('refusals change nothing', () => {
     expect((await postJson('/builtin', { builtin: 'mnist' }, readKey)).status).toBe(403);
     expect((await call('', { key: null })).status).toBe(401);
     expect((await call('/tiny/versions/1/files/train-images', { key: null })).status).toBe(401);
+    expect(await storedState()).toEqual(before);
+  });
+});
+
+describe('gzip-compressed files', () => {
+  it('accepts IDX files as downloaded (.gz), and stores and serves them decompressed', async () => {
+    const files = smallIdxFiles();
+    const gzipped = Object.fromEntries(Object.entries(files).map(([role, bytes]) => [role, new Uint8Array(gzipSync(bytes))]));
+    const response = await call('', { method: 'POST', body: uploadForm({ name: 'gzipped', format: 'idx' }, gzipped) });
+    expect(response.status).toBe(201);
+    const dataset = await response.json();
+    expect(dataset.splits).toEqual({ train: { count: 6, classCounts: [1, 2, 3] }, test: { count: 3, classCounts: [2, 0, 1] } });
+    for (const [role, bytes] of Object.entries(files)) {
+      expect(dataset.files).toContainEqual({ role, sha256: sha256(bytes), size: bytes.length });
+      const download = await call(`/gzipped/versions/1/files/${role}`, { key: readKey });
+      expect(new Uint8Array(await download.arrayBuffer())).toEqual(bytes);
+    }
+  });
+
+  it('answers 422 naming a gzip file that is corrupt', async () => {
+    const before = await storedState();
+    const cut = new Uint8Array(gzipSync(smallIdxFiles()['train-labels']!)).slice(0, 15);
+    const response = await call('', { method: 'POST', body: uploadForm({ name: 'cut-gzip', format: 'idx' }, { ...smallIdxFiles(), 'train-labels': cut }) });
+    expect(response.status).toBe(422);
+    const problem = await response.json();
+    expect(problem.errors).toEqual([{ in: 'body', path: 'train-labels', message: expect.stringMatching(/^file "train-labels": gzip data is corrupt/) }]);
     expect(await storedState()).toEqual(before);
   });
 });

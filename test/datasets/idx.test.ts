@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   DatasetFormatError,
+  DecompressedTooLargeError,
   gunzipIfNeeded,
   isGzip,
   parseDatasetFiles,
@@ -83,6 +84,12 @@ describe('gzip', () => {
     expect(() => parseIdxLabels(gz)).toThrow(/gzip-compressed/);
     expect(await gunzipIfNeeded(gz)).toEqual(twoLabels);
     expect(await gunzipIfNeeded(twoLabels)).toBe(twoLabels);
+  });
+
+  it('stops inflating past the limit it is given', async () => {
+    const gz = new Uint8Array(gzipSync(new Uint8Array(1_000_000)));
+    await expect(gunzipIfNeeded(gz, 999_999)).rejects.toThrow(DecompressedTooLargeError);
+    expect((await gunzipIfNeeded(gz, 1_000_000)).byteLength).toBe(1_000_000);
   });
 
   it('reports corrupt gzip as a format error', async () => {

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createNodeBuiltinDatasets } from '../../src/registry/adapters/builtin-datasets';
@@ -14,24 +15,27 @@ import {
   openDatasetFile,
   registerBuiltinDataset,
   registerUploadedDataset,
-  type DatasetDeps,
+  type DatasetUploadDeps,
 } from '../../src/registry/datasets';
 import { IntegrityError, NotFoundError, UnprocessableError } from '../../src/registry/errors';
 import type { Repository } from '../../src/registry/ports';
 import { cifarBatch, idxImages, idxLabels, smallIdxFiles } from './datasets-fixtures';
+
+/** The upload limit these tests register under: what gzip files may inflate to, all together. */
+const UPLOAD_LIMIT = 64 * 1024 * 1024;
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 let dir: string;
 let blobRoot: string;
 let repo: Repository;
-let deps: DatasetDeps;
+let deps: DatasetUploadDeps;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'distillery-datasets-'));
   blobRoot = join(dir, 'blobs');
   repo = await openSqliteRepository({ file: join(dir, 'registry.sqlite') });
-  deps = { repo, blobs: createLocalFolderBlobStore({ root: blobRoot }), clock: { now: () => new Date('2026-11-28T12:00:00Z') } };
+  deps = { repo, blobs: createLocalFolderBlobStore({ root: blobRoot }), clock: { now: () => new Date('2026-11-28T12:00:00Z') }, limits: { uploadBytes: UPLOAD_LIMIT } };
 });
 
 afterEach(async () => {
@@ -91,6 +95,35 @@ describe('IDX uploads', () => {
     const dataset = await registerUploadedDataset(deps, { name: 'abc', format: 'idx', classLabels: ['a', 'b', 'c', 'd'], files: smallIdxFiles() });
     expect(dataset.classLabels).toEqual(['a', 'b', 'c', 'd']);
     expect(dataset.splits.train!.classCounts).toEqual([1, 2, 3, 0]);
+  });
+});
+
+describe('gzip-compressed uploads', () => {
+  const gzipped = (files: Record<string, Uint8Array>) =>
+    Object.fromEntries(Object.entries(files).map(([role, bytes]) => [role, new Uint8Array(gzipSync(bytes))]));
+
+  it('decompresses gzip files and stores the decompressed bytes, alongside files sent as they are', async () => {
+    const files = smallIdxFiles();
+    const { 'test-images': plain, ...others } = files;
+    const dataset = await registerUploadedDataset(deps, { name: 'gzipped', format: 'idx', files: { ...gzipped(others), 'test-images': plain! } });
+    expect(dataset.splits).toEqual({ train: { count: 6, classCounts: [1, 2, 3] }, test: { count: 3, classCounts: [2, 0, 1] } });
+    for (const file of dataset.files) {
+      const bytes = files[file.role]!;
+      expect(file).toMatchObject({ sha256: sha256(bytes), size: bytes.length });
+      expect(await readFile(join(blobRoot, ...file.key.split('/')))).toEqual(Buffer.from(bytes));
+    }
+  });
+
+  it('refuses gzip files that would inflate past the upload limit, naming the file', async () => {
+    const files = { 'train-images': idxImages(200, 28, 28), 'train-labels': idxLabels(Array.from({ length: 200 }, (_, i) => i % 10)) };
+    const compressed = gzipped(files);
+    const limit = 100_000;
+    expect(compressed['train-images']!.byteLength).toBeLessThan(limit);
+    expect(files['train-images']!.byteLength).toBeGreaterThan(limit);
+    await expectRefused(
+      () => registerUploadedDataset({ ...deps, limits: { uploadBytes: limit } }, { name: 'bomb', format: 'idx', files: compressed }),
+      /file "train-images" decompresses past the upload limit: an upload's files may hold 100000 bytes in all/,
+    );
   });
 });
 

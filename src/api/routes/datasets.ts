@@ -66,7 +66,9 @@ const UploadDatasetSchema = z
   .openapi('DatasetUpload', {
     description:
       `File parts are named by role. IDX: ${DATASET_FILE_ROLES.idx.join(', ')} (test files optional). ` +
-      'CIFAR-10 binary: train or train-1 … train-5, and optional test.',
+      'CIFAR-10 binary: train or train-1 … train-5, and optional test. ' +
+      'Files may be gzip-compressed (as `train-images-idx3-ubyte.gz` is downloaded): they are stored decompressed, ' +
+      'and all files together may hold at most the upload limit once decompressed.',
   });
 
 const RegisterBuiltinSchema = z
