@@ -2,7 +2,7 @@
 // in constant time, list, revoke, and the bootstrap admin key of a fresh installation.
 import type { Clock, Repository } from './ports';
 import type { ApiKeyRecord, Scope } from './records';
-import { NotFoundError, UnprocessableError } from './errors';
+import { NotFoundError, RegistryError, UnprocessableError } from './errors';
 import { constantTimeEqual, randomBase64Url, randomHex, sha256Hex } from './hashing';
 
 const TOKEN_PATTERN = /^dk_([a-z0-9]{1,64})_([A-Za-z0-9_-]{16,256})$/;
@@ -52,6 +52,16 @@ export async function authenticateApiKey(repo: Repository, token: string): Promi
   return constantTimeEqual(offeredHash, key.secretHash) ? key : null;
 }
 
+/** Revoking this key would leave no active admin key. */
+export class LastAdminKeyError extends RegistryError {
+  readonly type = 'last-admin-key';
+  readonly status = 409;
+}
+
+function isActiveAdmin(key: ApiKeyRecord): boolean {
+  return key.revokedAt === null && key.scopes.includes('admin');
+}
+
 /** `admin` implies every other scope. */
 export function hasScope(granted: readonly Scope[], needed: Scope): boolean {
   return granted.includes(needed) || granted.includes('admin');
@@ -61,7 +71,18 @@ export async function listApiKeys(repo: Repository): Promise<ApiKeyRecord[]> {
   return repo.listApiKeys();
 }
 
+/**
+ * Revokes key `id` (revoking twice keeps the first time). Refuses (ConflictError) to revoke the last
+ * active admin key: nobody could issue keys any more.
+ */
 export async function revokeApiKey(deps: { repo: Repository; clock: Clock }, id: string): Promise<ApiKeyRecord> {
+  const key = await deps.repo.getApiKey(id);
+  if (key && isActiveAdmin(key)) {
+    const otherAdmins = (await deps.repo.listApiKeys()).filter((other) => other.id !== id && isActiveAdmin(other));
+    if (otherAdmins.length === 0) {
+      throw new LastAdminKeyError(`API key "${id}" is the last active admin key: issue another admin key before revoking it`, { id });
+    }
+  }
   const revoked = await deps.repo.revokeApiKey(id, deps.clock.now().toISOString());
   if (!revoked) throw new NotFoundError(`API key "${id}" does not exist`);
   return revoked;

@@ -1,5 +1,6 @@
 // API keys and authentication over real HTTP: 401s, scope 403s, admin implying every scope, revocation, public routes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDistilleryClient } from '../../openapi/client';
 import type { Scope } from '../../src/registry/records';
 import { DENSE_MODEL } from '../support/artifacts';
 import { addDenseVersion, createDenseModel, jsonBody, uploadDenseVersion } from '../support/requests';
@@ -63,6 +64,28 @@ describe('authentication', () => {
     const revoke = await server.client.DELETE('/v1/keys/{id}', { params: { path: { id: key.id } } });
     expect(revoke.data!.revokedAt).not.toBeNull();
     await expectProblem(await server.fetch('/v1/models', {}, key.token), 401, 'unauthorized');
+  });
+
+  it('refuses to revoke the last active admin key (409), and revokes an admin key that is not the last', async () => {
+    // A server of its own: this revokes the bootstrap admin key the other tests use.
+    const own = await startTestServer();
+    try {
+      const [, bootstrapId] = own.adminKey.split('_');
+      const issued = await own.client.POST('/v1/keys', { body: { name: 'spare-admin', scopes: ['admin', 'read'] } });
+      const spare = issued.data!;
+      const revoked = await own.client.DELETE('/v1/keys/{id}', { params: { path: { id: bootstrapId! } } });
+      expect(revoked.response.status).toBe(200);
+      const spareClient = createDistilleryClient(own.baseUrl, spare.token);
+      const refused = await spareClient.DELETE('/v1/keys/{id}', { params: { path: { id: spare.id } } });
+      expect(refused.response.status).toBe(409);
+      expect(refused.response.headers.get('content-type')).toBe('application/problem+json');
+      expect(refused.error).toMatchObject({ type: 'https://distillery.dev/problems/last-admin-key', status: 409 });
+      const keys = (await spareClient.GET('/v1/keys')).data!.items;
+      expect(keys.find((key) => key.id === spare.id)).toMatchObject({ revokedAt: null });
+      expect(keys.find((key) => key.id === bootstrapId)!.revokedAt).not.toBeNull();
+    } finally {
+      await own.close();
+    }
   });
 
   it('refuses a key request with an unknown scope (422), issuing nothing', async () => {
