@@ -2,9 +2,22 @@
 // so the one error handler in problem.ts maps them like the registry's own errors.
 import { RegistryError } from '../registry/errors';
 
+/** No usable API key; `tokenSent` says whether a bearer token came and was refused (wrong, unknown, revoked). */
 export class UnauthorizedError extends RegistryError {
   readonly type = 'unauthorized';
   readonly status = 401;
+
+  constructor(
+    message: string,
+    readonly tokenSent = false,
+  ) {
+    super(message);
+  }
+
+  /** The RFC 6750 `WWW-Authenticate` challenge: `invalid_token` only when a token was refused. */
+  get challenge(): string {
+    return this.tokenSent ? 'Bearer realm="distillery", error="invalid_token"' : 'Bearer realm="distillery"';
+  }
 }
 
 export class ForbiddenError extends RegistryError {

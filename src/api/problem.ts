@@ -6,7 +6,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { RegistryError } from '../registry/errors';
 import { IdempotencyKeyInProgressError } from '../registry/idempotency';
 import type { AppEnv } from './app-env';
-import { RequestValidationError, type FieldError } from './http-errors';
+import { RequestValidationError, UnauthorizedError, type FieldError } from './http-errors';
 
 export const PROBLEM_TYPE_BASE = 'https://distillery.dev/problems/';
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -89,9 +89,11 @@ export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   return problemResponse(c, 500, 'unexpected server error; the request id identifies it in the logs');
 };
 
-/** Response headers some errors call for: when to retry. */
+/** Response headers some errors call for: how to authenticate, when to retry. */
 function errorHeaders(error: RegistryError): Record<string, string> {
-  return error instanceof IdempotencyKeyInProgressError ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
+  if (error instanceof UnauthorizedError) return { 'WWW-Authenticate': error.challenge };
+  if (error instanceof IdempotencyKeyInProgressError) return { 'Retry-After': String(error.retryAfterSeconds) };
+  return {};
 }
 
 export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>

@@ -27,12 +27,19 @@ async function expectProblem(response: Response, status: number, type: string): 
 }
 
 describe('authentication', () => {
-  it('refuses a missing, malformed or wrong key with 401', async () => {
-    await expectProblem(await server.fetch('/v1/models', {}, null), 401, 'unauthorized');
-    await expectProblem(await server.fetch('/v1/models', { headers: { Authorization: 'Basic abc' } }, null), 401, 'unauthorized');
-    await expectProblem(await server.fetch('/v1/models', {}, 'not-a-key'), 401, 'unauthorized');
+  it('refuses a missing, malformed or wrong key with 401 and an RFC 6750 Bearer challenge', async () => {
+    const challenge = 'Bearer realm="distillery"';
+    const refused = 'Bearer realm="distillery", error="invalid_token"';
     const [, id] = server.adminKey.split('_');
-    await expectProblem(await server.fetch('/v1/models', {}, `dk_${id}_${'x'.repeat(43)}`), 401, 'unauthorized');
+    for (const [response, expected] of [
+      [await server.fetch('/v1/models', {}, null), challenge],
+      [await server.fetch('/v1/models', { headers: { Authorization: 'Basic abc' } }, null), challenge],
+      [await server.fetch('/v1/models', {}, 'not-a-key'), refused],
+      [await server.fetch('/v1/models', {}, `dk_${id}_${'x'.repeat(43)}`), refused],
+    ] as const) {
+      expect(response.headers.get('www-authenticate')).toBe(expected);
+      await expectProblem(response, 401, 'unauthorized');
+    }
   });
 
   it('lets anyone read health, the spec and the docs', async () => {
@@ -63,7 +70,9 @@ describe('authentication', () => {
     expect((await server.fetch('/v1/models', {}, key.token)).status).toBe(200);
     const revoke = await server.client.DELETE('/v1/keys/{id}', { params: { path: { id: key.id } } });
     expect(revoke.data!.revokedAt).not.toBeNull();
-    await expectProblem(await server.fetch('/v1/models', {}, key.token), 401, 'unauthorized');
+    const refused = await server.fetch('/v1/models', {}, key.token);
+    expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="distillery", error="invalid_token"');
+    await expectProblem(refused, 401, 'unauthorized');
   });
 
   it('refuses to revoke the last active admin key (409), and revokes an admin key that is not the last', async () => {

@@ -20,7 +20,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = BEARER.exec(header)?.[1];
   if (!token) throw new UnauthorizedError('the Authorization header must be "Bearer <api key>"');
   const key = await authenticateApiKey(c.get('deps').repo, token);
-  if (!key) throw new UnauthorizedError('the API key is not valid (unknown, wrong or revoked)');
+  if (!key) throw new UnauthorizedError('the API key is not valid (unknown, wrong or revoked)', true);
   c.set('principal', { apiKeyId: key.id, scopes: key.scopes });
   await next();
 };
