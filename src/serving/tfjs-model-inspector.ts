@@ -3,16 +3,25 @@ import * as tf from '@tensorflow/tfjs';
 import type { InspectedModel, ModelInspector } from '../registry/ports';
 import { artifactProblem, normalizeModelJson, readLayersArtifact, type LayersArtifact } from './tfjs-artifact';
 
-let cpuBackendReady: Promise<boolean> | null = null;
-
-/** Loading builds topology and copies weights, no heavy compute: the pure-JS backend is enough and always present. */
-function ensureCpuBackend(): Promise<boolean> {
-  cpuBackendReady ??= tf.setBackend('cpu');
-  return cpuBackendReady;
+/**
+ * Makes sure tfjs has a backend to load models on. Loading builds topology and copies weights, no
+ * heavy compute, so any backend will do: one another part of the process already chose (the
+ * training engine's tensorflow or wasm) is kept, and only when none has been chosen is the
+ * pure-JS CPU backend, always present, set.
+ */
+async function readyBackend(): Promise<void> {
+  // tfjs announces "install @tensorflow/tfjs-node for speed" on stderr the first time its CPU
+  // backend runs in Node. A server that runs tfjs-node whenever it is installed has no use for
+  // that advice in its logs, and production mode is what silences it.
+  tf.env().set('PROD', true);
+  if (tf.getBackend()) {
+    await tf.ready();
+    return;
+  }
+  if (!(await tf.setBackend('cpu'))) throw new Error("tfjs could not start its 'cpu' backend");
 }
 
 async function loadLayersModel(artifact: LayersArtifact): Promise<tf.LayersModel> {
-  await ensureCpuBackend();
   const { weightData } = artifact;
   try {
     return await tf.loadLayersModel(
@@ -50,6 +59,9 @@ export function createTfjsModelInspector(): ModelInspector {
   return {
     async inspect(modelJson, weightFiles) {
       const artifact = readLayersArtifact(modelJson, weightFiles);
+      // Checked on every call, not remembered: another part of the process may switch backends
+      // later, and tf.ready() waits for a switch still under way.
+      await readyBackend();
       const model = await loadLayersModel(artifact);
       try {
         return { ...describe(model), normalizedModelJson: normalizeModelJson(artifact), weights: artifact.weightData };
