@@ -57,6 +57,13 @@ interface StoredObject {
  * and streams that end within one part. A longer stream is multipart-uploaded as it is hashed,
  * so its hash exists only after the object does; it carries no metadata, and an idempotent
  * rewrite of it re-reads the stored object to compare (rare, and bounded in memory).
+ *
+ * presignPut is NOT write-once: the bucket, not this code, handles a PUT to the URL, and a plain
+ * PUT replaces whatever the key holds, for as long as the URL lives (it does not require
+ * `If-None-Match: *`, which s3rver would ignore anyway, and a client would have to know to send).
+ * Callers must therefore presign only keys unique to one attempt (never the key of a registered
+ * object), and verify the uploaded object's sha256 and size (getBytes/getStream against the ref
+ * the client declared) before recording it.
  */
 export function createS3BlobStore(config: S3BlobStoreConfig): S3BlobStore {
   const { bucket } = config;
@@ -207,6 +214,7 @@ export function createS3BlobStore(config: S3BlobStoreConfig): S3BlobStore {
       return getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: expiresInSeconds });
     },
     async presignPut(key, expiresInSeconds) {
+      // Overwrites whatever `key` holds: see the write-once note above before presigning a key.
       assertValidBlobKey(key);
       return getSignedUrl(client, new PutObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: expiresInSeconds });
     },
