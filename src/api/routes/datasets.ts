@@ -10,7 +10,7 @@ import {
 } from '../../registry/datasets';
 import type { DatasetFormat, DatasetRecord } from '../../registry/records';
 import type { AppEnv } from '../app-env';
-import { RequestValidationError } from '../http-errors';
+import { RequestValidationError, type FieldError } from '../http-errors';
 import { protectedRoute } from '../route-config';
 import { NameSchema, PageQuerySchema, json, pageEnvelope } from '../schemas';
 
@@ -160,7 +160,7 @@ function toDataset(record: DatasetRecord) {
   return { ...rest, files: files.map(({ role, sha256, size }) => ({ role, sha256, size })) };
 }
 
-const CLASS_LABELS_ERROR = { in: 'body', path: 'class_labels', message: 'must be a JSON array of one or more strings' };
+const CLASS_LABELS_ERROR: FieldError = { in: 'body', path: 'class_labels', message: 'must be a JSON array of one or more strings' };
 
 /** JSON.parse, with undefined for text that is not JSON (the schema check after it refuses both alike). */
 function parseJsonOrUndefined(text: string): unknown {
