@@ -1877,7 +1877,7 @@ export interface components {
             offset: number;
             total: number;
         };
-        /** @description File parts are named by role. IDX: train-images, train-labels, test-images, test-labels (test files optional). CIFAR-10 binary: train or train-1 … train-5, and optional test. */
+        /** @description File parts are named by role. IDX: train-images, train-labels, test-images, test-labels (test files optional). CIFAR-10 binary: train or train-1 … train-5, and optional test. Files may be gzip-compressed (as `train-images-idx3-ubyte.gz` is downloaded): they are stored decompressed, and all files together may hold at most the upload limit once decompressed. */
         DatasetUpload: {
             /**
              * @description JSON array of class names, index i naming class i.
@@ -2035,10 +2035,12 @@ export interface components {
         Problem: {
             /** @example model "mnist-teacher" does not exist */
             detail: string;
-            /** @description For validation errors: each offending field. */
+            /** @description For 422s (`validation-error`: the request breaks the schema; `unprocessable-entity`: well-formed content the registry refuses): each offending field, named by where it is and its path there. */
             errors?: {
-                in: string;
+                /** @enum {string} */
+                in: "body" | "path" | "query" | "header" | "multipart";
                 message: string;
+                /** @example metadata.parents[0].version */
                 path: string;
             }[];
             /**

@@ -30,11 +30,26 @@ export class PayloadTooLargeError extends RegistryError {
   readonly status = 413;
 }
 
-/** One offending field of a request: `in` says which part (body, path, query, header, metadata). */
+/** Where in the request a field is: the JSON body, a path or query parameter, a header, or a multipart part. */
+export type FieldLocation = 'body' | 'path' | 'query' | 'header' | 'multipart';
+
+/**
+ * One offending field of a request. `path` starts at the top of its location: `inputShape[0]` in a
+ * JSON body, `version` among path parameters, `metadata.parents[0].version` in a multipart part's JSON.
+ */
 export interface FieldError {
-  in: string;
+  // Typed loosely until every route module builds its field errors as FieldLocation literals.
+  in: FieldLocation | (string & {});
   path: string;
   message: string;
+}
+
+/** Writes a field's path: `.` between names, `[i]` for array positions (`parents[0].model`). */
+export function fieldPath(segments: readonly PropertyKey[]): string {
+  return segments.reduce<string>((path, segment) => {
+    if (typeof segment === 'number') return `${path}[${segment}]`;
+    return path === '' ? String(segment) : `${path}.${String(segment)}`;
+  }, '');
 }
 
 /** The request's fields break the schema; `errors` names each field. */

@@ -6,7 +6,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { RegistryError } from '../registry/errors';
 import { IdempotencyKeyInProgressError } from '../registry/idempotency';
 import type { AppEnv } from './app-env';
-import { RequestValidationError, UnauthorizedError, type FieldError } from './http-errors';
+import { fieldPath, RequestValidationError, UnauthorizedError, type FieldError, type FieldLocation } from './http-errors';
 
 export const PROBLEM_TYPE_BASE = 'https://distillery.dev/problems/';
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -20,9 +20,18 @@ export const ProblemSchema = z
     instance: z.string().openapi({ description: 'The request path.', example: '/v1/models/mnist-teacher' }),
     requestId: z.string().openapi({ description: 'Echoed as the X-Request-Id response header.' }),
     errors: z
-      .array(z.object({ in: z.string(), path: z.string(), message: z.string() }))
+      .array(
+        z.object({
+          in: z.enum(['body', 'path', 'query', 'header', 'multipart']),
+          path: z.string().openapi({ example: 'metadata.parents[0].version' }),
+          message: z.string(),
+        }),
+      )
       .optional()
-      .openapi({ description: 'For validation errors: each offending field.' }),
+      .openapi({
+        description:
+          'For 422s (`validation-error`: the request breaks the schema; `unprocessable-entity`: well-formed content the registry refuses): each offending field, named by where it is and its path there.',
+      }),
   })
   .catchall(z.unknown())
   .openapi('Problem');
@@ -102,22 +111,29 @@ export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>
 /** OpenAPIHono's defaultHook: turns a zod failure into a 422 naming each field. */
 export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
   if (result.success) return;
-  const where = PART_NAMES[result.target] ?? result.target;
+  const where = PART_NAMES[result.target] ?? 'body';
   throw new RequestValidationError(
     `invalid request ${where}`,
     result.error.issues.flatMap((issue) => issueToFieldErrors(where, issue)),
   );
 };
 
-const PART_NAMES: Record<string, string> = { json: 'body', form: 'body', param: 'path', query: 'query', header: 'header' };
+const PART_NAMES: Record<string, FieldLocation> = { json: 'body', form: 'multipart', param: 'path', query: 'query', header: 'header' };
 
-/** Names a zod issue's field as a dotted path, e.g. `parents.0.model`; an unknown key is named itself. */
-export function issueToFieldErrors(where: string, issue: { path: PropertyKey[]; message: string; code?: string; keys?: string[] }): FieldError[] {
-  const path = issue.path.map(String);
+/**
+ * Names a zod issue's field (`parents[0].model`), under `prefix` when the schema checked only part of
+ * the location (the JSON of one multipart part); an unknown key is named itself.
+ */
+export function issueToFieldErrors(
+  where: FieldLocation,
+  issue: { path: PropertyKey[]; message: string; code?: string; keys?: string[] },
+  prefix: PropertyKey[] = [],
+): FieldError[] {
+  const path = [...prefix, ...issue.path];
   if (issue.code === 'unrecognized_keys' && issue.keys) {
-    return issue.keys.map((key) => ({ in: where, path: [...path, key].join('.'), message: 'is not a known field' }));
+    return issue.keys.map((key) => ({ in: where, path: fieldPath([...path, key]), message: 'is not a known field' }));
   }
-  return [{ in: where, path: path.join('.'), message: issue.message }];
+  return [{ in: where, path: fieldPath(path), message: issue.message }];
 }
 
 function logUnexpected(c: Context<AppEnv>, error: unknown): void {

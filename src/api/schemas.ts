@@ -1,13 +1,12 @@
 // Schemas shared by several route modules: names, version numbers and refs, pagination, tags.
 import { z } from '@hono/zod-openapi';
-import { isValidName, NAME_PATTERN, NAME_RULE } from '../registry/names';
+import { isValidName, NAME_RULE } from '../registry/names';
 import { MAX_VERSION_NUMBER } from '../registry/version-refs';
 
 /** A model or alias name; `..` is refused so no name can escape its storage prefix. */
 export const NameSchema = z
   .string()
-  .regex(NAME_PATTERN, `must be ${NAME_RULE}`)
-  .refine((name) => !name.includes('..'), { message: 'must not contain ".."' })
+  .refine(isValidName, { message: `must be ${NAME_RULE}` })
   .openapi({ description: `Unique name: ${NAME_RULE}.`, example: 'mnist-teacher' });
 
 /** A version number as stored: 1 to 2^31-1. */

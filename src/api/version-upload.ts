@@ -65,7 +65,7 @@ export async function readVersionUpload(form: UploadForm): Promise<VersionUpload
   for (const part of weightParts) {
     if (weightFiles.has(part.name)) {
       throw new RequestValidationError('duplicate weights file', [
-        { in: 'body', path: 'weights', message: `more than one part is named "${part.name}"` },
+        { in: 'multipart', path: 'weights', message: `more than one part is named "${part.name}"` },
       ]);
     }
     weightFiles.set(part.name, new Uint8Array(await part.arrayBuffer()));
@@ -89,7 +89,7 @@ async function readMetadata(part: string | File | undefined): Promise<z.infer<ty
   }
   const parsed = UploadMetadataSchema.safeParse(value);
   if (!parsed.success) {
-    throw new RequestValidationError('invalid upload metadata', parsed.error.issues.flatMap((issue) => issueToFieldErrors('metadata', issue)));
+    throw new RequestValidationError('invalid upload metadata', parsed.error.issues.flatMap((issue) => issueToFieldErrors('multipart', issue, ['metadata'])));
   }
   return parsed.data;
 }

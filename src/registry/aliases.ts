@@ -19,7 +19,7 @@ export async function setAlias(
   alias: string,
   version: number,
 ): Promise<ResolvedAlias> {
-  assertValidName('alias', alias);
+  assertValidName('alias', alias, 'path');
   // A numeric alias would be shadowed by the version of that number when resolving `versions/{ref}`.
   if (/^\d+$/.test(alias)) {
     throw new UnprocessableError(`alias "${alias}" is all digits, which would read as a version number`, {

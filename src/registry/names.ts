@@ -9,11 +9,11 @@ export function isValidName(name: string): boolean {
   return NAME_PATTERN.test(name) && !name.includes('..');
 }
 
-/** Throws a 422 naming `field` when `name` breaks the rule. */
-export function assertValidName(field: string, name: string): void {
+/** Throws a 422 naming `field` (in the JSON body unless `location` says where else) when `name` breaks the rule. */
+export function assertValidName(field: string, name: string, location: 'body' | 'path' | 'multipart' = 'body'): void {
   if (!isValidName(name)) {
     throw new UnprocessableError(`${field} "${name}" is not a valid name: ${NAME_RULE}`, {
-      errors: [{ in: 'body', path: field, message: `must be ${NAME_RULE}` }],
+      errors: [{ in: location, path: field, message: `must be ${NAME_RULE}` }],
     });
   }
 }

@@ -21,7 +21,7 @@ export async function resolveParents(repo: Repository, child: ModelRecord, paren
   const edges: NewLineageEdge[] = [];
   const seen = new Set<string>();
   for (const [index, parent] of parents.entries()) {
-    const field = `parents.${index}`;
+    const field = `metadata.parents[${index}]`;
     const parentModel = await repo.getModelByName(parent.model);
     if (!parentModel) throw lineageError(field, `parent model "${parent.model}" does not exist`);
     const version = await findVersion(repo, parentModel, String(parent.version));
@@ -48,5 +48,5 @@ export async function resolveParents(repo: Repository, child: ModelRecord, paren
 }
 
 function lineageError(field: string, message: string): UnprocessableError {
-  return new UnprocessableError(message, { errors: [{ in: 'metadata', path: field, message }] });
+  return new UnprocessableError(message, { errors: [{ in: 'multipart', path: field, message }] });
 }

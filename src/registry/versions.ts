@@ -63,17 +63,17 @@ function assertFitsModel(model: ModelRecord, inspected: InspectedModel): void {
   const shape = inspected.inputShape;
   const fits = shape.length === model.inputShape.length && shape.every((dim, i) => dim === null || dim === model.inputShape[i]);
   if (!fits) {
-    throw new UnprocessableError(
-      `the artifact's input shape ${JSON.stringify(shape)} does not match model "${model.name}" input shape ${JSON.stringify(model.inputShape)}`,
-      { field: 'model.json', expected: model.inputShape, actual: shape },
-    );
+    const message = `the artifact's input shape ${JSON.stringify(shape)} does not match model "${model.name}" input shape ${JSON.stringify(model.inputShape)}`;
+    throw new UnprocessableError(message, { errors: [modelJsonError(message)], expected: model.inputShape, actual: shape });
   }
   if (inspected.outputUnits !== model.classLabels.length) {
-    throw new UnprocessableError(
-      `the artifact has ${inspected.outputUnits} outputs but model "${model.name}" has ${model.classLabels.length} class labels`,
-      { field: 'model.json', expected: model.classLabels.length, actual: inspected.outputUnits },
-    );
+    const message = `the artifact has ${inspected.outputUnits} outputs but model "${model.name}" has ${model.classLabels.length} class labels`;
+    throw new UnprocessableError(message, { errors: [modelJsonError(message)], expected: model.classLabels.length, actual: inspected.outputUnits });
   }
+}
+
+function modelJsonError(message: string) {
+  return { in: 'multipart', path: 'model.json', message };
 }
 
 async function writeArtifact(blobs: BlobStore, prefix: string, inspected: InspectedModel): Promise<{ modelJson: BlobRef; weights: BlobRef }> {

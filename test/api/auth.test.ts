@@ -101,7 +101,7 @@ describe('authentication', () => {
     const before = (await server.client.GET('/v1/keys')).data!.items.length;
     const response = await server.fetch('/v1/keys', jsonBody({ name: 'bad', scopes: ['root'] }));
     expect(response.status).toBe(422);
-    expect(await response.json()).toMatchObject({ errors: [expect.objectContaining({ path: 'scopes.0' })] });
+    expect(await response.json()).toMatchObject({ errors: [expect.objectContaining({ in: 'body', path: 'scopes[0]' })] });
     expect((await server.client.GET('/v1/keys')).data!.items).toHaveLength(before);
   });
 
