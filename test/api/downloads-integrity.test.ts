@@ -90,9 +90,15 @@ describe('a stored object changed on disk', () => {
     expect(isCompleteSuccess(intact)).toBe(true);
     expect(intact.received).toEqual(files['train-images']);
 
-    await flipStoredByte(`datasets/flipped-images/${dataset.id}/train-images`, 5000);
+    const key = `datasets/flipped-images/${dataset.id}/train-images`;
+    await flipStoredByte(key, 5000);
     const corrupted = await download(path);
     expect(isCompleteSuccess(corrupted)).toBe(false);
     expect(corrupted.received.byteLength).toBeLessThan(intact.declaredLength);
+    expect(server.logs).toContainEqual({
+      level: 'error',
+      event: 'download-failed',
+      fields: expect.objectContaining({ path, key, expectedSize: intact.declaredLength, error: expect.stringMatching(/does not match its recorded sha256/) }),
+    });
   });
 });
