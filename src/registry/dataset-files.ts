@@ -34,9 +34,12 @@ export const DATASET_FILE_ROLES: Record<DatasetFormat, readonly string[]> = {
 /** Default class names of IDX uploads: the MNIST digits, as many as the labels need. */
 const digitLabels = (count: number) => Array.from({ length: count }, (_, i) => String(i));
 
-/** A 422 whose `errors` member names the offending part of the request, like the API's validation errors. */
-export function datasetProblem(part: string, message: string): UnprocessableError {
-  return new UnprocessableError(message, { errors: [{ in: 'body', path: part, message }] });
+/**
+ * A 422 whose `errors` member names the offending field, like the API's validation errors: a part
+ * of the multipart upload unless `location` says the JSON body (built-in registrations).
+ */
+export function datasetProblem(part: string, message: string, location: 'multipart' | 'body' = 'multipart'): UnprocessableError {
+  return new UnprocessableError(message, { errors: [{ in: location, path: part, message }] });
 }
 
 /** Runs a parser on one file, turning its format errors into a 422 that names the file. */

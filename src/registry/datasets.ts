@@ -52,8 +52,8 @@ async function deleteFiles(blobs: BlobStore, files: DatasetFileRecord[]): Promis
   await Promise.all(files.map((file) => blobs.delete(file.key)));
 }
 
+/** Registers checked content; its name has been checked by the caller, which knows where the request carried it. */
 async function registerDataset(deps: DatasetDeps, content: NewDatasetContent): Promise<DatasetRecord> {
-  assertValidName('name', content.name);
   const { roles, shape, classLabels, splits } = readDatasetContents(content.format, content.files, content.classLabels);
   const id = crypto.randomUUID();
   const files = await storeFiles(deps.blobs, `datasets/${content.name}/${id}`, roles, content.files);
@@ -84,6 +84,7 @@ async function registerDataset(deps: DatasetDeps, content: NewDatasetContent): P
  * @example await registerUploadedDataset(deps, { name: 'digits', format: 'idx', files: { 'train-images': a, 'train-labels': b } })
  */
 export async function registerUploadedDataset(deps: DatasetUploadDeps, upload: DatasetUpload): Promise<DatasetRecord> {
+  assertValidName('name', upload.name, 'multipart');
   const files = await decompressDatasetFiles(upload.files, deps.limits.uploadBytes);
   return registerDataset(deps, { ...upload, files, description: upload.description ?? '', source: 'upload' });
 }
@@ -99,7 +100,7 @@ export async function registerBuiltinDataset(
 ): Promise<DatasetRecord> {
   const source = deps.builtinDatasets;
   if (source === null) {
-    throw datasetProblem('builtin', 'this server has no built-in datasets (they ship with the Node server only)');
+    throw datasetProblem('builtin', 'this server has no built-in datasets (they ship with the Node server only)', 'body');
   }
   if (!source.names().includes(builtin)) {
     throw new NotFoundError(`no built-in dataset "${builtin}"; available: ${source.names().join(', ')}`, { builtin });

@@ -118,7 +118,7 @@ describe('refusals change nothing', () => {
     const problem = await response.json();
     expect(problem.type).toMatch(/unprocessable-entity$/);
     expect(problem.detail).toMatch(/file "train-images": images file truncated/);
-    expect(problem.errors).toEqual([{ in: 'body', path: 'train-images', message: problem.detail }]);
+    expect(problem.errors).toEqual([{ in: 'multipart', path: 'train-images', message: problem.detail }]);
     expect(await storedState()).toEqual(before);
   });
 
@@ -129,14 +129,18 @@ describe('refusals change nothing', () => {
     expect(response.status).toBe(422);
     const problem = await response.json();
     expect(problem.detail).toMatch(/^file "train-labels" has label 250, but labels 3, 4/);
-    expect(problem.errors).toEqual([{ in: 'body', path: 'train-labels', message: problem.detail }]);
+    expect(problem.errors).toEqual([{ in: 'multipart', path: 'train-labels', message: problem.detail }]);
     expect(await storedState()).toEqual(before);
   });
 
   it('answers 422 naming class_labels that are not a JSON list, and parts that are not roles', async () => {
     const labels = await call('', { method: 'POST', body: uploadForm({ name: 'x', format: 'idx', class_labels: 'cat,dog' }, smallIdxFiles()) });
     expect(labels.status).toBe(422);
-    expect((await labels.json()).errors).toEqual([{ in: 'body', path: 'class_labels', message: 'must be a JSON array of one or more strings' }]);
+    expect((await labels.json()).errors).toEqual([{ in: 'multipart', path: 'class_labels', message: 'must be a JSON array of one or more strings' }]);
+
+    const badName = await call('', { method: 'POST', body: uploadForm({ name: 'Not A Name', format: 'idx' }, smallIdxFiles()) });
+    expect(badName.status).toBe(422);
+    expect((await badName.json()).errors).toEqual([expect.objectContaining({ in: 'multipart', path: 'name' })]);
 
     const stray = await call('', { method: 'POST', body: uploadForm({ name: 'x', format: 'idx' }, { ...smallIdxFiles(), extra: new Uint8Array(3) }) });
     expect(stray.status).toBe(422);
@@ -175,7 +179,7 @@ describe('gzip-compressed files', () => {
     const response = await call('', { method: 'POST', body: uploadForm({ name: 'cut-gzip', format: 'idx' }, { ...smallIdxFiles(), 'train-labels': cut }) });
     expect(response.status).toBe(422);
     const problem = await response.json();
-    expect(problem.errors).toEqual([{ in: 'body', path: 'train-labels', message: expect.stringMatching(/^file "train-labels": gzip data is corrupt/) }]);
+    expect(problem.errors).toEqual([{ in: 'multipart', path: 'train-labels', message: expect.stringMatching(/^file "train-labels": gzip data is corrupt/) }]);
     expect(await storedState()).toEqual(before);
   });
 });

@@ -161,7 +161,7 @@ function toDataset(record: DatasetRecord) {
   return { ...rest, files: files.map(({ role, sha256, size }) => ({ role, sha256, size })) };
 }
 
-const CLASS_LABELS_ERROR: FieldError = { in: 'body', path: 'class_labels', message: 'must be a JSON array of one or more strings' };
+const CLASS_LABELS_ERROR: FieldError = { in: 'multipart', path: 'class_labels', message: 'must be a JSON array of one or more strings' };
 
 /** JSON.parse, with undefined for text that is not JSON (the schema check after it refuses both alike). */
 function parseJsonOrUndefined(text: string): unknown {
