@@ -83,7 +83,7 @@ export interface paths {
                         "application/json": components["schemas"]["DatasetPage"];
                     };
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -94,6 +94,15 @@ export interface paths {
                 };
                 /** @description The API key lacks the required scope. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -122,7 +131,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A client-chosen key (1-255 visible ASCII characters) for retrying this create safely: the same request with the same key replays the first response (`Idempotent-Replayed: true`) instead of creating again. */
+                    "Idempotency-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -141,7 +153,16 @@ export interface paths {
                         "application/json": components["schemas"]["Dataset"];
                     };
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description The body cannot be parsed (malformed JSON or multipart). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -152,6 +173,42 @@ export interface paths {
                 };
                 /** @description The API key lacks the required scope. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A request with the same `Idempotency-Key` is still in progress (`idempotency-key-in-progress`): retry after `Retry-After` seconds. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is larger than the limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body has a media type this route does not accept. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. The `Idempotency-Key` was used for a different request (`idempotency-key-reused`). */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -192,7 +249,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A client-chosen key (1-255 visible ASCII characters) for retrying this create safely: the same request with the same key replays the first response (`Idempotent-Replayed: true`) instead of creating again. */
+                    "Idempotency-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -211,7 +271,16 @@ export interface paths {
                         "application/json": components["schemas"]["Dataset"];
                     };
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description The body cannot be parsed (malformed JSON or multipart). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -222,6 +291,42 @@ export interface paths {
                 };
                 /** @description The API key lacks the required scope. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A request with the same `Idempotency-Key` is still in progress (`idempotency-key-in-progress`): retry after `Retry-After` seconds. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is larger than the limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body has a media type this route does not accept. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. The `Idempotency-Key` was used for a different request (`idempotency-key-reused`). */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -278,7 +383,7 @@ export interface paths {
                         "application/json": components["schemas"]["Dataset"];
                     };
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -289,6 +394,24 @@ export interface paths {
                 };
                 /** @description The API key lacks the required scope. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A resource the path names does not exist. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -348,7 +471,7 @@ export interface paths {
                         "application/json": components["schemas"]["Dataset"];
                     };
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -359,6 +482,24 @@ export interface paths {
                 };
                 /** @description The API key lacks the required scope. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A resource the path names does not exist. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -421,7 +562,7 @@ export interface paths {
                         "application/octet-stream": string;
                     };
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -432,6 +573,24 @@ export interface paths {
                 };
                 /** @description The API key lacks the required scope. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A resource the path names does not exist. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -489,7 +648,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -521,7 +680,9 @@ export interface paths {
         put?: never;
         /**
          * Issue an API key
-         * @description Requires an API key with the `admin` scope (`admin` grants every scope).
+         * @description Not idempotent, on purpose: an `Idempotency-Key` header is ignored, because replaying the response would mean storing the plaintext token with it. After a failed or unanswered request, list the keys and revoke any unwanted one.
+         *
+         *     Requires an API key with the `admin` scope (`admin` grants every scope).
          */
         post: {
             parameters: {
@@ -545,7 +706,16 @@ export interface paths {
                         "application/json": components["schemas"]["CreatedApiKey"];
                     };
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description The body cannot be parsed (malformed JSON or multipart). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -556,6 +726,33 @@ export interface paths {
                 };
                 /** @description The API key lacks the required scope. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is larger than the limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body has a media type this route does not accept. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -614,7 +811,7 @@ export interface paths {
                         "application/json": components["schemas"]["ApiKey"];
                     };
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -625,6 +822,33 @@ export interface paths {
                 };
                 /** @description The API key lacks the required scope. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A resource the path names does not exist. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description This is the last active admin key (`last-admin-key`): issue another admin key first. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -682,7 +906,7 @@ export interface paths {
                         "application/json": components["schemas"]["ModelPage"];
                     };
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -693,6 +917,15 @@ export interface paths {
                 };
                 /** @description The API key lacks the required scope. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -719,7 +952,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A client-chosen key (1-255 visible ASCII characters) for retrying this create safely: the same request with the same key replays the first response (`Idempotent-Replayed: true`) instead of creating again. */
+                    "Idempotency-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -738,7 +974,16 @@ export interface paths {
                         "application/json": components["schemas"]["Model"];
                     };
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description The body cannot be parsed (malformed JSON or multipart). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -749,6 +994,42 @@ export interface paths {
                 };
                 /** @description The API key lacks the required scope. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A request with the same `Idempotency-Key` is still in progress (`idempotency-key-in-progress`): retry after `Retry-After` seconds. A model with this name exists already (`conflict`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is larger than the limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body has a media type this route does not accept. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. The `Idempotency-Key` was used for a different request (`idempotency-key-reused`). The class labels are not distinct (`unprocessable-entity`). */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -805,7 +1086,7 @@ export interface paths {
                         "application/json": components["schemas"]["Model"];
                     };
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -816,6 +1097,24 @@ export interface paths {
                 };
                 /** @description The API key lacks the required scope. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A resource the path names does not exist. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -868,7 +1167,16 @@ export interface paths {
                         "application/json": components["schemas"]["Model"];
                     };
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description The body cannot be parsed (malformed JSON or multipart). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -879,6 +1187,42 @@ export interface paths {
                 };
                 /** @description The API key lacks the required scope. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A resource the path names does not exist. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is larger than the limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body has a media type this route does not accept. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -933,7 +1277,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -944,6 +1288,24 @@ export interface paths {
                 };
                 /** @description The API key lacks the required scope. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A resource the path names does not exist. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1004,7 +1366,7 @@ export interface paths {
                         "application/json": components["schemas"]["Alias"];
                     };
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1015,6 +1377,24 @@ export interface paths {
                 };
                 /** @description The API key lacks the required scope. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A resource the path names does not exist. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1064,7 +1444,16 @@ export interface paths {
                         "application/json": components["schemas"]["Alias"];
                     };
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description The body cannot be parsed (malformed JSON or multipart). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1075,6 +1464,42 @@ export interface paths {
                 };
                 /** @description The API key lacks the required scope. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A resource the path names does not exist. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is larger than the limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body has a media type this route does not accept. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. The model has no such version, or the alias is all digits or `latest` (`unprocessable-entity`). */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1119,7 +1544,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1130,6 +1555,24 @@ export interface paths {
                 };
                 /** @description The API key lacks the required scope. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A resource the path names does not exist. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1192,7 +1635,7 @@ export interface paths {
                         "application/json": components["schemas"]["ModelVersionPage"];
                     };
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1203,6 +1646,24 @@ export interface paths {
                 };
                 /** @description The API key lacks the required scope. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A resource the path names does not exist. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1231,7 +1692,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A client-chosen key (1-255 visible ASCII characters) for retrying this create safely: the same request with the same key replays the first response (`Idempotent-Replayed: true`) instead of creating again. */
+                    "Idempotency-Key"?: string;
+                };
                 path: {
                     /** @description Unique name: lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters, without "..". */
                     name: string;
@@ -1253,7 +1717,16 @@ export interface paths {
                         "application/json": components["schemas"]["ModelVersion"];
                     };
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description The body cannot be parsed (malformed JSON or multipart). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1264,6 +1737,51 @@ export interface paths {
                 };
                 /** @description The API key lacks the required scope. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A resource the path names does not exist. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A request with the same `Idempotency-Key` is still in progress (`idempotency-key-in-progress`): retry after `Retry-After` seconds. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is larger than the limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body has a media type this route does not accept. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. The `Idempotency-Key` was used for a different request (`idempotency-key-reused`). The artifact does not load or does not fit the model, or a parent does not exist (`unprocessable-entity`). */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1322,7 +1840,7 @@ export interface paths {
                         "application/json": components["schemas"]["ModelVersion"];
                     };
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1333,6 +1851,24 @@ export interface paths {
                 };
                 /** @description The API key lacks the required scope. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A resource the path names does not exist. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1378,7 +1914,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1389,6 +1925,33 @@ export interface paths {
                 };
                 /** @description The API key lacks the required scope. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A resource the path names does not exist. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Other versions were made from this one, or an ensemble or run still uses it (`conflict`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1440,7 +2003,16 @@ export interface paths {
                         "application/json": components["schemas"]["ModelVersion"];
                     };
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description The body cannot be parsed (malformed JSON or multipart). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1451,6 +2023,42 @@ export interface paths {
                 };
                 /** @description The API key lacks the required scope. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A resource the path names does not exist. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is larger than the limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body has a media type this route does not accept. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1507,7 +2115,7 @@ export interface paths {
                         "application/json": components["schemas"]["ModelVersion"];
                     };
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1518,6 +2126,24 @@ export interface paths {
                 };
                 /** @description The API key lacks the required scope. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A resource the path names does not exist. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1578,7 +2204,7 @@ export interface paths {
                         "application/octet-stream": string;
                     };
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1589,6 +2215,24 @@ export interface paths {
                 };
                 /** @description The API key lacks the required scope. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A resource the path names does not exist. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1653,7 +2297,7 @@ export interface paths {
                         "application/json": components["schemas"]["Lineage"];
                     };
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1664,6 +2308,24 @@ export interface paths {
                 };
                 /** @description The API key lacks the required scope. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A resource the path names does not exist. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1726,7 +2388,7 @@ export interface paths {
                         "application/json": components["schemas"]["ModelVersion"];
                     };
                 };
-                /** @description Missing, unknown or revoked API key. */
+                /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1737,6 +2399,24 @@ export interface paths {
                 };
                 /** @description The API key lacks the required scope. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A resource the path names does not exist. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };

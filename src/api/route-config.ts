@@ -1,6 +1,7 @@
 // Builds route definitions with what every route shares: the problem responses, and for protected
-// routes the bearer security requirement, the scope check, the body limit and optional idempotency.
-import { createRoute, type RouteConfig } from '@hono/zod-openapi';
+// routes the bearer security requirement, the scope check, the body limit, optional idempotency and
+// the error statuses the route can answer.
+import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { Scope } from '../registry/records';
 import type { AppEnv } from './app-env';
@@ -20,13 +21,20 @@ const problem = (description: string) => ({
 const commonProblems = { default: problem('Problem (RFC 9457): see `type` for what went wrong.') } as const;
 
 const authProblems = {
-  401: problem('Missing, unknown or revoked API key.'),
+  401: problem('Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which).'),
   403: problem('The API key lacks the required scope.'),
 } as const;
+
+/** The client-error statuses a route may declare beyond the ones every protected route has. */
+export type ProblemStatus = 400 | 404 | 409 | 413 | 415 | 422;
+
+const FIELD_ERRORS = '`errors` names each offending field.';
 
 export interface ProtectedRouteOptions {
   /** Honour `Idempotency-Key` (create POSTs). */
   idempotent?: boolean;
+  /** Why this route answers these statuses, beyond what its parameters, body and idempotency imply. */
+  problems?: Partial<Record<ProblemStatus, string>>;
 }
 
 /** A route anyone may call (health, docs). */
@@ -35,9 +43,45 @@ export function publicRoute<const R extends RouteConfig>(route: R) {
 }
 
 /**
+ * The problems a route can answer: from what its request has (parameters, a body, an idempotency
+ * key), then the route's own reasons. Each status gets one response, its reasons joined.
+ */
+function declaredProblems(route: RouteConfig, options: ProtectedRouteOptions) {
+  const reasons: Partial<Record<ProblemStatus, string[]>> = {};
+  const add = (status: ProblemStatus, reason: string) => (reasons[status] ??= []).push(reason);
+  const request = route.request;
+  if (request?.params) add(404, 'A resource the path names does not exist.');
+  if (request?.params || request?.query) add(422, `A path or query parameter is invalid (\`validation-error\`); ${FIELD_ERRORS}`);
+  if (request?.body) {
+    add(400, 'The body cannot be parsed (malformed JSON or multipart).');
+    add(413, 'The body is larger than the limit.');
+    add(415, 'The body has a media type this route does not accept.');
+    add(422, `The body breaks its schema, unknown fields included (\`validation-error\`); ${FIELD_ERRORS}`);
+  }
+  if (options.idempotent) {
+    add(409, `A request with the same \`${IDEMPOTENCY_HEADER}\` is still in progress (\`idempotency-key-in-progress\`): retry after \`Retry-After\` seconds.`);
+    add(422, `The \`${IDEMPOTENCY_HEADER}\` was used for a different request (\`idempotency-key-reused\`).`);
+  }
+  for (const [status, reason] of Object.entries(options.problems ?? {})) add(Number(status) as ProblemStatus, reason);
+  return Object.fromEntries(Object.entries(reasons).map(([status, list]) => [status, problem(list.join(' '))]));
+}
+
+const IdempotencyHeaders = z.object({
+  [IDEMPOTENCY_HEADER]: z
+    .string()
+    .optional()
+    .openapi({
+      param: { name: IDEMPOTENCY_HEADER, in: 'header' },
+      description:
+        'A client-chosen key (1-255 visible ASCII characters) for retrying this create safely: the same request with the same key replays the first response (`Idempotent-Replayed: true`) instead of creating again.',
+      example: 'upload-2024-05-01-a',
+    }),
+});
+
+/**
  * A route that needs an API key granting `scope`; the body limit follows the declared request
  * content (multipart/octet-stream uploads get the upload limit, everything else the JSON limit).
- * @example protectedRoute('read', { method: 'get', path: '/{name}', responses: { 200: ... } })
+ * @example protectedRoute('read', { method: 'get', path: '/{name}', responses: { 200: ... } }, { problems: { 409: 'Why.' } })
  */
 export function protectedRoute<const R extends RouteConfig>(scope: Scope, route: R, options: ProtectedRouteOptions = {}) {
   const middleware: MiddlewareHandler<AppEnv>[] = [requireScope(scope)];
@@ -50,11 +94,13 @@ export function protectedRoute<const R extends RouteConfig>(scope: Scope, route:
   const note = `Requires an API key with the \`${scope}\` scope (\`admin\` grants every scope).${
     options.idempotent ? ` Honours \`${IDEMPOTENCY_HEADER}\`: a repeated request replays the first response.` : ''
   }`;
+  // The header is declared for the spec (and checked); handlers never read it, so their types stay the route's own.
+  const declared = options.idempotent ? ({ ...route, request: { ...route.request, headers: IdempotencyHeaders } } as R) : route;
   return createRoute({
-    ...route,
+    ...declared,
     description: route.description ? `${route.description}\n\n${note}` : note,
     security: [{ [BEARER_SCHEME]: [] }],
     middleware,
-    responses: { ...route.responses, ...authProblems, ...commonProblems },
+    responses: { ...route.responses, ...declaredProblems(route, options), ...authProblems, ...commonProblems },
   });
 }

@@ -43,6 +43,33 @@ describe('openapi/openapi.json', () => {
     }
   });
 
+  it('declares each operation\'s real error statuses, and Idempotency-Key where a create honours it', async () => {
+    type Operation = { description?: string; parameters?: { name: string; in: string }[]; responses: Record<string, { content?: Record<string, unknown> }> };
+    const document = buildOpenApiDocument() as { paths: Record<string, Record<string, Operation>> };
+    const operation = (method: string, path: string) => document.paths[path]![method]!;
+    const statuses = (method: string, path: string) => Object.keys(operation(method, path).responses).filter((s) => /^4/.test(s)).sort();
+    const honoursIdempotencyKey = (method: string, path: string) =>
+      (operation(method, path).parameters ?? []).some((p) => p.in === 'header' && p.name === 'Idempotency-Key');
+
+    expect(statuses('post', '/v1/models/{name}/versions')).toEqual(['400', '401', '403', '404', '409', '413', '415', '422']);
+    expect(statuses('post', '/v1/models')).toEqual(['400', '401', '403', '409', '413', '415', '422']);
+    expect(statuses('get', '/v1/models')).toEqual(['401', '403', '422']);
+    expect(statuses('delete', '/v1/models/{name}/versions/{version}')).toEqual(['401', '403', '404', '409', '422']);
+    expect(statuses('delete', '/v1/keys/{id}')).toEqual(['401', '403', '404', '409', '422']);
+    for (const [path, methods] of Object.entries(document.paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        for (const [status, response] of Object.entries(op.responses)) {
+          if (/^[45]/.test(status)) expect(response.content?.['application/problem+json'], `${method} ${path} ${status}`).toBeDefined();
+        }
+      }
+    }
+
+    expect(honoursIdempotencyKey('post', '/v1/models')).toBe(true);
+    expect(honoursIdempotencyKey('post', '/v1/models/{name}/versions')).toBe(true);
+    expect(honoursIdempotencyKey('post', '/v1/keys')).toBe(false);
+    expect(operation('post', '/v1/keys').description).toContain('`Idempotency-Key` header is ignored');
+  });
+
   it('is what the running server serves at /openapi.json', async () => {
     const server = await startTestServer();
     try {

@@ -25,14 +25,18 @@ function toAlias(modelName: string, alias: ResolvedAlias): z.infer<typeof AliasS
   return { alias: alias.alias, version: toVersion(modelName, alias.version), updatedAt: alias.updatedAt };
 }
 
-const setRoute = protectedRoute('write', {
-  method: 'put',
-  path: '/{name}/aliases/{alias}',
-  tags: ['aliases'],
-  summary: 'Point an alias at a version (creates or moves it)',
-  request: { params: AliasParams, body: { required: true, ...json(SetAliasSchema) } },
-  responses: { 200: { description: 'The alias and the version it points at.', ...json(AliasSchema) } },
-});
+const setRoute = protectedRoute(
+  'write',
+  {
+    method: 'put',
+    path: '/{name}/aliases/{alias}',
+    tags: ['aliases'],
+    summary: 'Point an alias at a version (creates or moves it)',
+    request: { params: AliasParams, body: { required: true, ...json(SetAliasSchema) } },
+    responses: { 200: { description: 'The alias and the version it points at.', ...json(AliasSchema) } },
+  },
+  { problems: { 422: 'The model has no such version, or the alias is all digits or `latest` (`unprocessable-entity`).' } },
+);
 
 const listRoute = protectedRoute('read', {
   method: 'get',

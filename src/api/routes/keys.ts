@@ -39,12 +39,13 @@ function toApiKey(key: ApiKeyRecord) {
   return { id: key.id, name: key.name, scopes: key.scopes, createdAt: key.createdAt, revokedAt: key.revokedAt };
 }
 
-// Not idempotent on purpose: replaying would mean storing the plaintext token with the response.
 const createKey = protectedRoute('admin', {
   method: 'post',
   path: '/',
   tags: ['keys'],
   summary: 'Issue an API key',
+  description:
+    'Not idempotent, on purpose: an `Idempotency-Key` header is ignored, because replaying the response would mean storing the plaintext token with it. After a failed or unanswered request, list the keys and revoke any unwanted one.',
   request: { body: { required: true, ...json(CreateApiKeySchema) } },
   responses: { 201: { description: 'The key, with its token (shown once).', ...json(CreatedApiKeySchema) } },
 });
@@ -57,14 +58,18 @@ const listKeys = protectedRoute('admin', {
   responses: { 200: { description: 'All keys, revoked ones included.', ...json(z.object({ items: z.array(ApiKeySchema) })) } },
 });
 
-const revokeKey = protectedRoute('admin', {
-  method: 'delete',
-  path: '/{id}',
-  tags: ['keys'],
-  summary: 'Revoke an API key',
-  request: { params: KeyIdParams },
-  responses: { 200: { description: 'The revoked key.', ...json(ApiKeySchema) } },
-});
+const revokeKey = protectedRoute(
+  'admin',
+  {
+    method: 'delete',
+    path: '/{id}',
+    tags: ['keys'],
+    summary: 'Revoke an API key',
+    request: { params: KeyIdParams },
+    responses: { 200: { description: 'The revoked key.', ...json(ApiKeySchema) } },
+  },
+  { problems: { 409: 'This is the last active admin key (`last-admin-key`): issue another admin key first.' } },
+);
 
 export const keyRoutes = new OpenAPIHono<AppEnv>()
   .openapi(createKey, async (c) => {

@@ -56,7 +56,13 @@ const createModelRoute = protectedRoute(
     request: { body: { required: true, ...json(CreateModelSchema) } },
     responses: { 201: { description: 'The new model.', ...json(ModelSchema) } },
   },
-  { idempotent: true },
+  {
+    idempotent: true,
+    problems: {
+      409: 'A model with this name exists already (`conflict`).',
+      422: 'The class labels are not distinct (`unprocessable-entity`).',
+    },
+  },
 );
 
 const listModelsRoute = protectedRoute('read', {

@@ -98,7 +98,12 @@ const uploadRoute = protectedRoute(
     },
     responses: { 201: { description: 'The new version.', ...json(VersionSchema) } },
   },
-  { idempotent: true },
+  {
+    idempotent: true,
+    problems: {
+      422: 'The artifact does not load or does not fit the model, or a parent does not exist (`unprocessable-entity`).',
+    },
+  },
 );
 
 const listRoute = protectedRoute('read', {
@@ -143,14 +148,18 @@ function archivalRoute<A extends 'archive' | 'unarchive'>(action: A, summary: st
 const archiveRoute = archivalRoute('archive', 'Archive a version (hidden from lists, still readable by number)');
 const unarchiveRoute = archivalRoute('unarchive', 'Unarchive a version');
 
-const deleteRoute = protectedRoute('write', {
-  method: 'delete',
-  path: '/{name}/versions/{version}',
-  tags: ['versions'],
-  summary: 'Delete a version without descendants (409 if other versions were made from it)',
-  request: { params: VersionParams },
-  responses: { 204: { description: 'Deleted, with its aliases and its parent edges.' } },
-});
+const deleteRoute = protectedRoute(
+  'write',
+  {
+    method: 'delete',
+    path: '/{name}/versions/{version}',
+    tags: ['versions'],
+    summary: 'Delete a version without descendants (409 if other versions were made from it)',
+    request: { params: VersionParams },
+    responses: { 204: { description: 'Deleted, with its aliases and its parent edges.' } },
+  },
+  { problems: { 409: 'Other versions were made from this one, or an ensemble or run still uses it (`conflict`).' } },
+);
 
 const downloadRoute = protectedRoute('read', {
   method: 'get',
