@@ -6,6 +6,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { RegistryError } from '../registry/errors';
 import { IdempotencyKeyInProgressError } from '../registry/idempotency';
 import type { AppEnv } from './app-env';
+import { describeError } from './error-log';
 import { fieldPath, RequestValidationError, UnauthorizedError, type FieldError, type FieldLocation } from './http-errors';
 
 export const PROBLEM_TYPE_BASE = 'https://distillery.dev/problems/';
@@ -138,11 +139,7 @@ export function issueToFieldErrors(
 
 function logUnexpected(c: Context<AppEnv>, error: unknown): void {
   const logger = c.get('deps')?.logger;
-  const fields = {
-    requestId: c.get('requestId'),
-    error: error instanceof Error ? error.message : String(error),
-    stack: error instanceof Error ? error.stack : undefined,
-  };
+  const fields = { requestId: c.get('requestId'), ...describeError(error) };
   if (logger) logger.error('unhandled-error', fields);
   else console.error('unhandled-error', fields);
 }

@@ -20,7 +20,10 @@ export async function executeOnPostgres(connectionString: string, statement: str
   }
 }
 
-export async function startPostgresTestServer(adminUrl: string, options: TestServerOptions = {}): Promise<TestServer> {
+/** The test server, and the URL of its own database (for tests that change it behind the API's back). */
+export type PostgresTestServer = TestServer & { databaseUrl: string };
+
+export async function startPostgresTestServer(adminUrl: string, options: TestServerOptions = {}): Promise<PostgresTestServer> {
   const database = `distillery_api_${randomUUID().replaceAll('-', '')}`;
   await executeOnPostgres(adminUrl, `create database ${database}`);
   const drop = () => executeOnPostgres(adminUrl, `drop database if exists ${database} with (force)`);
@@ -30,6 +33,7 @@ export async function startPostgresTestServer(adminUrl: string, options: TestSer
     const server = await startTestServer({ ...options, config: { ...options.config, databaseUrl: url.toString() } });
     return {
       ...server,
+      databaseUrl: url.toString(),
       close: async () => {
         await server.close();
         await drop();
