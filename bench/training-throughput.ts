@@ -1,7 +1,7 @@
 // Training and inference throughput of cnn-small and resnet18-cifar: tfjs backends side by side with PyTorch.
 //
 //   npx tsx bench/training-throughput.ts [--steps 10] [--resnet-steps 5] [--warmup 2] [--cpu-steps 2]
-//       [--torch-threads 1,2] [--models cnn-small,resnet18-cifar] [--no-cpu] [--profile]
+//       [--torch-threads 1,2] [--models cnn-small,resnet18-cifar] [--runtimes pytorch,wasm,wasm-package,cpu] [--profile]
 //
 // Prints a markdown table (median of the timed steps after warm-up) and, with --profile, the
 // per-kernel time of one wasm training step. Results and the exact commands: bench/results.md.
@@ -27,6 +27,8 @@ type Mode = 'train' | 'infer';
 
 /** A tfjs configuration to time: backend plus which of the project's wasm kernels are installed. */
 interface TfjsVariant {
+  /** Name for --runtimes. */
+  id: string;
   label: string;
   backend: 'wasm' | 'cpu';
   kernels: 'project' | 'package';
@@ -53,7 +55,7 @@ const { values: args } = parseArgs({
     'cpu-steps': { type: 'string', default: '2' },
     'torch-threads': { type: 'string', default: '1' },
     models: { type: 'string', default: WORKLOADS.map((w) => w.model).join(',') },
-    'no-cpu': { type: 'boolean', default: false },
+    runtimes: { type: 'string', default: 'pytorch,wasm,wasm-package,cpu' },
     profile: { type: 'boolean', default: false },
   },
 });
@@ -137,7 +139,7 @@ function timePytorch(workload: Workload, mode: Mode, threads: number): number {
 
 /** Per-kernel wall time of one wasm training step (after a warm-up step). */
 async function profileWasmTraining(workload: Workload): Promise<void> {
-  await useVariant({ label: '', backend: 'wasm', kernels: 'project' });
+  await useVariant({ id: 'wasm', label: '', backend: 'wasm', kernels: 'project' });
   const { step, dispose } = makeStep(workload, 'train');
   step();
   const profile = await tf.profile(step);
@@ -161,13 +163,14 @@ async function profileWasmTraining(workload: Workload): Promise<void> {
 
 async function main(): Promise<void> {
   const workloads = WORKLOADS.filter((w) => args.models.split(',').includes(w.model));
-  const torchThreads = args['torch-threads'].split(',').map(Number);
+  const runtimes = args.runtimes.split(',');
+  const torchThreads = runtimes.includes('pytorch') ? args['torch-threads'].split(',').map(Number) : [];
   const rows: Row[] = [];
   const variants: TfjsVariant[] = [
-    { label: 'tfjs wasm, project kernels', backend: 'wasm', kernels: 'project' },
-    { label: 'tfjs wasm, package kernels', backend: 'wasm', kernels: 'package' },
-    { label: 'tfjs cpu', backend: 'cpu', kernels: 'package' },
-  ];
+    { id: 'wasm', label: 'tfjs wasm, project kernels', backend: 'wasm', kernels: 'project' },
+    { id: 'wasm-package', label: 'tfjs wasm, package kernels', backend: 'wasm', kernels: 'package' },
+    { id: 'cpu', label: 'tfjs cpu', backend: 'cpu', kernels: 'package' },
+  ].filter((v) => runtimes.includes(v.id)) as TfjsVariant[];
   const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
   console.log(`load average before: ${load()}`);
   for (const workload of workloads) {
@@ -177,13 +180,14 @@ async function main(): Promise<void> {
       }
       for (const variant of variants) {
         // The pure-JS backend is ~100x slower: only the small model, for a couple of steps.
-        if (variant.backend === 'cpu' && (args['no-cpu'] || workload.model !== 'cnn-small')) continue;
+        if (variant.backend === 'cpu' && workload.model !== 'cnn-small') continue;
         const [w, s] = variant.backend === 'cpu' ? [1, Number(args['cpu-steps'])] : [warmup, stepsFor(workload)];
         const seconds = await timeTfjs(variant, workload, mode, w, s);
         rows.push({ workload, mode, runtime: variant.label, threads: 1, medianSeconds: seconds });
       }
       const done = rows.filter((r) => r.workload === workload && r.mode === mode);
-      for (const r of done) console.error(`${workload.model} ${mode} ${r.runtime} x${r.threads}: ${(r.workload.batch / r.medianSeconds).toFixed(1)} img/s`);
+      // Progress (and a record if a later, slower measurement is interrupted).
+      for (const r of done) console.log(`${workload.model} ${mode} ${r.runtime} x${r.threads}: ${(r.workload.batch / r.medianSeconds).toFixed(1)} img/s`);
     }
   }
   console.log(`load average after: ${load()}\n`);
