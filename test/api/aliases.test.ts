@@ -1,31 +1,37 @@
 // Aliases over real HTTP: set, move, resolve through /versions/{alias}, list, delete.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDenseVersion, createDenseModel, jsonBody } from '../support/requests';
 import { startTestServer, type TestServer } from '../support/server';
+import { addVersion, createModel, versionPath } from './typed-requests';
 
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
-  await createDenseModel(server, 'aliased');
-  await addDenseVersion(server, 'aliased');
-  await addDenseVersion(server, 'aliased');
+  await createModel(server, 'aliased');
+  await addVersion(server, 'aliased');
+  await addVersion(server, 'aliased');
 });
 afterAll(() => server.close());
 
-const putAlias = (alias: string, version: unknown) => server.fetch(`/v1/models/aliased/aliases/${alias}`, jsonBody({ version }, 'PUT'));
+const aliasPath = (alias: string) => ({ params: { path: { name: 'aliased', alias } } });
+const putAlias = (alias: string, version: number) => server.client.PUT('/v1/models/{name}/aliases/{alias}', { ...aliasPath(alias), body: { version } });
+const readVersion = async (ref: string) => (await server.client.GET('/v1/models/{name}/versions/{version}', versionPath('aliased', ref))).data;
+const aliasStatus = async (alias: string) => (await server.client.GET('/v1/models/{name}/aliases/{alias}', aliasPath(alias))).response.status;
+const download = async (ref: string) =>
+  (await server.client.GET('/v1/models/{name}/versions/{version}/files/{file}', {
+    params: { path: { name: 'aliased', version: ref, file: 'weights.bin' } },
+    parseAs: 'arrayBuffer',
+  })).data as ArrayBuffer;
 
 describe('aliases', () => {
   it('points an alias at a version, resolves it as a version ref, and moves it', async () => {
     const set = await putAlias('production', 1);
-    expect(set.status).toBe(200);
-    expect(await set.json()).toMatchObject({ alias: 'production', version: { version: 1 } });
-    expect(await (await server.fetch('/v1/models/aliased/versions/production')).json()).toMatchObject({ version: 1 });
+    expect(set.response.status).toBe(200);
+    expect(set.data).toMatchObject({ alias: 'production', version: { version: 1 } });
+    expect(await readVersion('production')).toMatchObject({ version: 1 });
 
     await putAlias('production', 2);
-    expect(await (await server.fetch('/v1/models/aliased/versions/production')).json()).toMatchObject({ version: 2 });
-    const download = await server.fetch('/v1/models/aliased/versions/production/files/weights.bin');
-    const direct = await server.fetch('/v1/models/aliased/versions/2/files/weights.bin');
-    expect(new Uint8Array(await download.arrayBuffer())).toEqual(new Uint8Array(await direct.arrayBuffer()));
+    expect(await readVersion('production')).toMatchObject({ version: 2 });
+    expect(new Uint8Array(await download('production'))).toEqual(new Uint8Array(await download('2')));
   });
 
   it('lists and reads aliases through the typed client', async () => {
@@ -38,28 +44,29 @@ describe('aliases', () => {
 
   it('deletes an alias, after which it no longer resolves, and the version stays', async () => {
     await putAlias('doomed', 1);
-    expect((await server.fetch('/v1/models/aliased/aliases/doomed', { method: 'DELETE' })).status).toBe(204);
-    expect((await server.fetch('/v1/models/aliased/versions/doomed')).status).toBe(404);
-    expect((await server.fetch('/v1/models/aliased/aliases/doomed', { method: 'DELETE' })).status).toBe(404);
-    expect((await server.fetch('/v1/models/aliased/versions/1')).status).toBe(200);
+    const remove = () => server.client.DELETE('/v1/models/{name}/aliases/{alias}', aliasPath('doomed'));
+    expect((await remove()).response.status).toBe(204);
+    expect((await server.client.GET('/v1/models/{name}/versions/{version}', versionPath('aliased', 'doomed'))).response.status).toBe(404);
+    expect((await remove()).response.status).toBe(404);
+    expect(await readVersion('1')).toMatchObject({ version: 1 });
   });
 
   it('refuses an alias to a missing version (422) or an all-digit alias (422), storing nothing', async () => {
     const missing = await putAlias('nowhere', 99);
-    expect(missing.status).toBe(422);
-    expect((await server.fetch('/v1/models/aliased/aliases/nowhere')).status).toBe(404);
+    expect(missing.response.status).toBe(422);
+    expect(await aliasStatus('nowhere')).toBe(404);
     const numeric = await putAlias('7', 1);
-    expect(numeric.status).toBe(422);
-    expect((await server.fetch('/v1/models/aliased/aliases/7')).status).toBe(404);
+    expect(numeric.response.status).toBe(422);
+    expect(await aliasStatus('7')).toBe(404);
   });
 
   it('resolves `latest` to the newest active version and refuses it as an alias name', async () => {
-    expect(await (await server.fetch('/v1/models/aliased/versions/latest')).json()).toMatchObject({ version: 2 });
-    await server.fetch('/v1/models/aliased/versions/2/archive', { method: 'POST' });
-    expect(await (await server.fetch('/v1/models/aliased/versions/latest')).json()).toMatchObject({ version: 1 });
-    await server.fetch('/v1/models/aliased/versions/2/unarchive', { method: 'POST' });
+    expect(await readVersion('latest')).toMatchObject({ version: 2 });
+    await server.client.POST('/v1/models/{name}/versions/{version}/archive', versionPath('aliased', 2));
+    expect(await readVersion('latest')).toMatchObject({ version: 1 });
+    await server.client.POST('/v1/models/{name}/versions/{version}/unarchive', versionPath('aliased', 2));
     const reserved = await putAlias('latest', 1);
-    expect(reserved.status).toBe(422);
-    expect(await (await server.fetch('/v1/models/aliased/versions/latest')).json()).toMatchObject({ version: 2 });
+    expect(reserved.response.status).toBe(422);
+    expect(await readVersion('latest')).toMatchObject({ version: 2 });
   });
 });

@@ -1,8 +1,8 @@
 // Lineage over real HTTP: teachers -> distilled student -> self-distilled student, walked both ways to a depth.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smallIdxFiles } from '../registry/datasets-fixtures';
-import { addDenseVersion, createDenseModel } from '../support/requests';
 import { startTestServer, type TestServer } from '../support/server';
+import { addVersion, createModel, versionPath } from './typed-requests';
 
 let server: TestServer;
 const ids: Record<string, string> = {};
@@ -13,22 +13,23 @@ async function registerDataset(): Promise<string> {
   form.append('name', 'transfer-set');
   form.append('format', 'idx');
   for (const [role, bytes] of Object.entries(smallIdxFiles())) form.append(role, new Blob([bytes as Uint8Array<ArrayBuffer>]), role);
-  const response = await server.fetch('/v1/datasets', { method: 'POST', body: form });
-  if (response.status !== 201) throw new Error(`registering the dataset: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { id: string }).id;
+  // The typed body describes the parts; the FormData is sent as it is.
+  const { data, error, response } = await server.client.POST('/v1/datasets', { body: form as never, bodySerializer: () => form });
+  if (!data) throw new Error(`registering the dataset: ${response.status} ${JSON.stringify(error)}`);
+  return data.id;
 }
 
 beforeAll(async () => {
   server = await startTestServer();
   for (const teacher of ['teacher-a', 'teacher-b']) {
-    await createDenseModel(server, teacher);
-    ids[teacher] = (await addDenseVersion(server, teacher)).id;
+    await createModel(server, teacher);
+    ids[teacher] = (await addVersion(server, teacher)).id;
   }
-  await createDenseModel(server, 'student');
+  await createModel(server, 'student');
   ids.dataset = await registerDataset();
   const distillParams = { temperature: 1, alpha: 0 };
   ids.student = (
-    await addDenseVersion(server, 'student', {
+    await addVersion(server, 'student', {
       parents: [
         { model: 'teacher-a', version: 1, relation: 'teacher', weight: 0.5, method: 'knowledge-distillation', params: distillParams, datasetId: ids.dataset },
         { model: 'teacher-b', version: 1, relation: 'teacher', weight: 0.5, method: 'knowledge-distillation', params: distillParams, datasetId: ids.dataset },
@@ -36,24 +37,24 @@ beforeAll(async () => {
     })
   ).id;
   ids.grandStudent = (
-    await addDenseVersion(server, 'student', { parents: [{ model: 'student', version: 1, relation: 'teacher', method: 'self-distillation' }] })
+    await addVersion(server, 'student', { parents: [{ model: 'student', version: 1, relation: 'teacher', method: 'self-distillation' }] })
   ).id;
 });
 afterAll(() => server.close());
 
-async function lineage(path: string) {
-  const response = await server.fetch(path);
+type Direction = 'ancestors' | 'descendants' | 'both';
+
+async function lineage(name: string, version: number, query: { direction: Direction; depth?: number }) {
+  const { data, response } = await server.client.GET('/v1/models/{name}/versions/{version}/lineage', {
+    params: { ...versionPath(name, version).params, query },
+  });
   expect(response.status).toBe(200);
-  return (await response.json()) as {
-    root: string;
-    nodes: { id: string; model: string; version: number; distance: number }[];
-    edges: { parent: string; child: string; relation: string; weight: number | null; method: string | null; params: object; runId: string | null; datasetId: string | null }[];
-  };
+  return data!;
 }
 
 describe('lineage', () => {
   it('returns every ancestor of the self-distilled student with the edge details', async () => {
-    const graph = await lineage('/v1/models/student/versions/2/lineage?direction=ancestors');
+    const graph = await lineage('student', 2, { direction: 'ancestors' });
     expect(graph.root).toBe(ids.grandStudent);
     expect(graph.nodes.map((n) => [n.model, n.version, n.distance])).toEqual([
       ['teacher-a', 1, -2],
@@ -76,19 +77,19 @@ describe('lineage', () => {
   });
 
   it('stops at the requested depth', async () => {
-    const graph = await lineage('/v1/models/student/versions/2/lineage?direction=ancestors&depth=1');
+    const graph = await lineage('student', 2, { direction: 'ancestors', depth: 1 });
     expect(graph.nodes.map((n) => n.id).sort()).toEqual([ids.student, ids.grandStudent].sort());
     expect(graph.edges).toEqual([expect.objectContaining({ parent: ids.student, child: ids.grandStudent })]);
   });
 
   it('returns descendants of a teacher, and both directions around the middle', async () => {
-    const down = await lineage('/v1/models/teacher-a/versions/1/lineage?direction=descendants');
+    const down = await lineage('teacher-a', 1, { direction: 'descendants' });
     expect(down.nodes.map((n) => [n.model, n.version, n.distance])).toEqual([
       ['teacher-a', 1, 0],
       ['student', 1, 1],
       ['student', 2, 2],
     ]);
-    const both = await lineage('/v1/models/student/versions/1/lineage?direction=both&depth=1');
+    const both = await lineage('student', 1, { direction: 'both', depth: 1 });
     expect(both.nodes.map((n) => n.distance).sort()).toEqual([-1, -1, 0, 1]);
     expect(both.edges).toHaveLength(3);
   });

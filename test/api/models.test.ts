@@ -1,8 +1,8 @@
 // Models over real HTTP: create, read, list with pagination, update, duplicates, idempotent creates.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DENSE_MODEL } from '../support/artifacts';
-import { createDenseModel, jsonBody } from '../support/requests';
 import { startTestServer, type TestServer } from '../support/server';
+import { createModel } from './typed-requests';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -22,7 +22,7 @@ describe('models', () => {
   });
 
   it('lists models a page at a time', async () => {
-    for (const name of ['page-a', 'page-b', 'page-c']) await createDenseModel(server, name);
+    for (const name of ['page-a', 'page-b', 'page-c']) await createModel(server, name);
     const first = await server.client.GET('/v1/models', { params: { query: { limit: 2, offset: 0 } } });
     const all = await server.client.GET('/v1/models', { params: { query: { limit: 500 } } });
     expect(first.data!.items).toHaveLength(2);
@@ -34,7 +34,7 @@ describe('models', () => {
   });
 
   it('updates description and tags', async () => {
-    await createDenseModel(server, 'updatable', { description: 'old', tags: { a: '1' } });
+    await createModel(server, 'updatable', { description: 'old', tags: { a: '1' } });
     const updated = await server.client.PATCH('/v1/models/{name}', {
       params: { path: { name: 'updatable' } },
       body: { description: 'new', tags: { b: '2' } },
@@ -45,7 +45,7 @@ describe('models', () => {
   });
 
   it('leaves a model, updatedAt included, as it was after a PATCH that changes nothing', async () => {
-    await createDenseModel(server, 'untouched', { description: 'same', tags: { a: '1' } });
+    await createModel(server, 'untouched', { description: 'same', tags: { a: '1' } });
     const path = { params: { path: { name: 'untouched' } } };
     const before = (await server.client.GET('/v1/models/{name}', path)).data!;
     // A later clock reading than creation, so a needless write would show in updatedAt.
@@ -61,34 +61,34 @@ describe('models', () => {
   });
 
   it('refuses a duplicate name with 409 and keeps the original', async () => {
-    await createDenseModel(server, 'taken', { description: 'original' });
-    const again = await server.fetch('/v1/models', jsonBody({ name: 'taken', ...DENSE_MODEL, description: 'second' }));
-    expect(again.status).toBe(409);
-    expect(again.headers.get('content-type')).toBe('application/problem+json');
-    expect(await again.json()).toMatchObject({ type: 'https://distillery.dev/problems/conflict', status: 409 });
+    await createModel(server, 'taken', { description: 'original' });
+    const again = await server.client.POST('/v1/models', { body: { name: 'taken', ...DENSE_MODEL, description: 'second' } });
+    expect(again.response.status).toBe(409);
+    expect(again.response.headers.get('content-type')).toBe('application/problem+json');
+    expect(again.error).toMatchObject({ type: 'https://distillery.dev/problems/conflict', status: 409 });
     const read = await server.client.GET('/v1/models/{name}', { params: { path: { name: 'taken' } } });
     expect(read.data!.description).toBe('original');
   });
 
   it('replays a create with the same Idempotency-Key and refuses the key for another request', async () => {
-    const body = jsonBody({ name: 'idempotent', ...DENSE_MODEL });
-    const headers = { 'Content-Type': 'application/json', 'Idempotency-Key': 'create-idempotent-1' };
-    const first = await server.fetch('/v1/models', { ...body, headers });
-    const second = await server.fetch('/v1/models', { ...body, headers });
-    expect(first.status).toBe(201);
-    expect(second.status).toBe(201);
-    expect(second.headers.get('idempotent-replayed')).toBe('true');
-    expect(await second.json()).toEqual(await first.json());
+    const params = { header: { 'Idempotency-Key': 'create-idempotent-1' } };
+    const create = (name: string) => server.client.POST('/v1/models', { params, body: { name, ...DENSE_MODEL } });
+    const first = await create('idempotent');
+    const second = await create('idempotent');
+    expect(first.response.status).toBe(201);
+    expect(second.response.status).toBe(201);
+    expect(second.response.headers.get('idempotent-replayed')).toBe('true');
+    expect(second.data).toEqual(first.data);
 
-    const other = await server.fetch('/v1/models', { ...jsonBody({ name: 'idempotent-other', ...DENSE_MODEL }), headers });
-    expect(other.status).toBe(422);
-    expect(await other.json()).toMatchObject({ type: 'https://distillery.dev/problems/idempotency-key-reused' });
-    expect((await server.fetch('/v1/models/idempotent-other')).status).toBe(404);
+    const other = await create('idempotent-other');
+    expect(other.response.status).toBe(422);
+    expect(other.error).toMatchObject({ type: 'https://distillery.dev/problems/idempotency-key-reused' });
+    expect((await server.client.GET('/v1/models/{name}', { params: { path: { name: 'idempotent-other' } } })).response.status).toBe(404);
   });
 
   it('answers 404 problem+json for an unknown model', async () => {
-    const response = await server.fetch('/v1/models/no-such-model');
+    const { response, error } = await server.client.GET('/v1/models/{name}', { params: { path: { name: 'no-such-model' } } });
     expect(response.status).toBe(404);
-    expect(await response.json()).toMatchObject({ status: 404, instance: '/v1/models/no-such-model', detail: 'model "no-such-model" does not exist' });
+    expect(error).toMatchObject({ status: 404, instance: '/v1/models/no-such-model', detail: 'model "no-such-model" does not exist' });
   });
 });
