@@ -4,8 +4,8 @@ import { uploadVersion } from '../../openapi/client';
 import { PROBLEM_TYPE_BASE } from '../../src/api/problem';
 import { sha256Hex } from '../../src/registry/hashing';
 import { concatenatedWeights, denseArtifact, uploadForm } from '../support/artifacts';
-import { addDenseVersion, createDenseModel, versionNumbers } from '../support/requests';
 import { startTestServer, type TestServer } from '../support/server';
+import { addVersion, createModel, storedVersions, versionPath } from './typed-requests';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -13,25 +13,38 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+/** An upload with the typed client, sending `Idempotency-Key`. */
+function uploadWithKey(model: string, key: string, form: FormData) {
+  return server.client.POST('/v1/models/{name}/versions', {
+    params: { path: { name: model }, header: { 'Idempotency-Key': key } },
+    body: form as never,
+    bodySerializer: () => form,
+  });
+}
+
 describe('versions', () => {
   it('stores an upload whose downloads equal what was sent, with sha256 and size recorded', async () => {
-    const model = await createDenseModel(server, 'roundtrip');
+    const model = await createModel(server, 'roundtrip');
     const artifact = await denseArtifact(3);
     const metadata = { description: 'first', params: { epochs: 3 }, metrics: { test_accuracy: 0.5 }, tags: { seed: '1' } };
-    const response = await server.fetch('/v1/models/roundtrip/versions', { method: 'POST', body: uploadForm(artifact, metadata) });
-    expect(response.status).toBe(201);
-    const version = (await response.json()) as Record<string, any>;
+    const uploaded = await uploadVersion(server.client, 'roundtrip', uploadForm(artifact, metadata));
+    expect(uploaded.response.status).toBe(201);
+    const version = uploaded.data!;
     expect(version).toMatchObject({ model: 'roundtrip', version: 1, status: 'active', ...metadata });
 
-    const weights = await server.fetch('/v1/models/roundtrip/versions/1/files/weights.bin');
-    expect(weights.status).toBe(200);
-    const weightBytes = new Uint8Array(await weights.arrayBuffer());
+    const file = (name: 'model.json' | 'weights.bin') =>
+      server.client.GET('/v1/models/{name}/versions/{version}/files/{file}', {
+        params: { path: { name: 'roundtrip', version: '1', file: name } },
+        parseAs: 'arrayBuffer',
+      });
+    const weights = await file('weights.bin');
+    expect(weights.response.status).toBe(200);
+    const weightBytes = new Uint8Array(weights.data as ArrayBuffer);
     expect(weightBytes).toEqual(concatenatedWeights(artifact));
     expect(version.files['weights.bin']).toEqual({ sha256: await sha256Hex(weightBytes), size: weightBytes.length });
-    expect(weights.headers.get('etag')).toBe(`"${version.files['weights.bin'].sha256}"`);
+    expect(weights.response.headers.get('etag')).toBe(`"${version.files['weights.bin'].sha256}"`);
 
-    const modelJson = await server.fetch('/v1/models/roundtrip/versions/1/files/model.json');
-    const modelJsonBytes = new Uint8Array(await modelJson.arrayBuffer());
+    const modelJsonBytes = new Uint8Array((await file('model.json')).data as ArrayBuffer);
     expect(version.files['model.json'].sha256).toBe(await sha256Hex(modelJsonBytes));
     const manifest = JSON.parse(new TextDecoder().decode(modelJsonBytes)) as { weightsManifest: { paths: string[] }[]; modelTopology: unknown };
     expect(manifest.weightsManifest.map((group) => group.paths)).toEqual([['weights.bin']]);
@@ -42,26 +55,26 @@ describe('versions', () => {
   });
 
   it('numbers versions 1, 2, 3 and hides archived ones unless include_archived=true', async () => {
-    await createDenseModel(server, 'archiving');
-    for (let i = 0; i < 3; i += 1) await addDenseVersion(server, 'archiving');
-    const archived = await server.fetch('/v1/models/archiving/versions/2/archive', { method: 'POST' });
-    expect(archived.status).toBe(200);
-    expect(await archived.json()).toMatchObject({ version: 2, status: 'archived' });
+    await createModel(server, 'archiving');
+    for (let i = 0; i < 3; i += 1) await addVersion(server, 'archiving');
+    const archived = await server.client.POST('/v1/models/{name}/versions/{version}/archive', versionPath('archiving', 2));
+    expect(archived.response.status).toBe(200);
+    expect(archived.data).toMatchObject({ version: 2, status: 'archived' });
 
     const visible = await server.client.GET('/v1/models/{name}/versions', { params: { path: { name: 'archiving' } } });
     expect(visible.data!.items.map((v) => v.version)).toEqual([3, 1]);
-    expect(await versionNumbers(server, 'archiving')).toEqual([1, 2, 3]);
-    const byNumber = await server.fetch('/v1/models/archiving/versions/2');
-    expect(await byNumber.json()).toMatchObject({ status: 'archived' });
+    expect(await storedVersions(server, 'archiving')).toEqual([1, 2, 3]);
+    const byNumber = await server.client.GET('/v1/models/{name}/versions/{version}', versionPath('archiving', 2));
+    expect(byNumber.data).toMatchObject({ status: 'archived' });
 
-    await server.fetch('/v1/models/archiving/versions/2/unarchive', { method: 'POST' });
+    await server.client.POST('/v1/models/{name}/versions/{version}/unarchive', versionPath('archiving', 2));
     const after = await server.client.GET('/v1/models/{name}/versions', { params: { path: { name: 'archiving' } } });
     expect(after.data!.items.map((v) => v.version)).toEqual([3, 2, 1]);
   });
 
   it('updates a version description and tags', async () => {
-    await createDenseModel(server, 'described');
-    await addDenseVersion(server, 'described');
+    await createModel(server, 'described');
+    await addVersion(server, 'described');
     const updated = await server.client.PATCH('/v1/models/{name}/versions/{version}', {
       params: { path: { name: 'described', version: '1' } },
       body: { description: 'better', tags: { stage: 'candidate' } },
@@ -72,90 +85,87 @@ describe('versions', () => {
   });
 
   it('deletes a version without descendants, with its blobs', async () => {
-    await createDenseModel(server, 'deletable');
-    const version = await addDenseVersion(server, 'deletable');
+    await createModel(server, 'deletable');
+    const version = await addVersion(server, 'deletable');
     const key = (version.files as Record<string, { sha256: string }>)['weights.bin'];
     expect(key).toBeDefined();
-    const response = await server.fetch('/v1/models/deletable/versions/1', { method: 'DELETE' });
-    expect(response.status).toBe(204);
-    expect((await server.fetch('/v1/models/deletable/versions/1')).status).toBe(404);
-    expect(await versionNumbers(server, 'deletable')).toEqual([]);
+    const response = await server.client.DELETE('/v1/models/{name}/versions/{version}', versionPath('deletable', 1));
+    expect(response.response.status).toBe(204);
+    expect((await server.client.GET('/v1/models/{name}/versions/{version}', versionPath('deletable', 1))).response.status).toBe(404);
+    expect(await storedVersions(server, 'deletable')).toEqual([]);
   });
 
   it('refuses to delete a version with descendants (409) and keeps it', async () => {
-    await createDenseModel(server, 'parent-model');
-    await addDenseVersion(server, 'parent-model');
-    await createDenseModel(server, 'child-model');
-    await addDenseVersion(server, 'child-model', { parents: [{ model: 'parent-model', version: 1, relation: 'teacher' }] });
-    const response = await server.fetch('/v1/models/parent-model/versions/1', { method: 'DELETE' });
-    expect(response.status).toBe(409);
-    expect(await versionNumbers(server, 'parent-model')).toEqual([1]);
-    const download = await server.fetch('/v1/models/parent-model/versions/1/files/weights.bin');
-    expect(download.status).toBe(200);
+    await createModel(server, 'parent-model');
+    await addVersion(server, 'parent-model');
+    await createModel(server, 'child-model');
+    await addVersion(server, 'child-model', { parents: [{ model: 'parent-model', version: 1, relation: 'teacher' }] });
+    const response = await server.client.DELETE('/v1/models/{name}/versions/{version}', versionPath('parent-model', 1));
+    expect(response.response.status).toBe(409);
+    expect(await storedVersions(server, 'parent-model')).toEqual([1]);
+    const download = await server.client.GET('/v1/models/{name}/versions/{version}/files/{file}', {
+      params: { path: { name: 'parent-model', version: '1', file: 'weights.bin' } },
+      parseAs: 'arrayBuffer',
+    });
+    expect(download.response.status).toBe(200);
   });
 
   it('replays an upload repeated with the same Idempotency-Key instead of storing a second version', async () => {
-    await createDenseModel(server, 'retried');
+    await createModel(server, 'retried');
     const artifact = await denseArtifact();
-    const send = () =>
-      server.fetch('/v1/models/retried/versions', { method: 'POST', headers: { 'Idempotency-Key': 'upload-1' }, body: uploadForm(artifact) });
-    const first = await send();
-    const second = await send();
-    expect(first.status).toBe(201);
-    expect(second.status).toBe(201);
-    expect(second.headers.get('idempotent-replayed')).toBe('true');
-    expect(await second.json()).toEqual(await first.json());
-    expect(await versionNumbers(server, 'retried')).toEqual([1]);
+    const send = (form: FormData) => uploadWithKey('retried', 'upload-1', form);
+    const first = await send(uploadForm(artifact));
+    const second = await send(uploadForm(artifact));
+    expect(first.response.status).toBe(201);
+    expect(second.response.status).toBe(201);
+    expect(second.response.headers.get('idempotent-replayed')).toBe('true');
+    expect(second.data).toEqual(first.data);
+    expect(await storedVersions(server, 'retried')).toEqual([1]);
 
-    const different = await server.fetch('/v1/models/retried/versions', {
-      method: 'POST',
-      headers: { 'Idempotency-Key': 'upload-1' },
-      body: uploadForm(await denseArtifact()),
-    });
-    expect(different.status).toBe(422);
-    expect(await versionNumbers(server, 'retried')).toEqual([1]);
+    const different = await send(uploadForm(await denseArtifact()));
+    expect(different.response.status).toBe(422);
+    expect(await storedVersions(server, 'retried')).toEqual([1]);
   });
 
   it('creates exactly one version from parallel uploads with one Idempotency-Key; the others replay it or are told to retry', async () => {
-    await createDenseModel(server, 'raced');
+    await createModel(server, 'raced');
     const artifact = await denseArtifact();
-    const send = () =>
-      server.fetch('/v1/models/raced/versions', { method: 'POST', headers: { 'Idempotency-Key': 'race-1' }, body: uploadForm(artifact) });
-    const responses = await Promise.all([1, 2, 3, 4, 5].map(send));
-    const fresh = responses.filter((r) => r.status === 201 && r.headers.get('idempotent-replayed') === null);
-    const replayed = responses.filter((r) => r.status === 201 && r.headers.get('idempotent-replayed') === 'true');
-    const busy = responses.filter((r) => r.status === 409);
+    const send = () => uploadWithKey('raced', 'race-1', uploadForm(artifact));
+    const results = await Promise.all([1, 2, 3, 4, 5].map(send));
+    const replayedHeader = (r: (typeof results)[number]) => r.response.headers.get('idempotent-replayed');
+    const fresh = results.filter((r) => r.response.status === 201 && replayedHeader(r) === null);
+    const replayed = results.filter((r) => r.response.status === 201 && replayedHeader(r) === 'true');
+    const busy = results.filter((r) => r.response.status === 409);
     expect(fresh).toHaveLength(1);
-    expect(fresh.length + replayed.length + busy.length).toBe(responses.length);
-    const created = await fresh[0]!.json();
-    for (const response of replayed) expect(await response.json()).toEqual(created);
-    for (const response of busy) {
-      expect(response.headers.get('retry-after')).toBe('1');
-      expect(response.headers.get('content-type')).toBe('application/problem+json');
-      expect(await response.json()).toMatchObject({ type: `${PROBLEM_TYPE_BASE}idempotency-key-in-progress`, status: 409 });
+    expect(fresh.length + replayed.length + busy.length).toBe(results.length);
+    const created = fresh[0]!.data;
+    for (const result of replayed) expect(result.data).toEqual(created);
+    for (const result of busy) {
+      expect(result.response.headers.get('retry-after')).toBe('1');
+      expect(result.response.headers.get('content-type')).toBe('application/problem+json');
+      expect(result.error).toMatchObject({ type: `${PROBLEM_TYPE_BASE}idempotency-key-in-progress`, status: 409 });
     }
-    expect(await versionNumbers(server, 'raced')).toEqual([1]);
+    expect(await storedVersions(server, 'raced')).toEqual([1]);
 
     const later = await send();
-    expect(later.status).toBe(201);
-    expect(later.headers.get('idempotent-replayed')).toBe('true');
-    expect(await later.json()).toEqual(created);
+    expect(later.response.status).toBe(201);
+    expect(replayedHeader(later)).toBe('true');
+    expect(later.data).toEqual(created);
   });
 
   it('lets a create that failed be retried with the same Idempotency-Key', async () => {
     const artifact = await denseArtifact();
-    const send = () =>
-      server.fetch('/v1/models/late-model/versions', { method: 'POST', headers: { 'Idempotency-Key': 'retry-1' }, body: uploadForm(artifact) });
-    expect((await send()).status).toBe(404);
-    await createDenseModel(server, 'late-model');
+    const send = () => uploadWithKey('late-model', 'retry-1', uploadForm(artifact));
+    expect((await send()).response.status).toBe(404);
+    await createModel(server, 'late-model');
     const retried = await send();
-    expect(retried.status).toBe(201);
-    expect(retried.headers.get('idempotent-replayed')).toBeNull();
-    expect(await versionNumbers(server, 'late-model')).toEqual([1]);
+    expect(retried.response.status).toBe(201);
+    expect(retried.response.headers.get('idempotent-replayed')).toBeNull();
+    expect(await storedVersions(server, 'late-model')).toEqual([1]);
   });
 
   it('uploads through the typed client', async () => {
-    await createDenseModel(server, 'typed-upload');
+    await createModel(server, 'typed-upload');
     const artifact = await denseArtifact();
     const { data, response } = await uploadVersion(server.client, 'typed-upload', uploadForm(artifact, { description: 'via client' }));
     expect(response.status).toBe(201);
