@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DENSE_MODEL, denseArtifact, denseArtifactWithShape, uploadForm, type UploadableArtifact } from '../support/artifacts';
-import { addDenseVersion, createDenseModel, jsonBody, versionNumbers } from '../support/requests';
+import { jsonBody } from '../support/requests';
 import { startTestServer, type TestServer, type TestServerOptions } from '../support/server';
 import { POSTGRES_SKIP_MESSAGE, postgresAdminUrl, startPostgresTestServer } from './postgres-test-server';
+import { addVersion, createModel, storedVersions, versionPath } from './typed-requests';
 
 const JSON_LIMIT = 4096;
 const UPLOAD_LIMIT = 64 * 1024;
@@ -19,24 +20,29 @@ function badInputSuite(backend: string, start: () => Promise<TestServer>): void 
 
     beforeAll(async () => {
       server = await start();
-      await createDenseModel(server, 'target', { description: 'unchanged' });
-      await addDenseVersion(server, 'target');
+      await createModel(server, 'target', { description: 'unchanged' });
+      await addVersion(server, 'target');
     });
     afterAll(() => server.close());
 
     const problemType = async (response: Response) => ((await response.json()) as { type: string }).type.replace(PROBLEMS, '');
-    const modelCount = async () => ((await (await server.fetch('/v1/models')).json()) as { total: number }).total;
+    // State read-backs go through the typed client; raw fetch is for the deliberately bad requests.
+    const modelCount = async () => (await server.client.GET('/v1/models')).data!.total;
+    const modelStatus = async (name: string) => (await server.client.GET('/v1/models/{name}', { params: { path: { name } } })).response.status;
+    const readTarget = async () => (await server.client.GET('/v1/models/{name}', { params: { path: { name: 'target' } } })).data!;
+    const aliasStatus = async (alias: string) =>
+      (await server.client.GET('/v1/models/{name}/aliases/{alias}', { params: { path: { name: 'target', alias } } })).response.status;
     const upload = (artifact: UploadableArtifact | FormData, metadata?: object) =>
       server.fetch('/v1/models/target/versions', { method: 'POST', body: artifact instanceof FormData ? artifact : uploadForm(artifact, metadata) });
 
     /** Version folders in the blob store under the model's prefix: a refused upload must write none. */
     async function storedVersionFolders(): Promise<string[]> {
-      const model = (await (await server.fetch('/v1/models/target')).json()) as { id: string };
+      const model = await readTarget();
       return readdir(join(server.dataDir, 'blobs', 'models', model.id));
     }
 
     async function expectNoNewVersion(): Promise<void> {
-      expect(await versionNumbers(server, 'target')).toEqual([1]);
+      expect(await storedVersions(server, 'target')).toEqual([1]);
       expect(await storedVersionFolders()).toHaveLength(1);
     }
 
@@ -53,7 +59,7 @@ function badInputSuite(backend: string, start: () => Promise<TestServer>): void 
         const response = await server.fetch('/v1/models/target', { method: 'PATCH', headers: { 'Content-Type': 'text/plain' }, body: '{"description":"x"}' });
         expect(response.status).toBe(415);
         expect(await problemType(response)).toBe('unsupported-media-type');
-        expect(await (await server.fetch('/v1/models/target')).json()).toMatchObject({ description: 'unchanged' });
+        expect(await readTarget()).toMatchObject({ description: 'unchanged' });
       });
 
       it('oversized JSON body, by Content-Length and chunked: 413, nothing created', async () => {
@@ -77,7 +83,7 @@ function badInputSuite(backend: string, start: () => Promise<TestServer>): void 
         } as RequestInit);
         expect(streamed.status).toBe(413);
         expect(await modelCount()).toBe(before);
-        expect((await server.fetch('/v1/models/too-big')).status).toBe(404);
+        expect(await modelStatus('too-big')).toBe(404);
       });
 
       it('path traversal in a model name: 422 naming the field, nothing created', async () => {
@@ -131,7 +137,7 @@ function badInputSuite(backend: string, start: () => Promise<TestServer>): void 
         expect(await modelCount()).toBe(modelsBefore);
         expect((await server.client.GET('/v1/models/{name}', { params: { path: { name: 'target' } } })).data).toEqual(model.data);
         expect((await server.client.GET('/v1/models/{name}/versions/{version}', { params: { path: { name: 'target', version: '1' } } })).data).toEqual(version.data);
-        expect((await server.fetch('/v1/models/target/aliases/extra')).status).toBe(404);
+        expect(await aliasStatus('extra')).toBe(404);
         expect((await server.client.GET('/v1/keys')).data).toEqual(keys.data);
       });
     });
@@ -145,14 +151,15 @@ function badInputSuite(backend: string, start: () => Promise<TestServer>): void 
           expect(response.status, path).toBe(422);
           expect(await fieldErrors(response), path).toEqual([expect.objectContaining({ in: 'path', path: 'version' })]);
         }
-        expect((await server.fetch('/v1/models/target/versions/2147483647')).status).toBe(404);
+        const largest = await server.client.GET('/v1/models/{name}/versions/{version}', versionPath('target', 2147483647));
+        expect(largest.response.status).toBe(404);
       });
 
       it('an alias to version 99999999999: 422 naming the field, no alias stored', async () => {
         const response = await server.fetch('/v1/models/target/aliases/huge', jsonBody({ version: 99_999_999_999 }, 'PUT'));
         expect(response.status).toBe(422);
         expect(await fieldErrors(response)).toEqual([expect.objectContaining({ in: 'body', path: 'version' })]);
-        expect((await server.fetch('/v1/models/target/aliases/huge')).status).toBe(404);
+        expect(await aliasStatus('huge')).toBe(404);
       });
 
       it('a parent version 99999999999, as a number or as digits: 422 naming the field, nothing stored', async () => {
@@ -258,7 +265,7 @@ function badInputSuite(backend: string, start: () => Promise<TestServer>): void 
       it('an upload to an unknown model: 404', async () => {
         const response = await server.fetch('/v1/models/ghost/versions', { method: 'POST', body: uploadForm(await denseArtifact()) });
         expect(response.status).toBe(404);
-        expect((await server.fetch('/v1/models/ghost')).status).toBe(404);
+        expect(await modelStatus('ghost')).toBe(404);
       });
 
       it('model.json missing from the form: 422 naming the part', async () => {
