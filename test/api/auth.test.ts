@@ -3,14 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDistilleryClient } from '../../openapi/client';
 import type { Scope } from '../../src/registry/records';
 import { DENSE_MODEL } from '../support/artifacts';
-import { addDenseVersion, createDenseModel, jsonBody, uploadDenseVersion } from '../support/requests';
+import { jsonBody } from '../support/requests';
 import { startTestServer, type TestServer } from '../support/server';
+import { addVersion, createModel, uploadDense } from './typed-requests';
 
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
-  await createDenseModel(server, 'guarded');
-  await addDenseVersion(server, 'guarded');
+  await createModel(server, 'guarded');
+  await addVersion(server, 'guarded');
 });
 afterAll(() => server.close());
 
@@ -18,6 +19,13 @@ async function issueKey(scopes: Scope[], name = scopes.join('+')): Promise<{ id:
   const { data, response } = await server.client.POST('/v1/keys', { body: { name, scopes } });
   expect(response.status).toBe(201);
   return { id: data!.id, token: data!.token };
+}
+
+/** A typed-client result refused with `status` and problem `type` (openapi-fetch has read the body into `error`). */
+function expectRefused(result: { response: Response; error?: unknown }, status: number, type: string): void {
+  expect(result.response.status).toBe(status);
+  expect(result.response.headers.get('content-type')).toBe('application/problem+json');
+  expect(result.error).toMatchObject({ status, type: `https://distillery.dev/problems/${type}` });
 }
 
 async function expectProblem(response: Response, status: number, type: string): Promise<void> {
@@ -67,7 +75,7 @@ describe('authentication', () => {
 
   it('refuses a revoked key with 401', async () => {
     const key = await issueKey(['read']);
-    expect((await server.fetch('/v1/models', {}, key.token)).status).toBe(200);
+    expect((await createDistilleryClient(server.baseUrl, key.token).GET('/v1/models')).response.status).toBe(200);
     const revoke = await server.client.DELETE('/v1/keys/{id}', { params: { path: { id: key.id } } });
     expect(revoke.data!.revokedAt).not.toBeNull();
     const refused = await server.fetch('/v1/models', {}, key.token);
@@ -115,42 +123,63 @@ describe('authentication', () => {
 });
 
 describe('scopes', () => {
+  /** The typed client holding `token`, and the calls the scope checks make with it. */
+  function callsWith(token: string) {
+    const client = createDistilleryClient(server.baseUrl, token);
+    return {
+      readModel: (name: string) => client.GET('/v1/models/{name}', { params: { path: { name } } }),
+      download: () =>
+        client.GET('/v1/models/{name}/versions/{version}/files/{file}', {
+          params: { path: { name: 'guarded', version: '1', file: 'weights.bin' } },
+          parseAs: 'arrayBuffer',
+        }),
+      listModels: () => client.GET('/v1/models'),
+      createModel: (name: string) => client.POST('/v1/models', { body: { name, ...DENSE_MODEL } }),
+      listKeys: () => client.GET('/v1/keys'),
+      issueKey: () => client.POST('/v1/keys', { body: { name: 'x', scopes: ['admin'] } }),
+    };
+  }
+  const modelStatus = async (name: string) => (await server.client.GET('/v1/models/{name}', { params: { path: { name } } })).response.status;
+
   it('read: may GET, may not create (403), nothing is created', async () => {
     const { token } = await issueKey(['read']);
-    expect((await server.fetch('/v1/models/guarded', {}, token)).status).toBe(200);
-    expect((await server.fetch('/v1/models/guarded/versions/1/files/weights.bin', {}, token)).status).toBe(200);
-    await expectProblem(await server.fetch('/v1/models', jsonBody({ name: 'by-reader', ...DENSE_MODEL }), token), 403, 'forbidden');
-    await expectProblem(await uploadDenseVersion(server, 'guarded', undefined, token), 403, 'forbidden');
-    await expectProblem(await server.fetch('/v1/keys', {}, token), 403, 'forbidden');
-    expect((await server.fetch('/v1/models/by-reader')).status).toBe(404);
+    const calls = callsWith(token);
+    expect((await calls.readModel('guarded')).response.status).toBe(200);
+    expect((await calls.download()).response.status).toBe(200);
+    expectRefused(await calls.createModel('by-reader'), 403, 'forbidden');
+    expectRefused(await uploadDense(server, 'guarded', undefined, token), 403, 'forbidden');
+    expectRefused(await calls.listKeys(), 403, 'forbidden');
+    expect(await modelStatus('by-reader')).toBe(404);
   });
 
   it('write: may create and upload, may not read (403) or manage keys (403)', async () => {
     const { token } = await issueKey(['write']);
-    expect((await server.fetch('/v1/models', jsonBody({ name: 'by-writer', ...DENSE_MODEL }), token)).status).toBe(201);
-    expect((await uploadDenseVersion(server, 'by-writer', undefined, token)).status).toBe(201);
-    await expectProblem(await server.fetch('/v1/models/by-writer', {}, token), 403, 'forbidden');
-    await expectProblem(await server.fetch('/v1/keys', jsonBody({ name: 'x', scopes: ['admin'] }), token), 403, 'forbidden');
+    const calls = callsWith(token);
+    expect((await calls.createModel('by-writer')).response.status).toBe(201);
+    expect((await uploadDense(server, 'by-writer', undefined, token)).response.status).toBe(201);
+    expectRefused(await calls.readModel('by-writer'), 403, 'forbidden');
+    expectRefused(await calls.issueKey(), 403, 'forbidden');
   });
 
   it('predict and node: refused on registry routes (403)', async () => {
     for (const scope of ['predict', 'node'] as const) {
       const { token } = await issueKey([scope]);
-      await expectProblem(await server.fetch('/v1/models', {}, token), 403, 'forbidden');
+      expectRefused(await callsWith(token).listModels(), 403, 'forbidden');
     }
   });
 
   it('admin: implies read, write and key management', async () => {
     const { token } = await issueKey(['admin']);
-    expect((await server.fetch('/v1/models/guarded', {}, token)).status).toBe(200);
-    expect((await server.fetch('/v1/models', jsonBody({ name: 'by-admin', ...DENSE_MODEL }), token)).status).toBe(201);
-    expect((await server.fetch('/v1/keys', {}, token)).status).toBe(200);
+    const calls = callsWith(token);
+    expect((await calls.readModel('guarded')).response.status).toBe(200);
+    expect((await calls.createModel('by-admin')).response.status).toBe(201);
+    expect((await calls.listKeys()).response.status).toBe(200);
   });
 });
 
 describe('request id and logging', () => {
   it('echoes X-Request-Id and logs one line with it, the status and the key id', async () => {
-    const response = await server.fetch('/v1/models/guarded', { headers: { 'X-Request-Id': 'trace-123' } });
+    const { response } = await server.client.GET('/v1/models/{name}', { params: { path: { name: 'guarded' } }, headers: { 'X-Request-Id': 'trace-123' } });
     expect(response.headers.get('x-request-id')).toBe('trace-123');
     const line = server.logs.find((l) => l.event === 'request' && l.fields.requestId === 'trace-123');
     expect(line?.fields).toMatchObject({ method: 'GET', path: '/v1/models/guarded', status: 200, apiKeyId: server.adminKey.split('_')[1] });
@@ -158,9 +187,12 @@ describe('request id and logging', () => {
   });
 
   it('generates an id when none (or an unusable one) is sent, also on errors', async () => {
-    const response = await server.fetch('/v1/models/absent', { headers: { 'X-Request-Id': 'bad id with spaces' } });
+    const { response, error } = await server.client.GET('/v1/models/{name}', {
+      params: { path: { name: 'absent' } },
+      headers: { 'X-Request-Id': 'bad id with spaces' },
+    });
     const id = response.headers.get('x-request-id');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await response.json()).toMatchObject({ requestId: id, status: 404 });
+    expect(error).toMatchObject({ requestId: id, status: 404 });
   });
 });

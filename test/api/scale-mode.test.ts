@@ -1,12 +1,13 @@
 // The scale-mode wiring end to end: the same API on PostgreSQL (DATABASE_URL) and an S3 bucket
 // (S3_BUCKET, here a real s3rver), chosen by the entry point from its config.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uploadVersion } from '../../openapi/client';
 import { sha256Hex } from '../../src/registry/hashing';
 import { startS3rver, S3RVER_CREDENTIALS, type RunningS3rver } from '../registry/blob-store/s3rver-fixture';
 import { concatenatedWeights, denseArtifact, uploadForm } from '../support/artifacts';
-import { addDenseVersion, createDenseModel } from '../support/requests';
 import type { TestServer } from '../support/server';
 import { POSTGRES_SKIP_MESSAGE, postgresAdminUrl, startPostgresTestServer } from './postgres-test-server';
+import { addVersion, createModel, versionPath } from './typed-requests';
 
 if (postgresAdminUrl) {
   const adminUrl = postgresAdminUrl;
@@ -33,28 +34,32 @@ if (postgresAdminUrl) {
 
   describe('API on PostgreSQL + S3', () => {
     it('stores an upload in the bucket and serves it back verified', async () => {
-      await createDenseModel(server, 'scaled');
+      await createModel(server, 'scaled');
       const artifact = await denseArtifact(2);
-      const response = await server.fetch('/v1/models/scaled/versions', { method: 'POST', body: uploadForm(artifact) });
-      expect(response.status).toBe(201);
-      const version = (await response.json()) as { files: Record<string, { sha256: string }> };
-      const download = new Uint8Array(await (await server.fetch('/v1/models/scaled/versions/1/files/weights.bin')).arrayBuffer());
+      const uploaded = await uploadVersion(server.client, 'scaled', uploadForm(artifact));
+      expect(uploaded.response.status).toBe(201);
+      const version = uploaded.data!;
+      const weights = await server.client.GET('/v1/models/{name}/versions/{version}/files/{file}', {
+        params: { path: { name: 'scaled', version: '1', file: 'weights.bin' } },
+        parseAs: 'arrayBuffer',
+      });
+      const download = new Uint8Array(weights.data as ArrayBuffer);
       expect(download).toEqual(concatenatedWeights(artifact));
       expect(version.files['weights.bin']!.sha256).toBe(await sha256Hex(download));
       expect(s3.requests.some((r) => r.method === 'PUT' && r.url.includes('/weights.bin'))).toBe(true);
     });
 
     it('records and walks lineage in PostgreSQL', async () => {
-      await createDenseModel(server, 'scaled-student');
-      await addDenseVersion(server, 'scaled-student', { parents: [{ model: 'scaled', version: 1, relation: 'teacher' }] });
-      const graph = (await (await server.fetch('/v1/models/scaled-student/versions/1/lineage?direction=ancestors')).json()) as {
-        nodes: { model: string; distance: number }[];
-      };
-      expect(graph.nodes.map((n) => [n.model, n.distance])).toEqual([
+      await createModel(server, 'scaled-student');
+      await addVersion(server, 'scaled-student', { parents: [{ model: 'scaled', version: 1, relation: 'teacher' }] });
+      const { data: graph } = await server.client.GET('/v1/models/{name}/versions/{version}/lineage', {
+        params: { ...versionPath('scaled-student', 1).params, query: { direction: 'ancestors' } },
+      });
+      expect(graph!.nodes.map((n) => [n.model, n.distance])).toEqual([
         ['scaled', -1],
         ['scaled-student', 0],
       ]);
-      expect((await server.fetch('/v1/models/scaled/versions/1', { method: 'DELETE' })).status).toBe(409);
+      expect((await server.client.DELETE('/v1/models/{name}/versions/{version}', versionPath('scaled', 1))).response.status).toBe(409);
     });
   });
 } else {
