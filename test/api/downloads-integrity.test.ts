@@ -7,8 +7,8 @@ import { uploadVersion, versionUploadForm } from '../../openapi/client';
 import { blobFolder } from '../../src/config';
 import { idxImages, idxLabels } from '../registry/datasets-fixtures';
 import { denseArtifactWithShape, encodeJson } from '../support/artifacts';
-import { jsonBody } from '../support/requests';
 import { startTestServer, type TestServer } from '../support/server';
+import { createModel } from './typed-requests';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -57,8 +57,7 @@ describe('a stored object changed on disk', () => {
   for (const inputs of [4, 100_000]) {
     it(`is not served whole: weights.bin of a model with ${inputs} inputs`, async () => {
       const name = `flipped-${inputs}`;
-      const created = await server.fetch('/v1/models', jsonBody({ name, task: 'classification', inputShape: [inputs], classLabels: ['a', 'b', 'c'] }));
-      const model = (await created.json()) as { id: string };
+      const model = await createModel(server, name, { inputShape: [inputs] });
       const artifact = await denseArtifactWithShape(inputs, 3);
       const { data: version, response } = await uploadVersion(server.client, name, versionUploadForm(encodeJson(artifact.modelJson), artifact.weightFiles));
       expect(response.status).toBe(201);
@@ -81,9 +80,10 @@ describe('a stored object changed on disk', () => {
     form.append('name', 'flipped-images');
     form.append('format', 'idx');
     for (const [role, bytes] of Object.entries(files)) form.append(role, new Blob([bytes as Uint8Array<ArrayBuffer>]), role);
-    const created = await server.fetch('/v1/datasets', { method: 'POST', body: form });
-    expect(created.status).toBe(201);
-    const dataset = (await created.json()) as { id: string };
+    // The typed body describes the parts; the FormData is sent as it is.
+    const created = await server.client.POST('/v1/datasets', { body: form as never, bodySerializer: () => form });
+    expect(created.response.status).toBe(201);
+    const dataset = created.data!;
     const path = '/v1/datasets/flipped-images/versions/1/files/train-images';
 
     const intact = await download(path);

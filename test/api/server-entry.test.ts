@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDistilleryClient } from '../../openapi/client';
 
 let dataDir: string;
 beforeAll(async () => {
@@ -53,12 +54,12 @@ describe('src/server.ts', () => {
     const key = printedKey(first.output());
     expect(key).toMatch(/^dk_[a-z0-9]+_/);
     expect((await fetch(`${first.url}/health`)).status).toBe(200);
-    expect((await fetch(`${first.url}/v1/models`, { headers: { Authorization: `Bearer ${key}` } })).status).toBe(200);
+    expect((await createDistilleryClient(first.url, key!).GET('/v1/models')).response.status).toBe(200);
     expect(await stop(first.child)).toBe(0);
 
     const second = await startEntry({});
     expect(printedKey(second.output())).toBeUndefined();
-    expect((await fetch(`${second.url}/v1/models`, { headers: { Authorization: `Bearer ${key}` } })).status).toBe(200);
+    expect((await createDistilleryClient(second.url, key!).GET('/v1/models')).response.status).toBe(200);
     expect(await stop(second.child)).toBe(0);
   });
 
@@ -69,7 +70,7 @@ describe('src/server.ts', () => {
       const started = await startEntry({ DISTILLERY_DATA_DIR: fresh, DISTILLERY_ADMIN_KEY: chosen });
       expect(started.output()).toContain('created the admin API key given in DISTILLERY_ADMIN_KEY');
       expect(started.output()).not.toContain(chosen);
-      expect((await fetch(`${started.url}/v1/keys`, { headers: { Authorization: `Bearer ${chosen}` } })).status).toBe(200);
+      expect((await createDistilleryClient(started.url, chosen).GET('/v1/keys')).response.status).toBe(200);
       expect(await stop(started.child)).toBe(0);
     } finally {
       await rm(fresh, { recursive: true, force: true });
