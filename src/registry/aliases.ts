@@ -12,7 +12,7 @@ export interface ResolvedAlias {
   updatedAt: string;
 }
 
-/** Points `alias` at version number `version` of the model, creating or moving it. */
+/** Points `alias` at version number `version` of the model, creating or moving it (a PUT that changes nothing is a no-op). */
 export async function setAlias(
   deps: { repo: Repository; clock: Clock },
   modelName: string,
@@ -38,6 +38,9 @@ export async function setAlias(
       errors: [{ in: 'body', path: 'version', message: `version ${version} does not exist` }],
     });
   }
+  // Pointing an alias where it points already changes nothing, updatedAt included.
+  const current = await deps.repo.getAlias(model.id, alias);
+  if (current?.versionId === target.id) return { alias, version: target, updatedAt: current.updatedAt };
   const saved = await deps.repo.setAlias({ modelId: model.id, alias, versionId: target.id, updatedAt: deps.clock.now().toISOString() });
   return { alias: saved.alias, version: target, updatedAt: saved.updatedAt };
 }

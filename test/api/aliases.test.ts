@@ -34,6 +34,18 @@ describe('aliases', () => {
     expect(new Uint8Array(await download('production'))).toEqual(new Uint8Array(await download('2')));
   });
 
+  it('leaves an alias, updatedAt included, as it was when PUT to the version it points at already', async () => {
+    const first = await putAlias('steady', 1);
+    // A later clock reading than the first PUT, so a needless write would show in updatedAt.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const again = await putAlias('steady', 1);
+    expect(again.response.status).toBe(200);
+    expect(again.data).toEqual(first.data);
+    expect((await server.client.GET('/v1/models/{name}/aliases/{alias}', aliasPath('steady'))).data).toEqual(first.data);
+    const moved = await putAlias('steady', 2);
+    expect(moved.data!.updatedAt > first.data!.updatedAt).toBe(true);
+  });
+
   it('lists and reads aliases through the typed client', async () => {
     await putAlias('staging', 1);
     const list = await server.client.GET('/v1/models/{name}/aliases', { params: { path: { name: 'aliased' } } });

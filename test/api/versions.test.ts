@@ -82,6 +82,10 @@ describe('versions', () => {
     expect(updated.response.status).toBe(200);
     const read = await server.client.GET('/v1/models/{name}/versions/{version}', { params: { path: { name: 'described', version: '1' } } });
     expect(read.data).toMatchObject({ description: 'better', tags: { stage: 'candidate' } });
+    const empty = await server.client.PATCH('/v1/models/{name}/versions/{version}', { ...versionPath('described', 1), body: {} });
+    expect(empty.response.status).toBe(200);
+    expect(empty.data).toEqual(read.data);
+    expect((await server.client.GET('/v1/models/{name}/versions/{version}', versionPath('described', 1))).data).toEqual(read.data);
   });
 
   it('deletes a version without descendants, with its blobs', async () => {
