@@ -11,6 +11,13 @@ export class IdempotencyKeyReusedError extends RegistryError {
   readonly status = 422;
 }
 
+/**
+ * How long a reservation may stay in progress before it counts as abandoned (its server stopped
+ * mid-request) and a repeat of the request may take it over. The body has been read by then, so
+ * this bounds only the handler: loading the artifact and writing its blobs.
+ */
+export const RESERVATION_TIMEOUT_MS = 15 * 60 * 1000;
+
 /** Another request with this key has not finished yet: retry after a moment to get its response. */
 export class IdempotencyKeyInProgressError extends RegistryError {
   readonly type = 'idempotency-key-in-progress';
@@ -30,14 +37,16 @@ export async function requestFingerprint(method: string, path: string, body: Uin
 /**
  * Reserves `key` for this request before it runs. Returns null when reserved (run the request,
  * then complete or release the key), or the stored response to replay. Throws when the key was used
- * for another request, or when the same request is still in progress.
+ * for another request, or when the same request is still in progress (and not abandoned).
  */
 export async function reserveIdempotencyKey(
   deps: { repo: Repository; clock: Clock },
   entry: { apiKeyId: string; key: string; requestHash: string },
 ): Promise<IdempotencyRecord | null> {
-  const reservation = { ...entry, status: IDEMPOTENCY_IN_PROGRESS, responseBody: '', createdAt: deps.clock.now().toISOString() };
-  const stored = await deps.repo.reserveIdempotent(reservation);
+  const now = deps.clock.now();
+  const reservation = { ...entry, status: IDEMPOTENCY_IN_PROGRESS, responseBody: '', createdAt: now.toISOString() };
+  const staleBefore = new Date(now.getTime() - RESERVATION_TIMEOUT_MS).toISOString();
+  const stored = await deps.repo.reserveIdempotent(reservation, staleBefore);
   if (!stored) return null;
   const details = { idempotencyKey: entry.key };
   if (stored.requestHash !== entry.requestHash) {

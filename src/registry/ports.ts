@@ -131,9 +131,11 @@ export interface Repository {
   getIdempotent(apiKeyId: string, key: string): Promise<IdempotencyRecord | null>;
   /**
    * Stores `record` (status IDEMPOTENCY_IN_PROGRESS, empty body) unless the key is taken; returns
-   * null when this call reserved it, else the record already stored (first writer wins).
+   * null when this call reserved it, else the record already stored (first writer wins). A
+   * reservation of the same request still in progress but created before `staleBefore` was
+   * abandoned (its server stopped): this call takes it over, and returns null.
    */
-  reserveIdempotent(record: IdempotencyRecord): Promise<IdempotencyRecord | null>;
+  reserveIdempotent(record: IdempotencyRecord, staleBefore: Timestamp): Promise<IdempotencyRecord | null>;
   /** Stores the response of a reserved key; NotFoundError when the key is not reserved. */
   completeIdempotent(apiKeyId: string, key: string, status: number, responseBody: string): Promise<IdempotencyRecord>;
   /** Forgets a reservation still in progress (a completed record stays); false when there was none. */

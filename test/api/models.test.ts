@@ -1,5 +1,7 @@
 // Models over real HTTP: create, read, list with pagination, update, duplicates, idempotent creates.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RESERVATION_TIMEOUT_MS, requestFingerprint } from '../../src/registry/idempotency';
+import { IDEMPOTENCY_IN_PROGRESS } from '../../src/registry/ports';
 import { DENSE_MODEL } from '../support/artifacts';
 import { startTestServer, type TestServer } from '../support/server';
 import { createModel } from './typed-requests';
@@ -84,6 +86,37 @@ describe('models', () => {
     expect(other.response.status).toBe(422);
     expect(other.error).toMatchObject({ type: 'https://distillery.dev/problems/idempotency-key-reused' });
     expect((await server.client.GET('/v1/models/{name}', { params: { path: { name: 'idempotent-other' } } })).response.status).toBe(404);
+  });
+
+  it('answers 409 with Retry-After while the same create is in progress, and takes over one abandoned long ago', async () => {
+    const body = { name: 'in-flight', ...DENSE_MODEL };
+    const params = { header: { 'Idempotency-Key': 'in-flight-1' } };
+    const create = () => server.client.POST('/v1/models', { params, body });
+    // What another server holds while it runs this request (the typed client sends JSON.stringify(body)).
+    const apiKeyId = server.adminKey.split('_')[1]!;
+    const requestHash = await requestFingerprint('POST', '/v1/models', new TextEncoder().encode(JSON.stringify(body)));
+    const reserveAt = (createdAt: Date) =>
+      server.deps.repo.reserveIdempotent(
+        { apiKeyId, key: 'in-flight-1', requestHash, status: IDEMPOTENCY_IN_PROGRESS, responseBody: '', createdAt: createdAt.toISOString() },
+        createdAt.toISOString(),
+      );
+
+    expect(await reserveAt(new Date())).toBeNull();
+    const busy = await create();
+    expect(busy.response.status).toBe(409);
+    expect(busy.response.headers.get('retry-after')).toBe('1');
+    expect(busy.error).toMatchObject({ type: 'https://distillery.dev/problems/idempotency-key-in-progress' });
+    expect((await server.client.GET('/v1/models/{name}', { params: { path: { name: 'in-flight' } } })).response.status).toBe(404);
+
+    // That server stopped long ago: its reservation is abandoned, and the repeat runs.
+    await server.deps.repo.releaseIdempotent(apiKeyId, 'in-flight-1');
+    expect(await reserveAt(new Date(Date.now() - RESERVATION_TIMEOUT_MS - 60_000))).toBeNull();
+    const taken = await create();
+    expect(taken.response.status).toBe(201);
+    expect(taken.response.headers.get('idempotent-replayed')).toBeNull();
+    const replayed = await create();
+    expect(replayed.response.headers.get('idempotent-replayed')).toBe('true');
+    expect(replayed.data).toEqual(taken.data);
   });
 
   it('answers 404 problem+json for an unknown model', async () => {

@@ -282,12 +282,22 @@ export class SqlRepository<T extends Table> implements Repository {
     return this.db.run((s) => this.idempotent(s, apiKeyId, key));
   }
 
-  async reserveIdempotent(record: IdempotencyRecord): Promise<IdempotencyRecord | null> {
+  async reserveIdempotent(record: IdempotencyRecord, staleBefore: Timestamp): Promise<IdempotencyRecord | null> {
+    const { idempotencyKeys: keys } = this.t;
     const work = this.db.transaction(async (s) => {
       // A concurrent writer of the same key makes this insert wait for its commit, then do nothing.
-      const [inserted] = await s.insert(this.t.idempotencyKeys, [record], { doNothing: true });
+      const [inserted] = await s.insert(keys, [record], { doNothing: true });
       if (inserted) return null;
-      return (await this.idempotent(s, record.apiKeyId, record.key)) ?? notFound('idempotency key', record.key);
+      const stored = (await this.idempotent(s, record.apiKeyId, record.key)) ?? notFound('idempotency key', record.key);
+      const abandoned =
+        stored.status === IDEMPOTENCY_IN_PROGRESS &&
+        stored.requestHash === record.requestHash &&
+        Date.parse(stored.createdAt) < Date.parse(staleBefore);
+      if (!abandoned) return stored;
+      // Only one of several concurrent takers still finds the old reservation's time.
+      const sameReservation = allOf(this.reservation(record.apiKeyId, record.key), eq(keys.createdAt, stored.createdAt));
+      const [taken] = await s.update(keys, { createdAt: record.createdAt }, sameReservation);
+      return taken ? null : ((await this.idempotent(s, record.apiKeyId, record.key)) ?? notFound('idempotency key', record.key));
     });
     return this.mapViolations(work, {
       'foreign-key': () => new UnprocessableError(`API key ${record.apiKeyId} does not exist`),
