@@ -38,8 +38,7 @@ export type FieldLocation = 'body' | 'path' | 'query' | 'header' | 'multipart';
  * JSON body, `version` among path parameters, `metadata.parents[0].version` in a multipart part's JSON.
  */
 export interface FieldError {
-  // Typed loosely until every route module builds its field errors as FieldLocation literals.
-  in: FieldLocation | (string & {});
+  in: FieldLocation;
   path: string;
   message: string;
 }
