@@ -155,6 +155,12 @@ function badInputSuite(backend: string, start: () => Promise<TestServer>): void 
         expect(largest.response.status).toBe(404);
       });
 
+      it('a dataset version path segment: 422 naming it', async () => {
+        const response = await server.fetch('/v1/datasets/anything/versions/99999999999');
+        expect(response.status).toBe(422);
+        expect(await fieldErrors(response)).toEqual([expect.objectContaining({ in: 'path', path: 'version' })]);
+      });
+
       it('an alias to version 99999999999: 422 naming the field, no alias stored', async () => {
         const response = await server.fetch('/v1/models/target/aliases/huge', jsonBody({ version: 99_999_999_999 }, 'PUT'));
         expect(response.status).toBe(422);
