@@ -15,16 +15,19 @@ function batchNorm(name: string, x: Tensor): Tensor {
 }
 
 /**
- * Conv without bias, padded symmetrically like torch (explicit zero padding + 'valid'), because tfjs 'same'
- * with stride 2 pads only the bottom/right.
+ * Conv without bias, padded symmetrically like torch. At stride 1 with padding (k-1)/2 that is
+ * exactly tfjs 'same', which also spares the backward pass a gradient over the padded map (measured
+ * ~10 % of a wasm ResNet training step). Otherwise explicit zero padding + 'valid', because tfjs
+ * 'same' with stride 2 pads only the bottom/right.
  */
 function conv(
   seeds: LayerSeeds,
   x: Tensor,
   args: { name: string; filters: number; kernelSize: number; strides: number; padding: number },
 ): Tensor {
+  const sameIsSymmetric = args.strides === 1 && args.padding * 2 === args.kernelSize - 1;
   const padded =
-    args.padding > 0
+    args.padding > 0 && !sameIsSymmetric
       ? (tf.layers.zeroPadding2d({ name: `${args.name}.pad`, padding: args.padding }).apply(x) as Tensor)
       : x;
   return tf.layers
@@ -33,7 +36,7 @@ function conv(
       filters: args.filters,
       kernelSize: args.kernelSize,
       strides: args.strides,
-      padding: 'valid',
+      padding: sameIsSymmetric ? 'same' : 'valid',
       useBias: false,
       kernelInitializer: seeds.kaimingNormalFanOut(args.kernelSize, args.filters),
     })
