@@ -1,16 +1,13 @@
-// Checkpoint format: tfjs Layers model.json + weights.bin in memory, round-tripped exactly.
+// Checkpoint format: tfjs Layers model.json + weights.bin in memory, round-tripped exactly on every backend.
 
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { deserializeModel, serializeModel } from '../../src/training/checkpoint';
 import { CheckpointFormatError } from '../../src/training/errors';
 import { buildModel } from '../../src/training/models';
+import { describeOnEveryBackend } from './backends';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-
-describe('checkpoint', () => {
+describeOnEveryBackend('checkpoint', () => {
   it('round-trips a ResNet (BatchNorm statistics included) through plain JSON + bytes', async () => {
     const model = buildModel('resnet18-cifar', { inputShape: [8, 8, 3], numClasses: 3, seed: 2 });
     // Move the BatchNorm running statistics away from their initial values with one training-mode pass.

@@ -1,34 +1,35 @@
-// distill runs on the CPU backend: the student learns from the teachers' soft targets, teachers stay untouched.
+// distill runs on every backend: the student learns from the teachers' soft targets, teachers stay untouched.
 
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { distillModel } from '../../src/training/distill';
 import { evaluateModel } from '../../src/training/evaluate';
 import { IncompatibleDataError } from '../../src/training/errors';
 import type { DistillSpecInput } from '../../src/training/spec';
 import { trainModel } from '../../src/training/train';
+import { describeOnEveryBackend } from './backends';
 import { bandImages } from './fixtures';
 
 const train = bandImages(240, 1);
 const test = bandImages(100, 2);
 const base = { architecture: 'mlp', batchSize: 32, epochs: 3 } as const;
-let teachers: tf.LayersModel[] = [];
-let flippedTeacher: tf.LayersModel;
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  teachers = await Promise.all([1, 2].map(async (seed) => (await trainModel({ ...base, seed }, train)).model));
-  const flipped = { ...train, labels: train.labels.map((label) => 1 - label) };
-  flippedTeacher = (await trainModel({ ...base, seed: 3 }, flipped)).model;
-});
-
-afterAll(() => {
-  for (const model of [...teachers, flippedTeacher]) model.dispose();
-});
 
 const snapshot = (model: tf.LayersModel) => model.getWeights().map((w) => Array.from(w.dataSync()));
 
-describe('distillModel', () => {
+describeOnEveryBackend('distillModel', () => {
+  let teachers: tf.LayersModel[] = [];
+  let flippedTeacher: tf.LayersModel;
+
+  beforeAll(async () => {
+    teachers = await Promise.all([1, 2].map(async (seed) => (await trainModel({ ...base, seed }, train)).model));
+    const flipped = { ...train, labels: train.labels.map((label) => 1 - label) };
+    flippedTeacher = (await trainModel({ ...base, seed: 3 }, flipped)).model;
+  });
+
+  afterAll(() => {
+    for (const model of [...teachers, flippedTeacher]) model.dispose();
+  });
+
   it('self-distillation (one teacher, reference T=1, alpha=0) gives a student that learns', async () => {
     const before = snapshot(teachers[0]!);
     const result = await distillModel({ ...base, seed: 9 }, [teachers[0]!], train);

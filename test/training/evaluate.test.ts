@@ -1,7 +1,6 @@
-// Evaluation metrics on hand-made predictions, and ensemble evaluation of real models.
+// Evaluation metrics on hand-made predictions, and ensemble evaluation of real models on every backend.
 
-import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   evaluateEnsemble,
   evaluateModel,
@@ -10,11 +9,8 @@ import {
   softmaxRows,
 } from '../../src/training/evaluate';
 import { trainModel } from '../../src/training/train';
+import { describeOnEveryBackend } from './backends';
 import { bandImages } from './fixtures';
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
 
 describe('metricsFromProbabilities', () => {
   // Confidences chosen away from the 1/15 bin edges.
@@ -48,7 +44,7 @@ describe('metricsFromProbabilities', () => {
   });
 });
 
-describe('evaluateModel and evaluateEnsemble', () => {
+describeOnEveryBackend('evaluateModel and evaluateEnsemble', () => {
   it('report each member on its own and the mean of probabilities as the ensemble', async () => {
     const train = bandImages(240, 1, 3);
     const test = bandImages(90, 2, 3);

@@ -1,13 +1,10 @@
-// Losses and teacher aggregation against numbers computed by hand.
+// Losses and teacher aggregation against numbers computed by hand, on every backend.
 
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { crossEntropy, distillationLoss, softCrossEntropy } from '../../src/training/losses';
 import { aggregateProbabilities, normaliseWeights } from '../../src/training/teacher-aggregation';
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+import { describeOnEveryBackend } from './backends';
 
 const logSoftmax = (row: number[]) => {
   const lse = Math.log(row.reduce((a, v) => a + Math.exp(v), 0));
@@ -29,7 +26,7 @@ const teacherRows = [
   [-1, 2, 0.5],
 ];
 
-describe('losses', () => {
+describeOnEveryBackend('losses', () => {
   it('cross-entropy = mean of -log softmax at the label', () => {
     const expected = -(logSoftmax(studentRows[0]!)[0]! + logSoftmax(studentRows[1]!)[2]!) / 2;
     const loss = value(crossEntropy(tf.tensor2d(studentRows), tf.tensor1d([0, 2], 'int32')));
@@ -99,7 +96,7 @@ describe('losses', () => {
   });
 });
 
-describe('teacher aggregation', () => {
+describeOnEveryBackend('teacher aggregation', () => {
   const a = [[2, 0]];
   const b = [[0, 1]];
 

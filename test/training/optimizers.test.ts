@@ -1,14 +1,11 @@
-// Optimizers: PyTorch weight-decay semantics, learning-rate changes, and state that survives save/load.
+// Optimizers on every backend: PyTorch weight-decay semantics, learning-rate changes, and state that survives save/load.
 
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { learningRateAt } from '../../src/training/lr-schedule';
 import { OptimizerStateError } from '../../src/training/errors';
 import { optimizerSpecSchema, TrainingOptimizer } from '../../src/training/optimizers';
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+import { describeOnEveryBackend } from './backends';
 
 let counter = 0;
 /** One optimizer step on a fresh variable holding `value`, with gradient `gradient`; returns the new value. */
@@ -23,7 +20,7 @@ function stepOnce(spec: object, value: number, gradient: number): number {
   return result;
 }
 
-describe('TrainingOptimizer', () => {
+describeOnEveryBackend('TrainingOptimizer', () => {
   it('adamw decays decoupled, adam and sgd add weight decay to the gradient (torch semantics)', () => {
     // AdamW: p * (1 - lr*wd) and a zero Adam step for a zero gradient.
     expect(stepOnce({ name: 'adamw', learningRate: 0.1, weightDecay: 0.5 }, 4, 0)).toBeCloseTo(3.8, 6);

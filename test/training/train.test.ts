@@ -1,17 +1,14 @@
-// train runs on the CPU backend: learning, best-epoch result, determinism, resume equality, no leaks, cancellation.
+// train runs on every backend: learning, best-epoch result, determinism, resume equality, no leaks, cancellation.
 
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { evaluateModel } from '../../src/training/evaluate';
 import { InvalidSpecError, TrainingCancelledError } from '../../src/training/errors';
 import type { CheckpointArtifacts, CheckpointMetrics } from '../../src/training/run-types';
 import { trainModel } from '../../src/training/train';
 import { serializeModel } from '../../src/training/checkpoint';
+import { describeOnEveryBackend } from './backends';
 import { bandImages, tinyBatchNormModel } from './fixtures';
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
 
 const train = bandImages(240, 1);
 const test = bandImages(100, 2);
@@ -25,7 +22,7 @@ function recordingSink() {
 
 const floats = (bytes: Uint8Array) => new Float32Array(bytes.slice().buffer);
 
-describe('trainModel', () => {
+describeOnEveryBackend('trainModel', () => {
   it('learns a separable tiny set (validation and test accuracy well above chance)', async () => {
     const result = await trainModel(base, train);
     expect(result.history).toHaveLength(3);
