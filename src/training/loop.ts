@@ -93,12 +93,15 @@ async function trainOneEpoch(context: EpochContext, epoch: number): Promise<{ lo
     shuffleSeed: deriveSeed(spec.seed, SHUFFLE_STREAM, epoch),
     augmentSeed: spec.augmentation ? deriveSeed(spec.seed, AUGMENT_STREAM, epoch) : undefined,
   })) {
-    if (hooks.signal?.aborted) {
+    let step: [tf.Scalar, tf.Scalar];
+    try {
+      if (hooks.signal?.aborted) throw new TrainingCancelledError(epoch);
+      step = trainStep(model, optimizer, batch, objective);
+    } finally {
+      // Also when the step throws (an unsupported kernel, say): a failed run must not leak its batch.
       tf.dispose([batch.xs, batch.labels]);
-      throw new TrainingCancelledError(epoch);
     }
-    const [loss, correct] = trainStep(model, optimizer, batch, objective);
-    tf.dispose([batch.xs, batch.labels]);
+    const [loss, correct] = step;
     // One read-back per batch for both numbers.
     const stats = tf.stack([loss, correct]);
     const [lossValue = NaN, correctValue = 0] = await stats.data();

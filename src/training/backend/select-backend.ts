@@ -72,8 +72,9 @@ async function startFirstAvailable(): Promise<BackendInfo> {
       const info = await start();
       return withSkipped(info, skipped);
     } catch (error) {
-      if (!(error instanceof BackendUnavailableError)) throw error;
-      skipped.push(error.message);
+      // `auto` promises the best backend that starts: any failure (a missing package, a wasm binary
+      // that fails to load) moves on to the next one, and the reason is reported in `details`.
+      skipped.push(error instanceof Error ? error.message : String(error));
     }
   }
   return withSkipped(await startCpu(), skipped);
