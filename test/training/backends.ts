@@ -14,11 +14,16 @@ export type TrainingBackend = (typeof TRAINING_BACKENDS)[number];
  */
 export function describeOnEveryBackend(name: string, suite: (backend: TrainingBackend) => void): void {
   describe.each(TRAINING_BACKENDS)(`${name} [%s]`, (backend) => {
-    beforeAll(async () => {
-      await selectBackend(backend);
-      // Guards against a suite silently running on whatever backend happened to be current.
-      expect(tf.getBackend()).toBe(backend);
-    });
+    useBackend(backend);
     suite(backend);
+  });
+}
+
+/** Makes `backend` current before the enclosing suite's tests (and its later-registered hooks) run. */
+export function useBackend(backend: TrainingBackend): void {
+  beforeAll(async () => {
+    await selectBackend(backend);
+    // Guards against a suite silently running on whatever backend happened to be current.
+    expect(tf.getBackend()).toBe(backend);
   });
 }

@@ -5,23 +5,24 @@ import type { LabelledImages } from '../../src/datasets';
 import { mulberry32, randomInt } from '../../src/training/random';
 
 /**
- * `count` 8x8x1 images in `numClasses` classes: class c has a bright horizontal band in rows 2c..2c+1 (mod 8),
- * on uniform noise in 0..100. Separable, but not at a glance for a fresh model.
+ * `count` 8x8 images (1 channel unless asked) in `numClasses` classes: class c has a bright horizontal band in
+ * rows 2c..2c+1 (mod 8), on uniform noise in 0..100. Separable, but not at a glance for a fresh model.
  */
-export function bandImages(count: number, seed: number, numClasses = 2): LabelledImages {
+export function bandImages(count: number, seed: number, numClasses = 2, channels = 1): LabelledImages {
   const random = mulberry32(seed);
-  const pixels = new Uint8Array(count * 64);
+  const imageSize = 64 * channels;
+  const pixels = new Uint8Array(count * imageSize);
   const labels = new Uint8Array(count);
   for (let n = 0; n < count; n++) {
     const label = randomInt(random, numClasses);
     labels[n] = label;
-    for (let p = 0; p < 64; p++) {
-      const row = Math.floor(p / 8);
+    for (let p = 0; p < imageSize; p++) {
+      const row = Math.floor(p / (8 * channels));
       const inBand = Math.floor(row / 2) === label % 4;
-      pixels[n * 64 + p] = inBand ? 150 + randomInt(random, 106) : randomInt(random, 101);
+      pixels[n * imageSize + p] = inBand ? 150 + randomInt(random, 106) : randomInt(random, 101);
     }
   }
-  return { count, height: 8, width: 8, channels: 1, pixels, labels, numClasses };
+  return { count, height: 8, width: 8, channels, pixels, labels, numClasses };
 }
 
 /** A tiny conv + BatchNorm model for 8x8x1 inputs (the ResNets are too slow for the CPU backend's conv gradients). */
