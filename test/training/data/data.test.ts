@@ -1,7 +1,7 @@
-// Data pipeline: fixed split, normalisation, seeded crop/flip and batches created one at a time.
+// Data pipeline: fixed split, normalisation, seeded crop/flip and batches created one at a time (batches on every backend).
 
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LabelledImages } from '../../../src/datasets';
 import {
   allIndices,
@@ -10,10 +10,7 @@ import {
   imageBatches,
   splitTrainValidation,
 } from '../../../src/training/data';
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+import { describeOnEveryBackend } from '../backends';
 
 /** count images of 2x2x1 whose pixels all equal the image's index; label = index % 3. */
 function numberedImages(count: number): LabelledImages {
@@ -55,7 +52,7 @@ describe('augmentation', () => {
   });
 });
 
-describe('batches', () => {
+describeOnEveryBackend('batches', () => {
   const set = numberedImages(10);
 
   it('normalises to (x/255 - 0.5)/0.5 and keeps order without a shuffle seed', () => {

@@ -1,16 +1,13 @@
-// Architectures: torchvision parameter counts, logits shape for any input size, seeded initial weights.
+// Architectures on every backend: torchvision parameter counts, logits shape for any input size, seeded initial weights.
 
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { buildModel, countTrainableParams, ARCHITECTURE_NAMES } from '../../../src/training/models';
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+import { describeOnEveryBackend } from '../backends';
 
 const weightsOf = (model: tf.LayersModel) => model.getWeights().map((w) => Array.from(w.dataSync()));
 
-describe('architectures', () => {
+describeOnEveryBackend('architectures', () => {
   it('resnet18 has exactly torchvision resnet18 trainable parameter count (10 classes)', () => {
     const model = buildModel('resnet18', { inputShape: [224, 224, 3], numClasses: 10, seed: 1 });
     expect(countTrainableParams(model)).toBe(11_181_642);
