@@ -44,13 +44,13 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
 /**
  * The body as "the same request" should compare it: raw bytes, except for multipart forms, whose
  * random boundary differs on every retry — those compare by each part's name, filename and content.
- * Hono caches the bytes read here, so the validators after this middleware still parse the body.
+ * Hono caches what is read here (the bytes, or the parsed form), so the validators after this
+ * middleware reuse it instead of reading or parsing the body a second time.
  */
 async function canonicalBody(c: Context<AppEnv>): Promise<Uint8Array> {
-  const bytes = await c.req.arrayBuffer();
   const contentType = c.req.header('content-type') ?? '';
-  if (!contentType.toLowerCase().startsWith('multipart/form-data')) return new Uint8Array(bytes);
-  const form = await new Response(bytes, { headers: { 'Content-Type': contentType } }).formData().catch((error: unknown) => {
+  if (!contentType.toLowerCase().startsWith('multipart/form-data')) return new Uint8Array(await c.req.arrayBuffer());
+  const form = await c.req.formData().catch((error: unknown) => {
     throw new BadRequestError(`malformed multipart body: ${error instanceof Error ? error.message : String(error)}`);
   });
   const parts: [string, string | null, string][] = [];
