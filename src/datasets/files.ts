@@ -8,7 +8,7 @@ import { assertConsistent, inferNumClasses, type LabelledImages } from './labell
 export type DatasetFileFormat = 'idx' | 'cifar10-binary';
 
 /**
- * File roles per format, as the registry stores them (src/registry/dataset-files.ts). IDX: images and labels per
+ * File roles per format, in canonical order; the registry validates and stores uploads by these roles. IDX: images and labels per
  * split. CIFAR-10: `train` and/or `train-1`..`train-5` (data_batch_N.bin, joined in this order), `test`.
  */
 const CIFAR_TRAIN_ROLES = ['train', 'train-1', 'train-2', 'train-3', 'train-4', 'train-5'];

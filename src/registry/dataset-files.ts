@@ -1,6 +1,7 @@
 // Reads the files of an uploaded dataset by role, checks they agree, and derives what the registry records: shape, splits, classes.
 import {
   CIFAR10_CLASS_NAMES,
+  DATASET_FILE_ROLES,
   DatasetFormatError,
   DecompressedTooLargeError,
   assertSameCount,
@@ -26,11 +27,8 @@ export interface DatasetContents {
   splits: Record<string, DatasetSplitSummary>;
 }
 
-/** The file roles each format accepts, in canonical order. */
-export const DATASET_FILE_ROLES: Record<DatasetFormat, readonly string[]> = {
-  idx: ['train-images', 'train-labels', 'test-images', 'test-labels'],
-  'cifar10-binary': ['train', 'train-1', 'train-2', 'train-3', 'train-4', 'train-5', 'test'],
-};
+/** The file roles each format accepts, in canonical order: the parsers' own table, so the two cannot drift. */
+export { DATASET_FILE_ROLES };
 /** Default class names of IDX uploads: the MNIST digits, as many as the labels need. */
 const digitLabels = (count: number) => Array.from({ length: count }, (_, i) => String(i));
 
