@@ -1,5 +1,6 @@
 // Test support: small real tfjs models saved into memory as uploadable artifacts (model.json + weight files).
 import * as tf from '@tensorflow/tfjs';
+import { serializeModel } from '../../src/training/checkpoint';
 
 export interface UploadableArtifact {
   /** The parsed model.json, to edit before encoding in negative tests. */
@@ -7,31 +8,16 @@ export interface UploadableArtifact {
   weightFiles: Map<string, Uint8Array>;
 }
 
-/** Captures what `model.save` produces through a custom in-memory IOHandler. */
-async function saveToMemory(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  if (saved === undefined) throw new Error('model.save did not call the save handler');
-  return saved;
-}
-
 /**
  * Saves a model as a Layers artifact whose weights are split into `shards` files at arbitrary
  * byte offsets, as the tfjs converter does (shards need not end on weight boundaries).
  */
 export async function toArtifact(model: tf.LayersModel, shards = 1): Promise<UploadableArtifact> {
-  const { modelTopology, weightSpecs, weightData, format, generatedBy, convertedBy } = await saveToMemory(model);
-  const bytes = new Uint8Array(tf.io.CompositeArrayBuffer.join(weightData));
+  const { modelJson, weights } = await serializeModel(model);
   const paths = Array.from({ length: shards }, (_, i) => `group1-shard${i + 1}of${shards}.bin`);
-  const shardLength = Math.ceil(bytes.length / shards);
-  const weightFiles = new Map(paths.map((path, i) => [path, bytes.slice(i * shardLength, (i + 1) * shardLength)]));
-  const modelJson = { format, generatedBy, convertedBy, modelTopology, weightsManifest: [{ paths, weights: weightSpecs }] };
-  return { modelJson, weightFiles };
+  const shardLength = Math.ceil(weights.length / shards);
+  const weightFiles = new Map(paths.map((path, i) => [path, weights.slice(i * shardLength, (i + 1) * shardLength)]));
+  return { modelJson: { ...modelJson, weightsManifest: [{ paths, weights: modelJson.weightsManifest[0].weights }] }, weightFiles };
 }
 
 export const encodeJson = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
