@@ -1,9 +1,9 @@
 // HTTP-level failures (authentication, scopes, body size, request validation) as typed errors,
 // so the one error handler in problem.ts maps them like the registry's own errors.
-import { RegistryError } from '../registry/errors';
+import { DistilleryError } from '../errors';
 
 /** No usable API key; `tokenSent` says whether a bearer token came and was refused (wrong, unknown, revoked). */
-export class UnauthorizedError extends RegistryError {
+export class UnauthorizedError extends DistilleryError {
   readonly type = 'unauthorized';
   readonly status = 401;
 
@@ -20,12 +20,12 @@ export class UnauthorizedError extends RegistryError {
   }
 }
 
-export class ForbiddenError extends RegistryError {
+export class ForbiddenError extends DistilleryError {
   readonly type = 'forbidden';
   readonly status = 403;
 }
 
-export class PayloadTooLargeError extends RegistryError {
+export class PayloadTooLargeError extends DistilleryError {
   readonly type = 'payload-too-large';
   readonly status = 413;
 }
@@ -52,7 +52,7 @@ export function fieldPath(segments: readonly PropertyKey[]): string {
 }
 
 /** The request's fields break the schema; `errors` names each field. */
-export class RequestValidationError extends RegistryError {
+export class RequestValidationError extends DistilleryError {
   readonly type = 'validation-error';
   readonly status = 422;
 
@@ -62,7 +62,7 @@ export class RequestValidationError extends RegistryError {
 }
 
 /** The request cannot be parsed at all (e.g. a JSON part that is not JSON). */
-export class BadRequestError extends RegistryError {
+export class BadRequestError extends DistilleryError {
   readonly type = 'bad-request';
   readonly status = 400;
 }

@@ -3,7 +3,7 @@ import { z, type Hook } from '@hono/zod-openapi';
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { RegistryError } from '../registry/errors';
+import { DistilleryError } from '../errors';
 import { IdempotencyKeyInProgressError } from '../registry/idempotency';
 import type { AppEnv } from './app-env';
 import { describeError } from './error-log';
@@ -86,7 +86,7 @@ export function problemResponse(
 
 /** The single error handler: typed errors keep their status, anything unknown is a logged 500. */
 export const handleError: ErrorHandler<AppEnv> = (error, c) => {
-  if (error instanceof RegistryError) {
+  if (error instanceof DistilleryError) {
     if (error.status >= 500) logUnexpected(c, error);
     return problemResponse(c, error.status, error.message, { slug: error.type, details: error.details, headers: errorHeaders(error) });
   }
@@ -100,7 +100,7 @@ export const handleError: ErrorHandler<AppEnv> = (error, c) => {
 };
 
 /** Response headers some errors call for: how to authenticate, when to retry. */
-function errorHeaders(error: RegistryError): Record<string, string> {
+function errorHeaders(error: DistilleryError): Record<string, string> {
   if (error instanceof UnauthorizedError) return { 'WWW-Authenticate': error.challenge };
   if (error instanceof IdempotencyKeyInProgressError) return { 'Retry-After': String(error.retryAfterSeconds) };
   return {};

@@ -2,7 +2,8 @@
 // in constant time, list, revoke, and the bootstrap admin key of a fresh installation.
 import type { Clock, Repository } from './ports';
 import type { ApiKeyRecord, Scope } from './records';
-import { NotFoundError, RegistryError, UnprocessableError } from './errors';
+import { DistilleryError } from '../errors';
+import { NotFoundError, UnprocessableError } from './errors';
 import { constantTimeEqual, randomBase64Url, randomHex, sha256Hex } from './hashing';
 
 const TOKEN_PATTERN = /^dk_([a-z0-9]{1,64})_([A-Za-z0-9_-]{16,256})$/;
@@ -53,7 +54,7 @@ export async function authenticateApiKey(repo: Repository, token: string): Promi
 }
 
 /** Revoking this key would leave no active admin key. */
-export class LastAdminKeyError extends RegistryError {
+export class LastAdminKeyError extends DistilleryError {
   readonly type = 'last-admin-key';
   readonly status = 409;
 }

@@ -1,12 +1,12 @@
 // Idempotent creates: the first request under an Idempotency-Key reserves it; a repeat of the same
 // request replays the stored response, or waits (409) while the first is still running; the same
 // key with a different request is refused.
-import { RegistryError } from './errors';
+import { DistilleryError } from '../errors';
 import { sha256Hex } from './hashing';
 import { IDEMPOTENCY_IN_PROGRESS, type Clock, type Repository } from './ports';
 import type { IdempotencyRecord } from './records';
 
-export class IdempotencyKeyReusedError extends RegistryError {
+export class IdempotencyKeyReusedError extends DistilleryError {
   readonly type = 'idempotency-key-reused';
   readonly status = 422;
 }
@@ -19,7 +19,7 @@ export class IdempotencyKeyReusedError extends RegistryError {
 export const RESERVATION_TIMEOUT_MS = 15 * 60 * 1000;
 
 /** Another request with this key has not finished yet: retry after a moment to get its response. */
-export class IdempotencyKeyInProgressError extends RegistryError {
+export class IdempotencyKeyInProgressError extends DistilleryError {
   readonly type = 'idempotency-key-in-progress';
   readonly status = 409;
   readonly retryAfterSeconds = 1;

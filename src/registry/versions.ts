@@ -1,6 +1,7 @@
 // Model versions: validated uploads of TensorFlow.js Layers artifacts, stored write-once in the blob
 // store with their lineage, plus lookup by number or alias, archive, delete and verified download.
-import { RegistryError, UnprocessableError } from './errors';
+import { DistilleryError } from '../errors';
+import { UnprocessableError } from './errors';
 import { getModel } from './models';
 import type { BlobStore, Clock, InspectedModel, ModelInspector, Page, Repository } from './ports';
 import type { BlobRef, JsonObject, ModelRecord, ModelVersionRecord } from './records';
@@ -90,7 +91,7 @@ async function writeArtifact(blobs: BlobStore, prefix: string, inspected: Inspec
 async function withBlobsRemoved(blobs: BlobStore, keys: string[], error: unknown): Promise<unknown> {
   const results = await Promise.allSettled(keys.map((key) => blobs.delete(key)));
   const leftBehind = keys.filter((_, i) => results[i]?.status === 'rejected');
-  if (leftBehind.length > 0 && error instanceof RegistryError) error.details.orphanedBlobs = leftBehind;
+  if (leftBehind.length > 0 && error instanceof DistilleryError) error.details.orphanedBlobs = leftBehind;
   return error;
 }
 

@@ -8,7 +8,7 @@ import {
   registerBuiltinDataset,
   registerUploadedDataset,
 } from '../../registry/datasets';
-import { RegistryError } from '../../registry/errors';
+import { DistilleryError } from '../../errors';
 import type { DatasetFormat, DatasetRecord } from '../../registry/records';
 import type { AppEnv } from '../app-env';
 import { RequestValidationError, type FieldError } from '../http-errors';
@@ -247,7 +247,7 @@ export const datasetRoutes = new OpenAPIHono<AppEnv>()
         requestId: c.get('requestId'),
         path: c.req.path,
         error: error instanceof Error ? error.message : String(error),
-        ...(error instanceof RegistryError ? error.details : {}),
+        ...(error instanceof DistilleryError ? error.details : {}),
       });
     return c.body(loggingFailures(body, logFailure), 200, {
       'Content-Type': 'application/octet-stream',

@@ -1,5 +1,5 @@
 // Typed errors raised while choosing or running a tfjs backend, mapped to problem+json like the registry's.
-import { RegistryError } from '../../registry/errors';
+import { DistilleryError } from '../../errors';
 
 /** Which tfjs backends Distillery knows how to start. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -8,7 +8,7 @@ export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
  * An explicitly requested backend could not be started (package missing, native library
  * mismatch, wasm binary not found): the node cannot serve that backend.
  */
-export class BackendUnavailableError extends RegistryError {
+export class BackendUnavailableError extends DistilleryError {
   readonly type = 'backend-unavailable';
   readonly status = 503;
 
@@ -23,7 +23,7 @@ export class BackendUnavailableError extends RegistryError {
 }
 
 /** A backend preference that is not one of auto|tensorflow|wasm|cpu (e.g. a typo in DISTILLERY_BACKEND). */
-export class InvalidBackendPreferenceError extends RegistryError {
+export class InvalidBackendPreferenceError extends DistilleryError {
   readonly type = 'invalid-backend-preference';
   readonly status = 400;
 
@@ -33,7 +33,7 @@ export class InvalidBackendPreferenceError extends RegistryError {
 }
 
 /** A convolution gradient was asked for a configuration the project's wasm kernels do not implement. */
-export class UnsupportedConvolutionError extends RegistryError {
+export class UnsupportedConvolutionError extends DistilleryError {
   readonly type = 'unsupported-convolution';
   readonly status = 422;
 

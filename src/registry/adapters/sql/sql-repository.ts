@@ -1,7 +1,8 @@
 // The Repository port on SQL, written once for every dialect: each method is one transaction (or
 // one statement) over a SqlDatabase, and driver constraint errors become the registry's errors.
 import { and, asc, type Column, desc, eq, inArray, isNull, type SQL, sql, type Table } from 'drizzle-orm';
-import { ConflictError, NotFoundError, type RegistryError, UnprocessableError } from '../../errors';
+import type { DistilleryError } from '../../../errors';
+import { ConflictError, NotFoundError, UnprocessableError } from '../../errors';
 import {
   IDEMPOTENCY_IN_PROGRESS,
   type ModelPatch,
@@ -26,7 +27,7 @@ import type {
 import { type RegistryTables, toVersionRecord, toVersionRow, type VersionRow } from './rows';
 import type { ConstraintViolation, SqlDatabase, SqlStatements, TableOf } from './sql-database';
 
-type ViolationErrors = Partial<Record<ConstraintViolation, () => RegistryError>>;
+type ViolationErrors = Partial<Record<ConstraintViolation, () => DistilleryError>>;
 
 export class SqlRepository<T extends Table> implements Repository {
   constructor(
