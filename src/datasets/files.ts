@@ -1,9 +1,10 @@
-// A stored dataset (format + files by role) parsed into train/test LabelledImages; the roles the registry uses.
+// A dataset's files by role (format + bytes) parsed into train/test LabelledImages: the one parser of uploads, built-ins and training.
 
-import { parseCifar10Binary } from './cifar10';
-import { DatasetFormatError } from './errors';
+import { CIFAR10_CLASS_NAMES, parseCifar10Binary } from './cifar10';
+import { classCount, type LabelFile } from './class-count';
+import { DatasetFormatError, inDatasetFile } from './errors';
 import { assertSameCount, parseIdxImages, parseIdxLabels } from './idx';
-import { assertConsistent, inferNumClasses, type LabelledImages } from './labelled-images';
+import type { LabelledImages } from './labelled-images';
 
 export type DatasetFileFormat = 'idx' | 'cifar10-binary';
 
@@ -18,18 +19,58 @@ export const DATASET_FILE_ROLES: Record<DatasetFileFormat, readonly string[]> = 
 };
 
 export interface ParsedDataset {
+  /** The roles given, in canonical order (the order the registry stores and lists files in). */
+  roles: string[];
   train: LabelledImages;
   test?: LabelledImages;
 }
 
-function checkRoles(format: DatasetFileFormat, files: Record<string, Uint8Array>): void {
-  const unknown = Object.keys(files).filter((role) => !DATASET_FILE_ROLES[format].includes(role));
-  if (unknown.length) throw new DatasetFormatError(`${format} dataset has unexpected file role(s): ${unknown.join(', ')}`);
+type Split = 'train' | 'test';
+type Unlabelled = Omit<LabelledImages, 'numClasses'>;
+
+/** One split as parsed: its images, the role that names it in errors, and its labels file by file (CIFAR-10 splits may span batches). */
+interface ParsedSplit {
+  images: Unlabelled;
+  role: string;
+  labelFiles: LabelFile[];
 }
 
-function joinCifarTrain(files: Record<string, Uint8Array>): Uint8Array | undefined {
-  const parts = CIFAR_TRAIN_ROLES.flatMap((role) => files[role] ?? []);
-  if (parts.length <= 1) return parts[0];
+/** Runs a parser on one file, naming the file's role in its errors. */
+function inFile<T>(role: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw error instanceof DatasetFormatError ? inDatasetFile(error, role) : error;
+  }
+}
+
+function presentRoles(format: DatasetFileFormat, files: Record<string, Uint8Array>): string[] {
+  const known = DATASET_FILE_ROLES[format];
+  const unknown = Object.keys(files).find((role) => !known.includes(role));
+  if (unknown !== undefined) {
+    throw new DatasetFormatError(`file role "${unknown}" is not one of ${format}'s roles: ${known.join(', ')}`, { role: unknown });
+  }
+  return known.filter((role) => files[role] !== undefined);
+}
+
+function parseIdxSplit(files: Record<string, Uint8Array>, split: Split): ParsedSplit | undefined {
+  const imagesRole = `${split}-images`;
+  const labelsRole = `${split}-labels`;
+  const imageBytes = files[imagesRole];
+  const labelBytes = files[labelsRole];
+  if (imageBytes === undefined && labelBytes === undefined) return undefined;
+  if (imageBytes === undefined || labelBytes === undefined) {
+    const missing = imageBytes === undefined ? imagesRole : labelsRole;
+    throw new DatasetFormatError(`file "${missing}" is missing: the ${split} split needs both ${imagesRole} and ${labelsRole}`, { role: missing });
+  }
+  const images = inFile(imagesRole, () => parseIdxImages(imageBytes));
+  const labels = inFile(labelsRole, () => parseIdxLabels(labelBytes));
+  inFile(labelsRole, () => assertSameCount(images, labels));
+  return { images: { ...images, labels: labels.labels }, role: imagesRole, labelFiles: [{ role: labelsRole, labels: labels.labels }] };
+}
+
+function concatenate(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0] as Uint8Array;
   const joined = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
   let offset = 0;
   for (const part of parts) {
@@ -39,48 +80,60 @@ function joinCifarTrain(files: Record<string, Uint8Array>): Uint8Array | undefin
   return joined;
 }
 
-type Unlabelled = Omit<LabelledImages, 'numClasses'>;
+/** The CIFAR-10 batches of one split, parsed one by one (so errors name the batch) and joined in role order. */
+function parseCifarSplit(files: Record<string, Uint8Array>, roles: string[]): ParsedSplit | undefined {
+  if (roles.length === 0) return undefined;
+  const batches = roles.map((role) => ({ role, batch: inFile(role, () => parseCifar10Binary(files[role] as Uint8Array)) }));
+  const images: Unlabelled = {
+    count: batches.reduce((n, { batch }) => n + batch.count, 0),
+    height: 32,
+    width: 32,
+    channels: 3,
+    pixels: concatenate(batches.map(({ batch }) => batch.pixels)),
+    labels: concatenate(batches.map(({ batch }) => batch.labels)),
+  };
+  return { images, role: roles[0] as string, labelFiles: batches.map(({ role, batch }) => ({ role, labels: batch.labels })) };
+}
 
-function parseIdxSplit(files: Record<string, Uint8Array>, split: 'train' | 'test'): Unlabelled | undefined {
-  const images = files[`${split}-images`];
-  const labels = files[`${split}-labels`];
-  if (!images && !labels) return undefined;
-  if (!images || !labels) throw new DatasetFormatError(`${split}-images and ${split}-labels must be given together`);
-  const parsedImages = parseIdxImages(images);
-  const parsedLabels = parseIdxLabels(labels);
-  assertSameCount(parsedImages, parsedLabels);
-  return { ...parsedImages, labels: parsedLabels.labels };
+function parseSplit(format: DatasetFileFormat, files: Record<string, Uint8Array>, roles: string[], split: Split): ParsedSplit | undefined {
+  if (format === 'idx') return parseIdxSplit(files, split);
+  return parseCifarSplit(files, roles.filter((role) => (split === 'test' ? role === 'test' : CIFAR_TRAIN_ROLES.includes(role))));
+}
+
+const NO_TRAIN_SPLIT: Record<DatasetFileFormat, { role: string; message: string }> = {
+  idx: { role: 'train-images', message: 'an IDX dataset needs train-images and train-labels files' },
+  'cifar10-binary': { role: 'train', message: 'a CIFAR-10 dataset needs a train file (train, or batches train-1 … train-5)' },
+};
+
+function checkSplits(format: DatasetFileFormat, train: ParsedSplit | undefined, test: ParsedSplit | undefined): asserts train is ParsedSplit {
+  if (train === undefined) {
+    const { role, message } = NO_TRAIN_SPLIT[format];
+    throw new DatasetFormatError(message, { role });
+  }
+  for (const [split, parsed] of [['train', train], ['test', test]] as const) {
+    if (parsed?.images.count === 0) throw new DatasetFormatError(`file "${parsed.role}": the ${split} split has no examples`, { role: parsed.role });
+  }
+  const shape = (images: Unlabelled) => [images.height, images.width, images.channels].join('x');
+  if (test !== undefined && shape(test.images) !== shape(train.images)) {
+    throw new DatasetFormatError(`file "${test.role}": the test split holds ${shape(test.images)} examples but train holds ${shape(train.images)}`, {
+      role: test.role,
+    });
+  }
 }
 
 /**
- * Parses and validates every file of a dataset. numClasses defaults to the largest label + 1 over all splits;
- * when given, every label must be below it. Train and test must have the same image shape.
+ * Parses and checks every file of a dataset (`files` by role, decompressed): the roles belong to the
+ * format, each split's files are complete and agree, train and test have one image shape, and the
+ * labels fit the classes (see classCount: `declaredClasses` bounds them, else the count is inferred
+ * with no gaps; CIFAR-10 always declares its 10). Throws DatasetFormatError naming the file role.
+ * @example parseDatasetFiles('idx', { 'train-images': images, 'train-labels': labels }).train.numClasses
  */
-export function parseDatasetFiles(
-  format: DatasetFileFormat,
-  files: Record<string, Uint8Array>,
-  numClasses?: number,
-): ParsedDataset {
-  checkRoles(format, files);
-  const parse = (split: 'train' | 'test'): Unlabelled | undefined => {
-    if (format === 'idx') return parseIdxSplit(files, split);
-    const bytes = split === 'train' ? joinCifarTrain(files) : files.test;
-    return bytes ? parseCifar10Binary(bytes) : undefined;
-  };
-  const train = parse('train');
-  const test = parse('test');
-  if (!train) throw new DatasetFormatError(`${format} dataset has no train split (roles: ${DATASET_FILE_ROLES[format].join(', ')})`);
-  if (test && [test.height, test.width, test.channels].join() !== [train.height, train.width, train.channels].join()) {
-    throw new DatasetFormatError(
-      `test images are ${test.height}x${test.width}x${test.channels} but train images are ${train.height}x${train.width}x${train.channels}`,
-    );
-  }
-  const classes =
-    numClasses ?? Math.max(inferNumClasses(train.labels), test ? inferNumClasses(test.labels) : 0, format === 'cifar10-binary' ? 10 : 0);
-  const withClasses = (split: Unlabelled): LabelledImages => {
-    const set = { ...split, numClasses: classes };
-    assertConsistent(set);
-    return set;
-  };
-  return { train: withClasses(train), test: test && withClasses(test) };
+export function parseDatasetFiles(format: DatasetFileFormat, files: Record<string, Uint8Array>, declaredClasses?: number): ParsedDataset {
+  const roles = presentRoles(format, files);
+  const train = parseSplit(format, files, roles, 'train');
+  const test = parseSplit(format, files, roles, 'test');
+  checkSplits(format, train, test);
+  const declared = declaredClasses ?? (format === 'cifar10-binary' ? CIFAR10_CLASS_NAMES.length : undefined);
+  const numClasses = classCount([...train.labelFiles, ...(test?.labelFiles ?? [])], declared);
+  return { roles, train: { ...train.images, numClasses }, ...(test && { test: { ...test.images, numClasses } }) };
 }

@@ -1,6 +1,6 @@
-// Gzip detection and decompression with the web-standard DecompressionStream (Node 20, Workers).
+// Gzip detection and decompression (one file, or a dataset's files by role) with the web-standard DecompressionStream (Node 20, Workers).
 
-import { DatasetFormatError, DecompressedTooLargeError } from './errors';
+import { DatasetFormatError, DecompressedTooLargeError, inDatasetFile } from './errors';
 
 /** True when the bytes start with the gzip magic 0x1f 0x8b. */
 export function isGzip(bytes: Uint8Array): boolean {
@@ -37,4 +37,26 @@ export async function gunzipIfNeeded(bytes: Uint8Array, maxBytes = Number.POSITI
     if (cause instanceof DecompressedTooLargeError) throw cause;
     throw new DatasetFormatError(`gzip data is corrupt: ${(cause as Error).message}`);
   }
+}
+
+/**
+ * A dataset's files (by role) with the gzip-compressed ones (`train-images-idx3-ubyte.gz`, as MNIST
+ * is usually downloaded) decompressed. All files together may hold at most `maxTotalBytes` once
+ * decompressed, whatever their compression ratio; errors name the file's role.
+ */
+export async function decompressDatasetFiles(
+  files: Record<string, Uint8Array>,
+  maxTotalBytes = Number.POSITIVE_INFINITY,
+): Promise<Record<string, Uint8Array>> {
+  const decompressed: Record<string, Uint8Array> = {};
+  let total = 0;
+  for (const [role, bytes] of Object.entries(files)) {
+    const inflated = await gunzipIfNeeded(bytes, Math.max(0, maxTotalBytes - total)).catch((error: unknown) => {
+      if (error instanceof DecompressedTooLargeError) throw new DecompressedTooLargeError(maxTotalBytes, role);
+      throw error instanceof DatasetFormatError ? inDatasetFile(error, role) : error;
+    });
+    decompressed[role] = inflated;
+    total += inflated.byteLength;
+  }
+  return decompressed;
 }

@@ -1,7 +1,7 @@
 // Dataset formats without tfjs or Node imports (safe for Workers); built-ins live in ./builtin (Node only).
 
-export { DatasetFormatError, DecompressedTooLargeError } from './errors';
-export { isGzip, gunzipIfNeeded } from './gzip';
+export { DatasetFormatError, DecompressedTooLargeError, LabelOutsideClassesError } from './errors';
+export { isGzip, gunzipIfNeeded, decompressDatasetFiles } from './gzip';
 export {
   parseIdxImages,
   parseIdxLabels,
@@ -20,11 +20,5 @@ export {
   CIFAR10_RECORD_BYTES,
   type Cifar10Images,
 } from './cifar10';
-export {
-  summarise,
-  assertConsistent,
-  inferNumClasses,
-  type LabelledImages,
-  type DatasetSummary,
-} from './labelled-images';
+export { summarise, type LabelledImages, type DatasetSummary } from './labelled-images';
 export { parseDatasetFiles, DATASET_FILE_ROLES, type DatasetFileFormat, type ParsedDataset } from './files';

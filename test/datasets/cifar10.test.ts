@@ -52,6 +52,6 @@ describe('CIFAR-10 dataset files', () => {
     expect(Array.from(parsed.train.labels)).toEqual([0, 1, 2]);
     expect(parsed.train.numClasses).toBe(10);
     expect(parsed.test?.count).toBe(1);
-    expect(() => parseDatasetFiles('cifar10-binary', { 'train-6': new Uint8Array(record(1)) })).toThrow(/unexpected file role/);
+    expect(() => parseDatasetFiles('cifar10-binary', { 'train-6': new Uint8Array(record(1)) })).toThrow(/file role "train-6" is not one of cifar10-binary's roles/);
   });
 });

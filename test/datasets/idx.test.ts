@@ -4,10 +4,10 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   DatasetFormatError,
+  assertSameCount,
   DecompressedTooLargeError,
   gunzipIfNeeded,
   isGzip,
-  parseDatasetFiles,
   parseIdxImages,
   parseIdxLabels,
   toIdxImages,
@@ -64,16 +64,9 @@ describe('IDX labels', () => {
 
   it('rejects a count mismatch between labels and images', () => {
     const threeLabels = idxBytes(0x801, [3], [1, 2, 3]);
-    expect(() => parseDatasetFiles('idx', { 'train-images': twoImages2x3, 'train-labels': threeLabels })).toThrow(
+    expect(() => assertSameCount(parseIdxImages(twoImages2x3), parseIdxLabels(threeLabels))).toThrow(
       'labels file has 3 items but images file has 2',
     );
-  });
-
-  it('rejects labels out of range for the class count', () => {
-    const files = { 'train-images': twoImages2x3, 'train-labels': twoLabels };
-    expect(() => parseDatasetFiles('idx', files, 5)).toThrow(/label 7 at index 0 is out of range \(0..4\)/);
-    expect(parseDatasetFiles('idx', files, 10).train.numClasses).toBe(10);
-    expect(parseDatasetFiles('idx', files).train.numClasses).toBe(8);
   });
 });
 
@@ -95,35 +88,5 @@ describe('gzip', () => {
   it('reports corrupt gzip as a format error', async () => {
     const gz = new Uint8Array(gzipSync(twoLabels)).slice(0, 12);
     await expect(gunzipIfNeeded(gz)).rejects.toThrow(DatasetFormatError);
-  });
-});
-
-describe('dataset files by role', () => {
-  const images = twoImages2x3;
-  it('parses train and test splits and checks roles and shapes', () => {
-    const parsed = parseDatasetFiles('idx', {
-      'train-images': images,
-      'train-labels': twoLabels,
-      'test-images': idxBytes(0x803, [1, 2, 3], [1, 2, 3, 4, 5, 6]),
-      'test-labels': idxBytes(0x801, [1], [9]),
-    });
-    expect(parsed.train.numClasses).toBe(10);
-    expect(parsed.test?.count).toBe(1);
-    expect(() => parseDatasetFiles('idx', { 'train-images': images })).toThrow(/must be given together/);
-    expect(() => parseDatasetFiles('idx', { 'test-images': images, 'test-labels': twoLabels })).toThrow(/no train split/);
-    expect(() => parseDatasetFiles('idx', { 'train-images': images, 'train-labels': twoLabels, extra: images })).toThrow(
-      /unexpected file role\(s\): extra/,
-    );
-    expect(() =>
-      parseDatasetFiles('idx', { 'train-images': images, 'train-labels': twoLabels, 'test-images': images }),
-    ).toThrow(/test-images and test-labels must be given together/);
-    expect(() =>
-      parseDatasetFiles('idx', {
-        'train-images': images,
-        'train-labels': twoLabels,
-        'test-images': idxBytes(0x803, [1, 3, 2], [1, 2, 3, 4, 5, 6]),
-        'test-labels': idxBytes(0x801, [1], [1]),
-      }),
-    ).toThrow('test images are 3x2x1 but train images are 2x3x1');
   });
 });

@@ -49,14 +49,18 @@ async function storedBlobs(): Promise<string[]> {
 }
 
 /** `attempt` runs only after the state is read, so its rejection is always handled. */
-async function expectRefused(attempt: () => Promise<unknown>, message: RegExp, error: new (...args: never[]) => Error = UnprocessableError) {
+async function expectRefused(attempt: () => Promise<unknown>, message: RegExp, error: new (...args: never[]) => Error = UnprocessableError): Promise<Error> {
   const before = { total: (await listDatasets(repo, { limit: 100, offset: 0 })).total, blobs: await storedBlobs() };
   const thrown = await attempt().then(() => null, (e: unknown) => e);
   expect(thrown).toBeInstanceOf(error);
   expect((thrown as Error).message).toMatch(message);
   expect((await listDatasets(repo, { limit: 100, offset: 0 })).total).toBe(before.total);
   expect(await storedBlobs()).toEqual(before.blobs);
+  return thrown as Error;
 }
+
+/** The multipart part a 422 names. */
+const partNamed = (error: Error) => ((error as UnprocessableError).details.errors as { path: string }[])[0]?.path;
 
 async function streamBytes(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
@@ -161,7 +165,8 @@ describe('refused uploads store nothing', () => {
 
   it('refuses splits of different shapes', async () => {
     const files = { ...smallIdxFiles(), 'test-images': idxImages(3, 5, 4) };
-    await expectRefused(() => registerUploadedDataset(deps, { name: 'other', format: 'idx', files }), /test split holds 5x4x1 examples but train holds 4x5x1/);
+    const refused = await expectRefused(() => registerUploadedDataset(deps, { name: 'other', format: 'idx', files }), /test split holds 5x4x1 examples but train holds 4x5x1/);
+    expect(partNamed(refused)).toBe('test-images');
   });
 
   it('refuses a split with only one of its two files', async () => {
@@ -175,10 +180,21 @@ describe('refused uploads store nothing', () => {
   });
 
   it('refuses class labels that do not cover the labels', async () => {
-    await expectRefused(() => 
-      registerUploadedDataset(deps, { name: 'other', format: 'idx', classLabels: ['a', 'b'], files: smallIdxFiles() }),
-      /class_labels names 2 classes but the train split has label 2/,
+    const refused = await expectRefused(
+      () => registerUploadedDataset(deps, { name: 'other', format: 'idx', classLabels: ['a', 'b'], files: smallIdxFiles() }),
+      /class_labels names 2 classes but file "train-labels" has label 2/,
     );
+    expect(partNamed(refused)).toBe('class_labels');
+  });
+
+  it('refuses class labels that repeat a name or leave one blank', async () => {
+    for (const classLabels of [['a', 'b', 'a'], ['a', ' ', 'c']]) {
+      const refused = await expectRefused(
+        () => registerUploadedDataset(deps, { name: 'other', format: 'idx', classLabels, files: smallIdxFiles() }),
+        /class_labels must be distinct, non-empty names/,
+      );
+      expect(partNamed(refused)).toBe('class_labels');
+    }
   });
 
   it('refuses an IDX label past a gap in the classes unless class_labels declares them, naming the labels file', async () => {
