@@ -3,9 +3,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LabelledImages } from '../datasets/labelled-images';
 import { allIndices, imageBatches } from './data/batches';
-import { DEFAULT_NORMALIZATION, type Normalization } from './data/normalization';
+import { DEFAULT_NORMALIZATION, type Normalization } from './spec/data';
 import { IncompatibleDataError, InvalidEnsembleError } from './errors';
-import { normaliseWeights, type Aggregation } from './teacher-aggregation';
+import type { Aggregation } from './spec/aggregations';
+import { normaliseWeights } from './teacher-aggregation';
 
 export const ECE_BINS = 15;
 /** Probabilities are clamped here before the log so one confident mistake gives a large, finite NLL. */

@@ -1,15 +1,7 @@
 // The training engine's public API: architectures, train/distill/evaluate runs, checkpoints and specs.
-// Backend selection lives in ./backend (call selectBackend() once, before any of this runs).
+// Backend selection lives in ./backend (call selectBackend() once, before any of this runs); ./spec is the part without tfjs.
 
-export {
-  buildModel,
-  countTrainableParams,
-  ARCHITECTURES,
-  ARCHITECTURE_NAMES,
-  type Architecture,
-  type ArchitectureInfo,
-  type ModelOptions,
-} from './models';
+export { buildModel, countTrainableParams, type ModelOptions } from './models';
 export { trainModel } from './train';
 export { distillModel } from './distill';
 export {
@@ -28,7 +20,6 @@ export {
   IncompatibleDataError,
   CheckpointFormatError,
   OptimizerStateError,
-  InvalidSpecError,
   InvalidEnsembleError,
 } from './errors';
 export type {
@@ -48,18 +39,7 @@ export {
   type LayersModelJson,
   type ModelArtifactsBytes,
 } from './checkpoint';
-export { optimizerSpecSchema, type OptimizerSpec } from './optimizers';
-export {
-  trainSpecSchema,
-  distillSpecSchema,
-  parseTrainSpec,
-  parseDistillSpec,
-  type TrainSpec,
-  type TrainSpecInput,
-  type DistillSpec,
-  type DistillSpecInput,
-} from './spec';
-export { lrScheduleSchema, type LrSchedule } from './lr-schedule';
-export { AGGREGATIONS, aggregateProbabilities, type Aggregation } from './teacher-aggregation';
+export * from './spec';
+export { aggregateProbabilities } from './teacher-aggregation';
 export { crossEntropy, softCrossEntropy, distillationLoss } from './losses';
-export { splitTrainValidation, DEFAULT_NORMALIZATION, type Normalization } from './data';
+export { splitTrainValidation } from './data';

@@ -1,23 +1,8 @@
 // Optimizers with PyTorch semantics (Adam, AdamW, SGD with momentum), learning-rate control and savable state.
 
 import * as tf from '@tensorflow/tfjs';
-import { z } from 'zod';
 import { OptimizerStateError } from './errors';
-
-export const optimizerSpecSchema = z.object({
-  name: z.enum(['adam', 'adamw', 'sgd']).default('adam'),
-  learningRate: z.number().positive().default(1e-3),
-  /** SGD only; torch.optim.SGD's default is 0. */
-  momentum: z.number().min(0).lt(1).default(0),
-  nesterov: z.boolean().default(false),
-  /** adam/sgd: L2 added to the gradient (torch weight_decay); adamw: decoupled decay. */
-  weightDecay: z.number().min(0).default(0),
-  beta1: z.number().min(0).lt(1).default(0.9),
-  beta2: z.number().min(0).lt(1).default(0.999),
-  /** torch's default epsilon (tfjs would otherwise use 1e-7). */
-  epsilon: z.number().positive().default(1e-8),
-});
-export type OptimizerSpec = z.infer<typeof optimizerSpecSchema>;
+import type { OptimizerSpec } from './spec/optimizer';
 
 /** A tfjs optimizer plus what tfjs lacks: settable learning rate for all kinds and decoupled weight decay. */
 export class TrainingOptimizer {

@@ -2,14 +2,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { InvalidEnsembleError } from './errors';
-
-/**
- * `mean-probabilities`: (weighted) mean of softmax(logits/T) — the reference ensemble.
- * `mean-logits`: softmax of the (weighted) mean of logits, divided by T.
- * `weighted`: the same as mean-probabilities, with explicit weights required.
- */
-export const AGGREGATIONS = ['mean-probabilities', 'mean-logits', 'weighted'] as const;
-export type Aggregation = (typeof AGGREGATIONS)[number];
+import type { Aggregation } from './spec/aggregations';
 
 /** Normalises weights to sum 1; undefined means equal weights. Throws on negative or all-zero weights. */
 export function normaliseWeights(count: number, weights?: readonly number[]): number[] {

@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { learningRateAt } from '../../src/training/lr-schedule';
 import { OptimizerStateError } from '../../src/training/errors';
-import { optimizerSpecSchema, TrainingOptimizer } from '../../src/training/optimizers';
+import { TrainingOptimizer } from '../../src/training/optimizers';
+import { optimizerSpecSchema } from '../../src/training/spec';
 import { describeOnEveryBackend } from './backends';
 
 let counter = 0;

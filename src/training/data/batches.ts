@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { LabelledImages } from '../../datasets/labelled-images';
 import { mulberry32, seededPermutation } from '../random';
 import { cropFlipInto, drawCropFlip } from './augmentation';
-import { normalizationTables, type Normalization } from './normalization';
+import type { Normalization } from '../spec/data';
+import { normalizationTables } from './normalization';
 
 /** One batch; the consumer owns (and must dispose) both tensors. */
 export interface Batch {

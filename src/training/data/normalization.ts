@@ -1,14 +1,7 @@
 // Per-channel input normalisation (x/255 - mean)/std, applied in JS while a batch is assembled.
 
 import { IncompatibleDataError } from '../errors';
-
-/** Reference protocol: mean 0.5, std 0.5 for every channel, i.e. inputs in [-1, 1]. */
-export interface Normalization {
-  mean: number[];
-  std: number[];
-}
-
-export const DEFAULT_NORMALIZATION: Normalization = { mean: [0.5], std: [0.5] };
+import type { Normalization } from '../spec/data';
 
 /** A byte -> float lookup table per channel; one-element mean/std apply to every channel. */
 export function normalizationTables(normalization: Normalization, channels: number): Float32Array[] {

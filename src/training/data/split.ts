@@ -1,10 +1,7 @@
 // The fixed train/validation split of a training set: a seeded shuffle of indices, the same for every run.
 
 import { seededPermutation } from '../random';
-
-/** The reference protocol: 10 % of the train set held out for validation, split seed 42. */
-export const DEFAULT_VALIDATION_FRACTION = 0.1;
-export const DEFAULT_SPLIT_SEED = 42;
+import { DEFAULT_SPLIT_SEED, DEFAULT_VALIDATION_FRACTION } from '../spec/data';
 
 export interface TrainValidationSplit {
   train: Uint32Array;

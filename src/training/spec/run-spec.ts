@@ -1,18 +1,13 @@
 // Run specifications for train and distill runs: plain serialisable objects, defaults = the reference protocol.
+// Pure zod: the API and the Worker validate run requests with it without loading tfjs.
 
 import { z } from 'zod';
-import { InvalidSpecError } from './errors';
-import { DEFAULT_SPLIT_SEED, DEFAULT_VALIDATION_FRACTION } from './data/split';
+import { InvalidSpecError } from '../errors';
+import { AGGREGATIONS } from './aggregations';
+import { ARCHITECTURE_NAMES } from './architectures';
+import { DEFAULT_NORMALIZATION, DEFAULT_SPLIT_SEED, DEFAULT_VALIDATION_FRACTION, normalizationSchema } from './data';
 import { lrScheduleSchema } from './lr-schedule';
-import { ARCHITECTURE_NAMES } from './models';
-import { optimizerSpecSchema } from './optimizers';
-import { AGGREGATIONS } from './teacher-aggregation';
-
-export const normalizationSchema = z.object({
-  /** One value for every channel, or one per channel. */
-  mean: z.array(z.number()).min(1),
-  std: z.array(z.number().positive()).min(1),
-});
+import { optimizerSpecSchema } from './optimizer';
 
 export const trainSpecSchema = z.object({
   architecture: z.enum(ARCHITECTURE_NAMES),
@@ -24,7 +19,7 @@ export const trainSpecSchema = z.object({
   lrSchedule: lrScheduleSchema.default({ name: 'constant' }),
   /** Random crop with 4-pixel zero padding + horizontal flip. Off in the reference protocol. */
   augmentation: z.boolean().default(false),
-  normalization: normalizationSchema.default({ mean: [0.5], std: [0.5] }),
+  normalization: normalizationSchema.default(DEFAULT_NORMALIZATION),
   validationFraction: z.number().gt(0).lt(1).default(DEFAULT_VALIDATION_FRACTION),
   splitSeed: z.number().int().min(0).max(0xffffffff).default(DEFAULT_SPLIT_SEED),
 });
