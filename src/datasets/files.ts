@@ -1,6 +1,6 @@
 // A dataset's files by role (format + bytes) parsed into train/test LabelledImages: the one parser of uploads, built-ins and training.
 
-import { CIFAR10_CLASS_NAMES, parseCifar10Binary } from './cifar10';
+import { CIFAR10_CLASS_NAMES, CIFAR10_RECORD_BYTES, parseCifar10Binary } from './cifar10';
 import { classCount, type LabelFile } from './class-count';
 import { DatasetFormatError, inDatasetFile } from './errors';
 import { assertSameCount, parseIdxImages, parseIdxLabels } from './idx';
@@ -69,30 +69,26 @@ function parseIdxSplit(files: Record<string, Uint8Array>, split: Split): ParsedS
   return { images: { ...images, labels: labels.labels }, role: imagesRole, labelFiles: [{ role: labelsRole, labels: labels.labels }] };
 }
 
-function concatenate(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array;
-  const joined = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    joined.set(part, offset);
-    offset += part.length;
-  }
-  return joined;
-}
-
-/** The CIFAR-10 batches of one split, parsed one by one (so errors name the batch) and joined in role order. */
+/**
+ * The CIFAR-10 batches of one split, parsed one by one (so errors name the batch and count records
+ * within it) and joined in role order into one buffer, so at most one batch's copy is alive at once.
+ */
 function parseCifarSplit(files: Record<string, Uint8Array>, roles: string[]): ParsedSplit | undefined {
   if (roles.length === 0) return undefined;
-  const batches = roles.map((role) => ({ role, batch: inFile(role, () => parseCifar10Binary(files[role] as Uint8Array)) }));
-  const images: Unlabelled = {
-    count: batches.reduce((n, { batch }) => n + batch.count, 0),
-    height: 32,
-    width: 32,
-    channels: 3,
-    pixels: concatenate(batches.map(({ batch }) => batch.pixels)),
-    labels: concatenate(batches.map(({ batch }) => batch.labels)),
-  };
-  return { images, role: roles[0] as string, labelFiles: batches.map(({ role, batch }) => ({ role, labels: batch.labels })) };
+  const recordsIn = (role: string) => Math.floor((files[role] as Uint8Array).length / CIFAR10_RECORD_BYTES);
+  const count = roles.reduce((n, role) => n + recordsIn(role), 0);
+  const pixels = new Uint8Array(count * (CIFAR10_RECORD_BYTES - 1));
+  const labels = new Uint8Array(count);
+  const labelFiles: LabelFile[] = [];
+  let filled = 0;
+  for (const role of roles) {
+    const batch = inFile(role, () => parseCifar10Binary(files[role] as Uint8Array));
+    pixels.set(batch.pixels, filled * (CIFAR10_RECORD_BYTES - 1));
+    labels.set(batch.labels, filled);
+    labelFiles.push({ role, labels: batch.labels });
+    filled += batch.count;
+  }
+  return { images: { count, height: 32, width: 32, channels: 3, pixels, labels }, role: roles[0] as string, labelFiles };
 }
 
 function parseSplit(format: DatasetFileFormat, files: Record<string, Uint8Array>, roles: string[], split: Split): ParsedSplit | undefined {

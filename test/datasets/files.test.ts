@@ -7,6 +7,7 @@ import {
   DecompressedTooLargeError,
   LabelOutsideClassesError,
   decompressDatasetFiles,
+  parseCifar10Binary,
   parseDatasetFiles,
 } from '../../src/datasets';
 import { cifarBatch, idxImages, idxLabels } from '../registry/datasets-fixtures';
@@ -89,6 +90,15 @@ describe('the class-count rule', () => {
 });
 
 describe('CIFAR-10 files by role', () => {
+  it('joins the train batches in role order, pixels and labels', () => {
+    const parsed = parseDatasetFiles('cifar10-binary', { 'train-2': cifarBatch([5]), 'train-1': cifarBatch([3, 4]), test: cifarBatch([9]) });
+    const [first, second] = [parseCifar10Binary(cifarBatch([3, 4])), parseCifar10Binary(cifarBatch([5]))];
+    expect(parsed.roles).toEqual(['train-1', 'train-2', 'test']);
+    expect(parsed.train.count).toBe(3);
+    expect(Array.from(parsed.train.labels)).toEqual([3, 4, 5]);
+    expect(parsed.train.pixels).toEqual(new Uint8Array([...first.pixels, ...second.pixels]));
+  });
+
   it('parses each batch on its own, so errors name the batch and its own record index', () => {
     const files = { 'train-1': cifarBatch([0, 1]), 'train-2': cifarBatch([2, 12]) };
     expectRole(formatError(() => parseDatasetFiles('cifar10-binary', files)), 'train-2', 'file "train-2": CIFAR-10 record 1 has label 12, expected 0..9');
