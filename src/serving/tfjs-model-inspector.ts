@@ -1,7 +1,7 @@
 // The ModelInspector port on TensorFlow.js: loads an uploaded Layers artifact to learn its shapes and parameter count.
 import * as tf from '@tensorflow/tfjs';
 import type { InspectedModel, ModelInspector } from '../registry/ports';
-import { artifactProblem, normalizeModelJson, readLayersArtifact, type LayersArtifact } from './tfjs-artifact';
+import { artifactProblem, normalizeModelJson, readLayersArtifact, type LayersArtifact } from './layers-artifact';
 
 /**
  * Makes sure tfjs has a backend to load models on. Loading builds topology and copies weights, no
