@@ -63,6 +63,8 @@ function convolution(layer: LayerConfig, inputs: Shape[]): { input: Shape; chann
   const strides = layer.pair('strides', 1);
   const dilation = layer.pair('dilationRate', 1);
   if (Math.max(...strides) > 1 && Math.max(...dilation) > 1) throw layer.problem('strides and dilation_rate cannot both exceed 1');
+  // Python Keras writes `groups`; tfjs ignores it, so a grouped convolution would load as another model.
+  if (layer.has('groups') && layer.positiveInteger('groups') !== 1) throw layer.problem('grouped convolution (groups > 1) is not supported by TensorFlow.js');
   return { input, channels: knownDimension(layer, input, 3), kernel, spatial: slide(layer, input, kernel, strides, dilation) };
 }
 
@@ -193,6 +195,8 @@ export const LAYER_RULES: Record<string, LayerRule> = {
 
   BatchNormalization(layer, inputs) {
     const input = onlyInput(layer, inputs);
+    // tfjs batch-normalizes only tensors of rank 2 to 4 when it predicts.
+    if (input.length < 2 || input.length > 4) throw layer.problem(`needs an input of rank 2 to 4, not ${JSON.stringify(input)}`);
     const given = layer.integer('axis', -1);
     const axis = given < 0 ? given + input.length : given;
     if (axis < 1 || axis >= input.length) throw layer.problem(`axis ${given} is outside the input ${JSON.stringify(input)}`);
