@@ -48,10 +48,13 @@ function parseJson(bytes: Uint8Array): unknown {
   }
 }
 
-/** Layers topologies come either as the Keras config itself (tfjs `model.save`) or wrapped in `model_config` (Python converter). */
+/**
+ * Layers topologies come either as the Keras config itself (tfjs `model.save`) or wrapped in
+ * `model_config` (Python converter); tfjs reads `class_name` and `className` alike.
+ */
 function hasLayersConfig(topology: Record<string, unknown>): boolean {
   const config = isObject(topology.model_config) ? topology.model_config : topology;
-  return typeof config.class_name === 'string' && isObject(config.config);
+  return typeof (config.class_name ?? config.className) === 'string' && isObject(config.config);
 }
 
 function readTopology(modelJson: Record<string, unknown>): Record<string, unknown> {
