@@ -264,6 +264,14 @@ const withLayerNormalization = () =>
     ],
   });
 
+/** One dense layer applied twice (a shared layer): tfjs loads it, the registry does not verify it. */
+function sharedLayer(): tf.LayersModel {
+  const input = tf.input({ name: 'features', shape: [4] });
+  const shared = tf.layers.dense({ name: 'shared', units: 4 });
+  const twice = shared.apply(shared.apply(input)) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: twice });
+}
+
 /** Every accepted and refused artifact, with the answer every runtime must give. */
 export const ARTIFACT_FIXTURES: readonly ArtifactFixture[] = [
   // ---- accepted: every architecture of src/training/models, through `distillery export-model`
@@ -360,6 +368,42 @@ export const ARTIFACT_FIXTURES: readonly ArtifactFixture[] = [
     name: 'a layer class tfjs knows but the registry cannot verify',
     outcome: refused(/^layer "layer_norm" \(LayerNormalization\): the registry cannot verify layers of class LayerNormalization/, 'accepts'),
     files: fromModel(withLayerNormalization),
+  },
+  { name: 'a shared layer', outcome: refused('layer "shared" (Dense): is applied more than once (a shared layer), which the registry cannot verify', 'accepts'), files: fromModel(sharedLayer) },
+  {
+    name: 'an activation tfjs does not know',
+    outcome: refused('layer "hidden" (Dense): activation "sparkle" is not one TensorFlow.js knows', 'refuses'),
+    files: fromModel(namedDense, (artifact) => {
+      layersOf(artifact)[0]!.config.activation = 'sparkle';
+    }),
+  },
+  {
+    name: 'an initializer class tfjs does not know',
+    outcome: refused('layer "hidden" (Dense): kernelInitializer "Sparkle" is not a initializer the registry can verify', 'refuses'),
+    files: fromModel(namedDense, (artifact) => {
+      layersOf(artifact)[0]!.config.kernel_initializer = { class_name: 'Sparkle', config: {} };
+    }),
+  },
+  {
+    name: 'a grouped convolution (groups, which tfjs ignores)',
+    outcome: refused('layer "conv2d" (Conv2D): grouped convolution (groups > 1) is not supported by TensorFlow.js', 'accepts'),
+    files: once(async () => {
+      const files = pythonSequential();
+      const modelJson = JSON.parse(new TextDecoder().decode(files.modelJson));
+      modelJson.modelTopology.model_config.config.layers[1].config.groups = 2;
+      return { ...files, modelJson: encodeJson(modelJson) };
+    }),
+  },
+  {
+    name: 'a weight listed twice in the manifest',
+    // tfjs alone takes one of the two silently.
+    outcome: refused('weight scores/bias is listed twice in the manifest', 'accepts'),
+    files: fromModel(namedDense, (artifact) => {
+      const weights = manifestOf(artifact);
+      weights.push({ ...weights[3]! });
+      const [path, bytes] = [...artifact.weightFiles][0]!;
+      artifact.weightFiles.set(path, new Uint8Array([...bytes, ...new Uint8Array(12)]));
+    }),
   },
   {
     name: 'a channels-first convolution',
