@@ -123,6 +123,8 @@ function concatenateWeightFiles(paths: string[], weightFiles: Map<string, Uint8A
   const extra = [...weightFiles.keys()].find((name) => !seen.has(name));
   if (extra !== undefined) throw artifactProblem(extra, `weight file ${extra} is not named in the manifest`);
   const files = paths.map((path) => weightFiles.get(path) as Uint8Array);
+  // One file is already the joined weights: no copy (45 MB for a ResNet-18, in a 128 MB Worker).
+  if (files.length === 1) return files[0]!;
   const out = new Uint8Array(files.reduce((n, file) => n + file.length, 0));
   let offset = 0;
   for (const file of files) {
