@@ -21,7 +21,8 @@ export type ArtifactOutcome =
       /**
        * What tfjs alone (no manifest inspector in front) does with a refused artifact that gets as
        * far as tfjs: 'refuses' too, or 'accepts' where the registry is stricter on purpose
-       * (classes or options it cannot verify). Absent when the bytes are refused before tfjs.
+       * (classes or options it cannot verify). Absent when the bytes are refused before tfjs
+       * (or, for a cycle, when tfjs is better not asked).
        */
       tfjsAlone?: 'refuses' | 'accepts';
     };
@@ -264,6 +265,17 @@ const withLayerNormalization = () =>
     ],
   });
 
+/** 4 features -> dense "scores" 3, functional. */
+function smallFunctional(): tf.LayersModel {
+  const input = tf.input({ name: 'features', shape: [4] });
+  return tf.model({ inputs: input, outputs: tf.layers.dense({ name: 'scores', units: 3 }).apply(input) as tf.SymbolicTensor });
+}
+
+const tinyImageConv = () =>
+  tf.sequential({
+    layers: [tf.layers.conv2d({ name: 'conv', inputShape: [3, 3, 1], filters: 2, kernelSize: 3 }), tf.layers.flatten({ name: 'flatten' }), tf.layers.dense({ name: 'out', units: 2 })],
+  });
+
 /** One dense layer applied twice (a shared layer): tfjs loads it, the registry does not verify it. */
 function sharedLayer(): tf.LayersModel {
   const input = tf.input({ name: 'features', shape: [4] });
@@ -368,6 +380,37 @@ export const ARTIFACT_FIXTURES: readonly ArtifactFixture[] = [
     name: 'a layer class tfjs knows but the registry cannot verify',
     outcome: refused(/^layer "layer_norm" \(LayerNormalization\): the registry cannot verify layers of class LayerNormalization/, 'accepts'),
     files: fromModel(withLayerNormalization),
+  },
+  {
+    name: 'a layer that does not lead to the output',
+    outcome: refused('layer "unused" does not lead to the model\'s output', 'accepts'),
+    files: fromModel(smallFunctional, (artifact) => {
+      layersOf(artifact).push({ class_name: 'Dense', name: 'unused', config: { name: 'unused', units: 2 }, inbound_nodes: [[['features', 0, 0, {}]]] } as never);
+    }),
+  },
+  {
+    name: 'a layer that reads its own output',
+    outcome: refused('layer "scores" depends on itself'),
+    files: fromModel(smallFunctional, (artifact) => {
+      (layersOf(artifact)[1] as unknown as { inbound_nodes: unknown }).inbound_nodes = [[['scores', 0, 0, {}]]];
+    }),
+  },
+  {
+    name: 'a Sequential whose first layer has no input shape',
+    outcome: refused('layer "hidden" (Dense): is the first layer of a Sequential model and has no batch_input_shape', 'refuses'),
+    files: fromModel(namedDense, (artifact) => {
+      delete layersOf(artifact)[0]!.config.batch_input_shape;
+    }),
+  },
+  {
+    name: 'a convolution window larger than its input',
+    outcome: refused('layer "conv" (Conv2D): a window of 5 leaves no output from an input of size 3', 'refuses'),
+    files: fromModel(tinyImageConv, (artifact) => {
+      layersOf(artifact)[0]!.config.kernel_size = [5, 5];
+      manifestOf(artifact)[0]!.shape = [5, 5, 1, 2];
+      const [path, bytes] = [...artifact.weightFiles][0]!;
+      artifact.weightFiles.set(path, new Uint8Array([...bytes, ...new Uint8Array((25 - 9) * 2 * 4)]));
+    }),
   },
   { name: 'a shared layer', outcome: refused('layer "shared" (Dense): is applied more than once (a shared layer), which the registry cannot verify', 'accepts'), files: fromModel(sharedLayer) },
   {
