@@ -1,6 +1,6 @@
 // API keys: issue (`dk_<id>_<secret>`, the secret shown once and stored as its sha256), authenticate
 // in constant time, list, revoke, and the bootstrap admin key of a fresh installation.
-import type { Clock, Repository } from './ports';
+import type { ApiKeyStore, Clock } from './ports';
 import type { ApiKeyRecord, Scope } from './records';
 import { DistilleryError } from '../errors';
 import { NotFoundError, UnprocessableError } from './errors';
@@ -25,7 +25,7 @@ export function parseToken(token: string): { id: string; secret: string } | null
 }
 
 export async function issueApiKey(
-  deps: { repo: Repository; clock: Clock },
+  deps: { repo: ApiKeyStore; clock: Clock },
   input: { name: string; scopes: Scope[] },
   token: string = formatToken(randomHex(12), randomBase64Url(32)),
 ): Promise<IssuedApiKey> {
@@ -43,7 +43,7 @@ export async function issueApiKey(
 }
 
 /** The active key a bearer token names, or null when it is malformed, unknown, wrong or revoked. */
-export async function authenticateApiKey(repo: Repository, token: string): Promise<ApiKeyRecord | null> {
+export async function authenticateApiKey(repo: ApiKeyStore, token: string): Promise<ApiKeyRecord | null> {
   const parsed = parseToken(token);
   if (!parsed) return null;
   const key = await repo.getApiKey(parsed.id);
@@ -68,7 +68,7 @@ export function hasScope(granted: readonly Scope[], needed: Scope): boolean {
   return granted.includes(needed) || granted.includes('admin');
 }
 
-export async function listApiKeys(repo: Repository): Promise<ApiKeyRecord[]> {
+export async function listApiKeys(repo: ApiKeyStore): Promise<ApiKeyRecord[]> {
   return repo.listApiKeys();
 }
 
@@ -76,7 +76,7 @@ export async function listApiKeys(repo: Repository): Promise<ApiKeyRecord[]> {
  * Revokes key `id` (revoking twice keeps the first time). Refuses (ConflictError) to revoke the last
  * active admin key: nobody could issue keys any more.
  */
-export async function revokeApiKey(deps: { repo: Repository; clock: Clock }, id: string): Promise<ApiKeyRecord> {
+export async function revokeApiKey(deps: { repo: ApiKeyStore; clock: Clock }, id: string): Promise<ApiKeyRecord> {
   const key = await deps.repo.getApiKey(id);
   if (key && isActiveAdmin(key)) {
     const otherAdmins = (await deps.repo.listApiKeys()).filter((other) => other.id !== id && isActiveAdmin(other));
@@ -94,7 +94,7 @@ export async function revokeApiKey(deps: { repo: Repository; clock: Clock }, id:
  * and returns its token so the entry point can print it once; returns null when keys exist.
  */
 export async function ensureBootstrapAdminKey(
-  repo: Repository,
+  repo: ApiKeyStore,
   clock: Clock,
   options: { envKey?: string | undefined },
 ): Promise<string | null> {
