@@ -2,9 +2,10 @@
 // in constant time, list, revoke, and the bootstrap admin key of a fresh installation.
 import type { ApiKeyStore, Clock } from './ports';
 import type { ApiKeyRecord, Scope } from './records';
-import { DistilleryError } from '../errors';
 import { NotFoundError, UnprocessableError } from './errors';
 import { constantTimeEqual, randomBase64Url, randomHex, sha256Hex } from './hashing';
+
+export { LastAdminKeyError } from './errors';
 
 const TOKEN_PATTERN = /^dk_([a-z0-9]{1,64})_([A-Za-z0-9_-]{16,256})$/;
 
@@ -53,16 +54,6 @@ export async function authenticateApiKey(repo: ApiKeyStore, token: string): Prom
   return constantTimeEqual(offeredHash, key.secretHash) ? key : null;
 }
 
-/** Revoking this key would leave no active admin key. */
-export class LastAdminKeyError extends DistilleryError {
-  readonly type = 'last-admin-key';
-  readonly status = 409;
-}
-
-function isActiveAdmin(key: ApiKeyRecord): boolean {
-  return key.revokedAt === null && key.scopes.includes('admin');
-}
-
 /** `admin` implies every other scope. */
 export function hasScope(granted: readonly Scope[], needed: Scope): boolean {
   return granted.includes(needed) || granted.includes('admin');
@@ -73,17 +64,11 @@ export async function listApiKeys(repo: ApiKeyStore): Promise<ApiKeyRecord[]> {
 }
 
 /**
- * Revokes key `id` (revoking twice keeps the first time). Refuses (ConflictError) to revoke the last
- * active admin key: nobody could issue keys any more.
+ * Revokes key `id` (revoking twice keeps the first time). Refuses (LastAdminKeyError, 409) to revoke
+ * the last active admin key: nobody could issue keys any more. The store checks that in the same
+ * statement as it revokes, so concurrent revocations cannot leave no admin key.
  */
 export async function revokeApiKey(deps: { repo: ApiKeyStore; clock: Clock }, id: string): Promise<ApiKeyRecord> {
-  const key = await deps.repo.getApiKey(id);
-  if (key && isActiveAdmin(key)) {
-    const otherAdmins = (await deps.repo.listApiKeys()).filter((other) => other.id !== id && isActiveAdmin(other));
-    if (otherAdmins.length === 0) {
-      throw new LastAdminKeyError(`API key "${id}" is the last active admin key: issue another admin key before revoking it`, { id });
-    }
-  }
   const revoked = await deps.repo.revokeApiKey(id, deps.clock.now().toISOString());
   if (!revoked) throw new NotFoundError(`API key "${id}" does not exist`);
   return revoked;

@@ -1,9 +1,9 @@
 // The Repository contract: one suite every SQL adapter must pass (SQLite file, PostgreSQL).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, UnprocessableError } from '../../../src/registry/errors';
+import { ConflictError, LastAdminKeyError, NotFoundError, UnprocessableError } from '../../../src/registry/errors';
 import type { NewLineageEdge, NewModel, Repository } from '../../../src/registry/ports';
-import type { ModelRecord, ModelVersionRecord } from '../../../src/registry/records';
+import type { ApiKeyRecord, ModelRecord, ModelVersionRecord } from '../../../src/registry/records';
 import { newApiKey, newDataset, newIdempotency, newModel, newVersion, T0, T1, T2, teacherEdge } from './fixtures';
 
 /**
@@ -29,6 +29,15 @@ export function repositoryContract(name: string, open: () => Promise<Repository>
     /** A model with a name no other test uses, so tests share one database without seeing each other. */
     async function freshModel(overrides: Partial<NewModel> = {}): Promise<ModelRecord> {
       return repo.createModel(newModel(overrides));
+    }
+
+    /** Makes a new admin key the only active one (revoking the others) and returns it. */
+    async function onlyActiveAdmin(): Promise<ApiKeyRecord> {
+      const admin = await repo.createApiKey(newApiKey({ scopes: ['admin'] }));
+      for (const key of await repo.listApiKeys()) {
+        if (key.id !== admin.id && key.revokedAt === null && key.scopes.includes('admin')) await repo.revokeApiKey(key.id, T0);
+      }
+      return admin;
     }
 
     async function createVersions(model: ModelRecord, count: number): Promise<ModelVersionRecord[]> {
@@ -374,6 +383,41 @@ export function repositoryContract(name: string, open: () => Promise<Repository>
         expect(await repo.getApiKey(key.id)).toEqual({ ...key, revokedAt: T1 });
         expect(await repo.revokeApiKey(randomUUID(), T1)).toBeNull();
         expect(await repo.getApiKey(randomUUID())).toBeNull();
+      });
+
+      it('refuses to revoke the last active admin key, changing nothing, and revokes it once another exists', async () => {
+        const admins = await onlyActiveAdmin();
+        const error = await repo.revokeApiKey(admins.id, T1).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(LastAdminKeyError);
+        expect((error as LastAdminKeyError).details).toEqual({ id: admins.id });
+        expect(await repo.getApiKey(admins.id)).toEqual(admins);
+        // A key without the admin scope is never held back.
+        const reader = await repo.createApiKey(newApiKey({ scopes: ['read', 'write'] }));
+        expect(await repo.revokeApiKey(reader.id, T1)).toEqual({ ...reader, revokedAt: T1 });
+        const successor = await repo.createApiKey(newApiKey({ scopes: ['admin'] }));
+        expect(await repo.revokeApiKey(admins.id, T1)).toEqual({ ...admins, revokedAt: T1 });
+        await expect(repo.revokeApiKey(successor.id, T2)).rejects.toBeInstanceOf(LastAdminKeyError);
+      });
+
+      it('lets exactly one of two concurrent revocations of the last two admin keys pass, round after round', async () => {
+        const other = await open();
+        try {
+          let survivor = await onlyActiveAdmin();
+          for (let round = 0; round < 25; round++) {
+            const added = await repo.createApiKey(newApiKey({ scopes: ['read', 'admin'] }));
+            const results = await Promise.allSettled([repo.revokeApiKey(survivor.id, T1), other.revokeApiKey(added.id, T1)]);
+            const passed = results.filter((result) => result.status === 'fulfilled');
+            expect(passed).toHaveLength(1);
+            for (const result of results) {
+              if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(LastAdminKeyError);
+            }
+            const active = (await repo.listApiKeys()).filter((key) => key.revokedAt === null && key.scopes.includes('admin'));
+            expect(active).toHaveLength(1);
+            survivor = active[0]!;
+          }
+        } finally {
+          await other.close();
+        }
       });
 
       it('refuses a key whose secret hash is taken', async () => {
