@@ -1,12 +1,16 @@
-// Runs the Repository contract on Cloudflare D1 in Miniflare (workerd, offline), and checks how D1
-// reports constraint failures.
+// Runs every store's contract on Cloudflare D1 in Miniflare (workerd, offline), skipping nothing, and
+// checks how D1 reports constraint failures.
 import { drizzle } from 'drizzle-orm/d1';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { D1SqlDatabase } from '../../../src/registry/adapters/sql/d1/d1-database';
 import { openD1Repository } from '../../../src/registry/adapters/sql/d1/open-d1-repository';
 import { type StartedD1, startD1 } from '../../support/d1';
-import { repositoryContract } from './contract';
+import { tests as apiKeyStoreTests } from './api-key-store.contract';
+import type { StoreDriver } from './contract-suite';
+import { tests as datasetStoreTests } from './dataset-store.contract';
+import { tests as idempotencyStoreTests } from './idempotency-store.contract';
+import { tests as modelStoreTests } from './model-store.contract';
 
 let started: StartedD1;
 beforeAll(async () => {
@@ -16,13 +20,18 @@ afterAll(async () => {
   await started?.dispose();
 });
 
-repositoryContract(
-  'D1',
-  async () => openD1Repository(started.d1),
-  async (statement) => {
+const driver: StoreDriver = {
+  name: 'D1',
+  // One binding, several repositories: D1 has no connections, and runs one batch at a time.
+  open: async () => openD1Repository(started.d1),
+  executeSql: async (statement) => {
     await started.d1.prepare(statement).run();
   },
-);
+};
+modelStoreTests(driver);
+datasetStoreTests(driver);
+apiKeyStoreTests(driver);
+idempotencyStoreTests(driver);
 
 describe('D1 set-up', () => {
   it('enforces foreign keys, and its constraint messages map to the violations the stores expect', async () => {
