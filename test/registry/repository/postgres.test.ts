@@ -1,10 +1,12 @@
-// Runs the Repository contract on the real PostgreSQL named by DATABASE_TEST_URL, in a database
-// of its own created for this run and dropped after; without the variable, says it is skipped.
+// Runs every store's contract on the real PostgreSQL named by DATABASE_TEST_URL, skipping nothing,
+// in a database of its own created for this run and dropped after; without the variable, says it
+// is skipped.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresRepository } from '../../../src/registry/adapters/sql';
 import { executeOnPostgres } from '../../api/postgres-test-server';
-import { repositoryContract } from './contract';
+import type { StoreDriver } from './contract-suite';
+import { tests } from './store-contracts';
 
 const adminUrl = process.env.DATABASE_TEST_URL;
 
@@ -21,11 +23,13 @@ if (adminUrl) {
   beforeAll(() => executeOnPostgres(adminUrl, `create database ${database}`));
   afterAll(() => executeOnPostgres(adminUrl, `drop database if exists ${database} with (force)`));
 
-  repositoryContract(
-    'PostgreSQL',
-    () => openPostgresRepository({ url }),
-    (statement) => executeOnPostgres(url, statement),
-  );
+  const driver: StoreDriver = {
+    name: 'PostgreSQL',
+    open: () => openPostgresRepository({ url }),
+    executeSql: (statement) => executeOnPostgres(url, statement),
+  };
+  // Every store's contract; this driver skips none of them.
+  tests(driver);
 
   describe('PostgreSQL set-up', () => {
     it('lets several servers open a new database at once: they take turns to migrate (with pools of 1 to 3)', async () => {
@@ -46,6 +50,6 @@ if (adminUrl) {
   const message = 'PostgreSQL suite skipped: set DATABASE_TEST_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)';
   console.warn(message);
   describe.skip(message, () => {
-    it('runs the Repository contract on PostgreSQL', () => {});
+    it("runs every store's contract on PostgreSQL", () => {});
   });
 }

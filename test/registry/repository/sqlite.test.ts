@@ -1,11 +1,13 @@
-// Runs the Repository contract on a real SQLite file, and checks what the opener sets up on it.
+// Runs every store's contract on a real SQLite file (better-sqlite3), skipping nothing, and checks
+// what the opener sets up on it.
 import Database from 'better-sqlite3';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteRepository } from '../../../src/registry/adapters/sql';
-import { repositoryContract } from './contract';
+import type { StoreDriver } from './contract-suite';
+import { tests } from './store-contracts';
 
 let folder: string;
 let file: string;
@@ -28,7 +30,13 @@ async function executeOn(path: string, statement: string): Promise<void> {
   }
 }
 
-repositoryContract('SQLite file', () => openSqliteRepository({ file }), (statement) => executeOn(file, statement));
+const driver: StoreDriver = {
+  name: 'SQLite file',
+  open: () => openSqliteRepository({ file }),
+  executeSql: (statement) => executeOn(file, statement),
+};
+// Every store's contract; this driver skips none of them.
+tests(driver);
 
 describe('SQLite file set-up', () => {
   it('leaves the file in WAL mode with every migration recorded once', async () => {
