@@ -166,9 +166,10 @@ export interface Repository extends ModelStore, DatasetStore, ApiKeyStore, Idemp
 }
 
 // ---------------------------------------------------------------------------------------------
-// Model loading: the only door to tfjs the HTTP layer has.
+// Artifact inspection: the only door to model loading the HTTP layer has. The Worker checks the
+// topology and weight manifest without tensors; Node does the same, then also loads with tfjs.
 
-/** What the service learned by loading an uploaded artifact with tfjs. */
+/** What the service learned by inspecting an uploaded artifact. */
 export interface InspectedModel {
   /** Input shape without the batch dimension; null entries are free dimensions. */
   inputShape: (number | null)[];
@@ -184,7 +185,7 @@ export interface InspectedModel {
 
 export interface ModelInspector {
   /**
-   * Loads the artifact with tfjs. `weightFiles` maps each path in the manifest to its bytes.
+   * Checks the artifact the same way on every runtime. `weightFiles` maps each path in the manifest to its bytes.
    * Throws UnprocessableError, saying why, for anything that does not load.
    */
   inspect(modelJson: Uint8Array, weightFiles: Map<string, Uint8Array>): Promise<InspectedModel>;
