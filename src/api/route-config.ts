@@ -1,11 +1,11 @@
-// Builds route definitions with what every route shares: the problem responses, and for protected
-// routes the bearer security requirement, the scope check, the body limit, optional idempotency and
-// the error statuses the route can answer.
+// Builds route definitions with what every route shares: who may call it, the problem responses, and
+// for protected routes the bearer security requirement, the authentication and scope check, the body
+// limit, optional idempotency and the error statuses the route can answer.
 import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { Scope } from '../registry/records';
 import type { AppEnv } from './app-env';
-import { requireScope } from './middleware/auth';
+import { apiKeyAuth, publicAccess } from './middleware/auth';
 import { limitJsonBody, limitUploadBody } from './middleware/body-limit';
 import { idempotency, IDEMPOTENCY_HEADER } from './middleware/idempotency';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from './problem';
@@ -37,9 +37,10 @@ export interface ProtectedRouteOptions {
   problems?: Partial<Record<ProblemStatus, string>>;
 }
 
-/** A route anyone may call (health, docs). */
+/** A route anyone may call, without an API key (health; later the prediction protocols' health, the dashboard). */
 export function publicRoute<const R extends RouteConfig>(route: R) {
-  return createRoute({ ...route, responses: { ...route.responses, ...commonProblems } });
+  // `security: []` overrides the document's root requirement: no key is needed here.
+  return createRoute({ ...route, security: [], middleware: [publicAccess], responses: { ...route.responses, ...commonProblems } });
 }
 
 /**
@@ -84,7 +85,7 @@ const IdempotencyHeaders = z.object({
  * @example protectedRoute('read', { method: 'get', path: '/{name}', responses: { 200: ... } }, { problems: { 409: 'Why.' } })
  */
 export function protectedRoute<const R extends RouteConfig>(scope: Scope, route: R, options: ProtectedRouteOptions = {}) {
-  const middleware: MiddlewareHandler<AppEnv>[] = [requireScope(scope)];
+  const middleware: MiddlewareHandler<AppEnv>[] = [apiKeyAuth({ scope })];
   const mediaTypes = Object.keys(route.request?.body?.content ?? {});
   if (mediaTypes.length > 0) {
     const isUpload = mediaTypes.some((type) => type.startsWith('multipart/') || type === 'application/octet-stream');
