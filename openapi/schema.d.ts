@@ -66,7 +66,7 @@ export interface paths {
                     /** @description Page size (1-500). */
                     limit?: number;
                     /** @description Items to skip. */
-                    offset?: number | null;
+                    offset?: number;
                 };
                 header?: never;
                 path?: never;
@@ -889,7 +889,7 @@ export interface paths {
                     /** @description Page size (1-500). */
                     limit?: number;
                     /** @description Items to skip. */
-                    offset?: number | null;
+                    offset?: number;
                 };
                 header?: never;
                 path?: never;
@@ -1613,7 +1613,7 @@ export interface paths {
                     /** @description Page size (1-500). */
                     limit?: number;
                     /** @description Items to skip. */
-                    offset?: number | null;
+                    offset?: number;
                     /** @description Include archived versions (hidden by default). */
                     include_archived?: "true" | "false";
                 };

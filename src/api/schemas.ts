@@ -1,4 +1,5 @@
-// Schemas shared by several route modules: names, version numbers and refs, pagination, tags.
+// Schemas shared by several route modules: names, strict integer parameters, version numbers and refs,
+// pagination, tags.
 import { z } from '@hono/zod-openapi';
 import { isValidName, NAME_RULE } from '../registry/names';
 import { MAX_VERSION_NUMBER } from '../registry/version-refs';
@@ -9,16 +10,54 @@ export const NameSchema = z
   .refine(isValidName, { message: `must be ${NAME_RULE}` })
   .openapi({ description: `Unique name: ${NAME_RULE}.`, example: 'mnist-teacher' });
 
+/** An integer as a path or query parameter may write it: canonical decimal, no sign, no leading zeros but "0" itself. */
+const CANONICAL_INTEGER = /^(0|[1-9]\d*)$/;
+
+/** Whether `text` is the canonical decimal of an integer from `min` to `max`: `1`, not `01`, `+1`, `1.0`, `1e0`, `0x1` or ` 1`. */
+export function isCanonicalInteger(text: string, min: number, max: number): boolean {
+  if (!CANONICAL_INTEGER.test(text)) return false;
+  const value = Number(text);
+  return value >= min && value <= max;
+}
+
+/**
+ * The one parser of numeric path and query parameters: canonical decimal within `min`-`max`, else a
+ * 422 naming the parameter; JavaScript's `Number()` (hex, exponents, signs, spaces) never decides.
+ * Declared in the spec as an integer with its bounds.
+ * @example z.object({ depth: integerParam({ min: 1, max: 10 }).default(3) })
+ */
+export function integerParam(range: { min: number; max: number }) {
+  const { min, max } = range;
+  return z
+    .string()
+    .refine((text) => isCanonicalInteger(text, min, max), {
+      message: `must be a decimal integer from ${min} to ${max}, without sign, spaces, leading zeros, fraction or exponent`,
+    })
+    .transform(Number)
+    .openapi({ type: 'integer', minimum: min, maximum: max });
+}
+
 /** A version number as stored: 1 to 2^31-1. */
 export const VersionNumberSchema = z.number().int().min(1).max(MAX_VERSION_NUMBER);
 
-const VERSION_REF_RULE = `must be a version number (1-${MAX_VERSION_NUMBER}) or an alias name`;
+const VERSION_REF_RULE = `must be a version number (a decimal integer from 1 to ${MAX_VERSION_NUMBER}, without sign or leading zeros) or an alias name that does not read as a number`;
+
+/**
+ * Whether `text` reads as a number to a lax parser (`Number()`: ` 1`, `+1`, `1.0`, `1e0`, `0x1`, `01`).
+ * Such text is never an alias name, so `1.0` cannot pass for version 1 nor for an alias.
+ */
+export function readsAsNumber(text: string): boolean {
+  return text.trim() !== '' && Number.isFinite(Number(text));
+}
 
 /** A version as callers name it: a number within range (`3`), an alias, or `latest`. */
 export function isVersionRef(ref: string | number): boolean {
   if (typeof ref === 'number') return VersionNumberSchema.safeParse(ref).success;
-  return /^\d+$/.test(ref) ? /^\d{1,10}$/.test(ref) && isVersionRef(Number(ref)) : isValidName(ref);
+  return readsAsNumber(ref) ? isCanonicalInteger(ref, 1, MAX_VERSION_NUMBER) : isValidName(ref);
 }
+
+/** An alias name: a valid name that does not read as a number (it would be taken for a version). */
+export const AliasNameSchema = NameSchema.refine((name) => !readsAsNumber(name), { message: 'must not read as a number' });
 
 /** A version ref in a path: digits (within range) or an alias name. */
 export const VersionRefSchema = z.string().refine(isVersionRef, { message: VERSION_REF_RULE });
@@ -31,8 +70,8 @@ export const TagsSchema = z
   .openapi({ description: 'Free-form string labels.', example: { team: 'vision' } });
 
 export const PageQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50).openapi({ description: 'Page size (1-500).', example: 50 }),
-  offset: z.coerce.number().int().min(0).default(0).openapi({ description: 'Items to skip.', example: 0 }),
+  limit: integerParam({ min: 1, max: 500 }).default(50).openapi({ description: 'Page size (1-500).', example: 50 }),
+  offset: integerParam({ min: 0, max: Number.MAX_SAFE_INTEGER }).default(0).openapi({ description: 'Items to skip.', example: 0 }),
 });
 
 export function pageEnvelope<T extends z.ZodType>(item: T, name: string) {

@@ -69,9 +69,16 @@ describe('aliases', () => {
     const missing = await putAlias('nowhere', 99);
     expect(missing.response.status).toBe(422);
     expect(await aliasStatus('nowhere')).toBe(404);
-    const numeric = await putAlias('7', 1);
-    expect(numeric.response.status).toBe(422);
-    expect(await aliasStatus('7')).toBe(404);
+    const list = async () => (await server.client.GET('/v1/models/{name}/aliases', { params: { path: { name: 'aliased' } } })).data!.items.map((a) => a.alias);
+    const before = await list();
+    // Anything a lax parser reads as a number would be taken for a version: never an alias name.
+    for (const alias of ['7', '1.0', '1e0', '0x1', '01']) {
+      const numeric = await putAlias(alias, 1);
+      expect(numeric.response.status, alias).toBe(422);
+      expect(numeric.error, alias).toMatchObject({ errors: [expect.objectContaining({ in: 'path', path: 'alias' })] });
+      expect(await aliasStatus(alias), alias).toBe(422);
+    }
+    expect(await list()).toEqual(before);
   });
 
   it('resolves `latest` to the newest active version and refuses it as an alias name', async () => {

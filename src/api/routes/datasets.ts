@@ -13,7 +13,7 @@ import type { DatasetFormat, DatasetRecord } from '../../registry/records';
 import type { AppEnv } from '../app-env';
 import { RequestValidationError, type FieldError } from '../http-errors';
 import { protectedRoute } from '../route-config';
-import { NameSchema, PageQuerySchema, json, pageEnvelope } from '../schemas';
+import { NameSchema, PageQuerySchema, integerParam, json, pageEnvelope } from '../schemas';
 import { MAX_VERSION_NUMBER } from '../../registry/version-refs';
 
 const FORMATS = Object.keys(DATASET_FILE_ROLES) as [DatasetFormat, ...DatasetFormat[]];
@@ -83,7 +83,7 @@ const RegisterBuiltinSchema = z
 const ClassLabelsSchema = z.array(z.string()).min(1);
 
 const nameParam = NameSchema.openapi({ param: { name: 'name', in: 'path' } });
-const versionParam = z.coerce.number().int().min(1).max(MAX_VERSION_NUMBER).openapi({ param: { name: 'version', in: 'path' }, example: 1 });
+const versionParam = integerParam({ min: 1, max: MAX_VERSION_NUMBER }).openapi({ param: { name: 'version', in: 'path' }, example: 1 });
 const roleParam = z.string().min(1).max(64).openapi({ param: { name: 'role', in: 'path' }, example: 'train-images' });
 
 const created = { 201: { description: 'The registered dataset version.', ...json(DatasetSchema) } };
