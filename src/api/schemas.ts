@@ -1,7 +1,16 @@
-// Schemas shared by several route modules: names, strict integer parameters, version numbers and refs,
-// pagination, tags.
+// Schemas shared by several route modules: names, one-line and multi-line text, strict integer
+// parameters, version numbers and refs, pagination, tags.
 import { z } from '@hono/zod-openapi';
-import { isValidName, NAME_RULE } from '../registry/names';
+import {
+  isMultiLineText,
+  isSingleLineText,
+  isValidName,
+  MULTI_LINE_TEXT_PATTERN,
+  MULTI_LINE_TEXT_RULE,
+  NAME_RULE,
+  SINGLE_LINE_TEXT_PATTERN,
+  SINGLE_LINE_TEXT_RULE,
+} from '../registry/names';
 import { MAX_VERSION_NUMBER } from '../registry/version-refs';
 
 /** A model or alias name; `..` is refused so no name can escape its storage prefix. */
@@ -9,6 +18,23 @@ export const NameSchema = z
   .string()
   .refine(isValidName, { message: `must be ${NAME_RULE}` })
   .openapi({ description: `Unique name: ${NAME_RULE}.`, example: 'mnist-teacher' });
+
+/**
+ * One-line text (task, labels, tag keys and values, key names, run ids…) of `min`-`max` characters:
+ * no C0 control, DEL or C1 control, so nothing can break a log line, a terminal or a CSV row.
+ */
+export function singleLineText(range: { min?: number; max: number }) {
+  const text = range.min === undefined ? z.string() : z.string().min(range.min);
+  return text
+    .max(range.max)
+    .refine(isSingleLineText, { message: SINGLE_LINE_TEXT_RULE })
+    .openapi({ pattern: SINGLE_LINE_TEXT_PATTERN });
+}
+
+/** Multi-line text (descriptions) of at most `max` characters: tab, line feed and carriage return allowed, other controls not. */
+export function multiLineText(max: number) {
+  return z.string().max(max).refine(isMultiLineText, { message: MULTI_LINE_TEXT_RULE }).openapi({ pattern: MULTI_LINE_TEXT_PATTERN });
+}
 
 /** An integer as a path or query parameter may write it: canonical decimal, no sign, no leading zeros but "0" itself. */
 const CANONICAL_INTEGER = /^(0|[1-9]\d*)$/;
@@ -66,7 +92,7 @@ export const VersionRefSchema = z.string().refine(isVersionRef, { message: VERSI
 export const VersionRefValueSchema = z.union([z.number(), z.string()]).refine(isVersionRef, { message: VERSION_REF_RULE });
 
 export const TagsSchema = z
-  .record(z.string().min(1).max(128), z.string().max(1024))
+  .record(singleLineText({ min: 1, max: 128 }), singleLineText({ max: 1024 }))
   .openapi({ description: 'Free-form string labels.', example: { team: 'vision' } });
 
 export const PageQuerySchema = z.object({

@@ -12,8 +12,9 @@ import { DistilleryError } from '../../errors';
 import type { DatasetFormat, DatasetRecord } from '../../registry/records';
 import type { AppEnv } from '../app-env';
 import { RequestValidationError, type FieldError } from '../http-errors';
+import { issueToFieldErrors } from '../problem';
 import { protectedRoute } from '../route-config';
-import { NameSchema, PageQuerySchema, integerParam, json, pageEnvelope } from '../schemas';
+import { NameSchema, PageQuerySchema, integerParam, json, multiLineText, pageEnvelope, singleLineText } from '../schemas';
 import { MAX_VERSION_NUMBER } from '../../registry/version-refs';
 
 const FORMATS = Object.keys(DATASET_FILE_ROLES) as [DatasetFormat, ...DatasetFormat[]];
@@ -58,7 +59,7 @@ const UploadDatasetSchema = z
   .strictObject({
     name: NameSchema,
     format: FormatSchema,
-    description: z.string().max(4096).optional(),
+    description: multiLineText(4096).optional(),
     class_labels: z
       .string()
       .optional()
@@ -80,7 +81,7 @@ const RegisterBuiltinSchema = z
   })
   .openapi('RegisterBuiltinDataset');
 
-const ClassLabelsSchema = z.array(z.string()).min(1);
+const ClassLabelsSchema = z.array(singleLineText({ min: 1, max: 256 })).min(1);
 
 const nameParam = NameSchema.openapi({ param: { name: 'name', in: 'path' } });
 const versionParam = integerParam({ min: 1, max: MAX_VERSION_NUMBER }).openapi({ param: { name: 'version', in: 'path' }, example: 1 });
@@ -175,9 +176,13 @@ function parseJsonOrUndefined(text: string): unknown {
 
 function parseClassLabels(text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined;
-  const result = ClassLabelsSchema.safeParse(parseJsonOrUndefined(text));
-  if (!result.success) throw new RequestValidationError('invalid request body', [CLASS_LABELS_ERROR]);
-  return result.data;
+  const value = parseJsonOrUndefined(text);
+  const result = ClassLabelsSchema.safeParse(value);
+  if (result.success) return result.data;
+  // An array of strings names the offending labels (`class_labels[2]`); anything else is refused whole.
+  const isStringArray = Array.isArray(value) && value.length > 0 && value.every((label) => typeof label === 'string');
+  const errors = isStringArray ? result.error.issues.flatMap((issue) => issueToFieldErrors('multipart', issue, ['class_labels'])) : [CLASS_LABELS_ERROR];
+  throw new RequestValidationError('invalid request body', errors);
 }
 
 async function readFileParts(form: Record<string, unknown>): Promise<Record<string, Uint8Array>> {

@@ -4,7 +4,7 @@ import { issueApiKey, listApiKeys, revokeApiKey } from '../../registry/api-keys'
 import { SCOPES, type ApiKeyRecord, type Scope } from '../../registry/records';
 import type { AppEnv } from '../app-env';
 import { protectedRoute } from '../route-config';
-import { json } from '../schemas';
+import { json, singleLineText } from '../schemas';
 
 const ScopeSchema = z.enum(SCOPES as [Scope, ...Scope[]]).openapi('Scope', {
   description:
@@ -27,7 +27,7 @@ const CreatedApiKeySchema = ApiKeySchema.extend({
 
 const CreateApiKeySchema = z
   .object({
-    name: z.string().min(1).max(128),
+    name: singleLineText({ min: 1, max: 128 }),
     scopes: z.array(ScopeSchema).min(1),
   })
   .strict()

@@ -6,7 +6,7 @@ import { getVersion } from '../../registry/version-refs';
 import { deleteVersion, listVersions, openArtifactFile, updateVersion, uploadVersion } from '../../registry/versions';
 import type { AppEnv } from '../app-env';
 import { protectedRoute } from '../route-config';
-import { NameSchema, PageQuerySchema, TagsSchema, VersionRefSchema, json, pageEnvelope } from '../schemas';
+import { NameSchema, PageQuerySchema, TagsSchema, VersionRefSchema, json, multiLineText, pageEnvelope } from '../schemas';
 import { UploadFormSchema, UploadMetadataSchema, readVersionUpload } from '../version-upload';
 
 const BlobSummarySchema = z.object({ sha256: z.string(), size: z.number().int() }).openapi('BlobSummary');
@@ -69,7 +69,7 @@ const ListVersionsQuery = PageQuerySchema.extend({
 });
 
 const UpdateVersionSchema = z
-  .object({ description: z.string().max(10_000).optional(), tags: TagsSchema.optional() })
+  .object({ description: multiLineText(10_000).optional(), tags: TagsSchema.optional() })
   .strict()
   .openapi('UpdateVersion', { description: 'Fields to change; `tags` replaces all tags.' });
 
