@@ -91,9 +91,45 @@ export const VersionRefSchema = z.string().refine(isVersionRef, { message: VERSI
 /** A version ref in a JSON body: a number or a string (digits or an alias name). */
 export const VersionRefValueSchema = z.union([z.number(), z.string()]).refine(isVersionRef, { message: VERSION_REF_RULE });
 
-export const TagsSchema = z
-  .record(singleLineText({ min: 1, max: 128 }), singleLineText({ max: 1024 }))
-  .openapi({ description: 'Free-form string labels.', example: { team: 'vision' } });
+const isPlainObject = (input: unknown): input is Record<string, unknown> =>
+  typeof input === 'object' && input !== null && !Array.isArray(input);
+
+/**
+ * A JSON object whose keys match `key` and values `value`, keeping every key: zod's own record assigns
+ * keys one by one, so `__proto__` is silently dropped (and its value never checked). The result is
+ * built with Object.fromEntries, which defines `__proto__` as an own key like any other (a
+ * null-prototype object would do too, but drizzle cannot bind one). `spec` describes it in the OpenAPI document.
+ */
+export function recordOf<V extends z.ZodType>(
+  key: z.ZodType<string>,
+  value: V,
+  spec: { additionalProperties: Record<string, unknown>; propertyNames?: Record<string, unknown> },
+) {
+  return z
+    .custom<Record<string, unknown>>(isPlainObject, { message: 'must be an object' })
+    .transform((input, ctx) => {
+      const output: [string, z.output<V>][] = [];
+      for (const [name, item] of Object.entries(input)) {
+        const checkedKey = key.safeParse(name);
+        if (!checkedKey.success) {
+          for (const issue of checkedKey.error.issues) ctx.addIssue({ code: 'custom', message: `key ${issue.message}`, path: [name] });
+        }
+        const checked = value.safeParse(item);
+        if (checked.success) output.push([name, checked.data]);
+        else for (const issue of checked.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: [name, ...issue.path] });
+      }
+      return Object.fromEntries(output) as Record<string, z.output<V>>;
+    })
+    .openapi({ type: 'object', ...spec });
+}
+
+const TAG_KEY = { minLength: 1, maxLength: 128 };
+const TAG_VALUE = { maxLength: 1024 };
+
+export const TagsSchema = recordOf(singleLineText({ min: TAG_KEY.minLength, max: TAG_KEY.maxLength }), singleLineText({ max: TAG_VALUE.maxLength }), {
+  additionalProperties: { type: 'string', ...TAG_VALUE, pattern: SINGLE_LINE_TEXT_PATTERN },
+  propertyNames: { ...TAG_KEY, pattern: SINGLE_LINE_TEXT_PATTERN },
+}).openapi({ description: 'Free-form string labels.', example: { team: 'vision' } });
 
 export const PageQuerySchema = z.object({
   limit: integerParam({ min: 1, max: 500 }).default(50).openapi({ description: 'Page size (1-500).', example: 50 }),
