@@ -7,7 +7,7 @@ import type { Scope } from '../registry/records';
 import type { AppEnv } from './app-env';
 import { apiKeyAuth, publicAccess } from './middleware/auth';
 import { limitJsonBody, limitUploadBody } from './middleware/body-limit';
-import { idempotency, IDEMPOTENCY_HEADER } from './middleware/idempotency';
+import { idempotency, IDEMPOTENCY_HEADER, refuseIdempotencyKey } from './middleware/idempotency';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from './problem';
 
 export const BEARER_SCHEME = 'bearerAuth';
@@ -33,6 +33,8 @@ const FIELD_ERRORS = '`errors` names each offending field.';
 export interface ProtectedRouteOptions {
   /** Honour `Idempotency-Key` (create POSTs). */
   idempotent?: boolean;
+  /** Refuse `Idempotency-Key` (422), saying why: for creates whose response cannot be replayed. */
+  refusesIdempotencyKey?: string;
   /** Why this route answers these statuses, beyond what its parameters, body and idempotency imply. */
   problems?: Partial<Record<ProblemStatus, string>>;
 }
@@ -63,6 +65,7 @@ function declaredProblems(route: RouteConfig, options: ProtectedRouteOptions) {
     add(409, `A request with the same \`${IDEMPOTENCY_HEADER}\` is still in progress (\`idempotency-key-in-progress\`): retry after \`Retry-After\` seconds.`);
     add(422, `The \`${IDEMPOTENCY_HEADER}\` was used for a different request (\`idempotency-key-reused\`).`);
   }
+  if (options.refusesIdempotencyKey) add(422, `An \`${IDEMPOTENCY_HEADER}\` was sent (\`validation-error\`): ${options.refusesIdempotencyKey}`);
   for (const [status, reason] of Object.entries(options.problems ?? {})) add(Number(status) as ProblemStatus, reason);
   return Object.fromEntries(Object.entries(reasons).map(([status, list]) => [status, problem(list.join(' '))]));
 }
@@ -92,9 +95,10 @@ export function protectedRoute<const R extends RouteConfig>(scope: Scope, route:
     middleware.push(isUpload ? limitUploadBody : limitJsonBody);
   }
   if (options.idempotent) middleware.push(idempotency);
+  if (options.refusesIdempotencyKey) middleware.push(refuseIdempotencyKey(options.refusesIdempotencyKey));
   const note = `Requires an API key with the \`${scope}\` scope (\`admin\` grants every scope).${
     options.idempotent ? ` Honours \`${IDEMPOTENCY_HEADER}\`: a repeated request replays the first response.` : ''
-  }`;
+  }${options.refusesIdempotencyKey ? ` Refuses \`${IDEMPOTENCY_HEADER}\` (422): ${options.refusesIdempotencyKey}` : ''}`;
   // The header is declared for the spec (and checked); handlers never read it, so their types stay the route's own.
   const declared = options.idempotent ? ({ ...route, request: { ...route.request, headers: IdempotencyHeaders } } as R) : route;
   return createRoute({

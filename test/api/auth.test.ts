@@ -144,6 +144,23 @@ describe('authentication', () => {
     expect((await server.client.GET('/v1/keys')).data!.items).toHaveLength(before);
   });
 
+  it('refuses Idempotency-Key on key creation: 20 concurrent calls with one key issue no key (422 naming the header)', async () => {
+    const before = (await server.client.GET('/v1/keys')).data!.items.length;
+    const init = jsonBody({ name: 'retried', scopes: ['read'] });
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => server.fetch('/v1/keys', { ...init, headers: { ...init.headers, 'Idempotency-Key': 'same-key' } })),
+    );
+    for (const response of responses) {
+      expect(response.status).toBe(422);
+      expect(await response.json()).toMatchObject({
+        type: 'https://distillery.dev/problems/validation-error',
+        errors: [{ in: 'header', path: 'Idempotency-Key' }],
+      });
+    }
+    expect((await server.client.GET('/v1/keys')).data!.items).toHaveLength(before);
+    expect((await server.fetch('/v1/keys', init)).status).toBe(201);
+  });
+
   it('lists keys without their secrets', async () => {
     const key = await issueKey(['write'], 'listed');
     const list = await server.client.GET('/v1/keys');

@@ -39,16 +39,22 @@ function toApiKey(key: ApiKeyRecord) {
   return { id: key.id, name: key.name, scopes: key.scopes, createdAt: key.createdAt, revokedAt: key.revokedAt };
 }
 
-const createKey = protectedRoute('admin', {
-  method: 'post',
-  path: '/',
-  tags: ['keys'],
-  summary: 'Issue an API key',
-  description:
-    'Not idempotent, on purpose: an `Idempotency-Key` header is ignored, because replaying the response would mean storing the plaintext token with it. After a failed or unanswered request, list the keys and revoke any unwanted one.',
-  request: { body: { required: true, ...json(CreateApiKeySchema) } },
-  responses: { 201: { description: 'The key, with its token (shown once).', ...json(CreatedApiKeySchema) } },
-});
+const createKey = protectedRoute(
+  'admin',
+  {
+    method: 'post',
+    path: '/',
+    tags: ['keys'],
+    summary: 'Issue an API key',
+    description: 'After a failed or unanswered request, list the keys (`GET /v1/keys`) and revoke any unwanted one.',
+    request: { body: { required: true, ...json(CreateApiKeySchema) } },
+    responses: { 201: { description: 'The key, with its token (shown once).', ...json(CreatedApiKeySchema) } },
+  },
+  {
+    refusesIdempotencyKey:
+      'replaying the response would mean storing the plaintext token with it, and replaying it without the token would not give a retrying client what it asked for.',
+  },
+);
 
 const listKeys = protectedRoute('admin', {
   method: 'get',
