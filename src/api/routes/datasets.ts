@@ -2,15 +2,15 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { DATASET_FILE_ROLES } from '../../registry/dataset-files';
 import {
+  findDatasetFile,
   getDataset,
   listDatasets,
-  openDatasetFile,
   registerBuiltinDataset,
   registerUploadedDataset,
 } from '../../registry/datasets';
-import { DistilleryError } from '../../errors';
 import type { DatasetFormat, DatasetRecord } from '../../registry/records';
 import type { AppEnv } from '../app-env';
+import { fileDownload } from '../file-download';
 import { RequestValidationError, type FieldError } from '../http-errors';
 import { issueToFieldErrors } from '../problem';
 import { protectedRoute } from '../route-config';
@@ -193,27 +193,6 @@ async function readFileParts(form: Record<string, unknown>): Promise<Record<stri
   return Object.fromEntries(await Promise.all(parts.map(async ([role, file]) => [role, new Uint8Array(await file.arrayBuffer())] as const)));
 }
 
-/**
- * `body`, logging a failure part-way through it (IntegrityError: the stored bytes changed) as a
- * structured line: the 200 status line has already gone out, so no problem+json can report it.
- */
-function loggingFailures(body: ReadableStream<Uint8Array>, logFailure: (error: unknown) => void): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const next = await reader.read();
-        if (next.done) controller.close();
-        else controller.enqueue(next.value);
-      } catch (error) {
-        logFailure(error);
-        throw error;
-      }
-    },
-    cancel: (reason) => reader.cancel(reason),
-  }, { highWaterMark: 0 });
-}
-
 export const datasetRoutes = new OpenAPIHono<AppEnv>()
   .openapi(uploadDataset, async (c) => {
     const form = c.req.valid('form');
@@ -246,18 +225,6 @@ export const datasetRoutes = new OpenAPIHono<AppEnv>()
   })
   .openapi(downloadFile, async (c) => {
     const { name, version, role } = c.req.valid('param');
-    const { file, body } = await openDatasetFile(c.get('deps'), name, version, role);
-    const logFailure = (error: unknown) =>
-      c.get('deps').logger.error('download-failed', {
-        requestId: c.get('requestId'),
-        path: c.req.path,
-        error: error instanceof Error ? error.message : String(error),
-        ...(error instanceof DistilleryError ? error.details : {}),
-      });
-    return c.body(loggingFailures(body, logFailure), 200, {
-      'Content-Type': 'application/octet-stream',
-      'Content-Length': String(file.size),
-      ETag: `"${file.sha256}"`,
-      'Content-Disposition': `attachment; filename="${name}-v${version}-${role}"`,
-    });
+    const file = await findDatasetFile(c.get('deps').repo, name, version, role);
+    return fileDownload(c, file, { contentType: 'application/octet-stream', fileName: `${name}-v${version}-${role}` });
   });
