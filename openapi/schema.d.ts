@@ -948,7 +948,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than the limit. */
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1047,7 +1047,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than the limit. */
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1390,7 +1390,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than the limit. */
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1626,7 +1626,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than the limit. */
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1793,7 +1793,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than the limit. */
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2034,7 +2034,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than the limit. */
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2288,7 +2288,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than the limit. */
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2536,7 +2536,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than the limit. */
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
             413: {
                 headers: {
                     [name: string]: unknown;

@@ -63,7 +63,7 @@ function declaredProblems(route: RouteConfig, options: ProtectedRouteOptions) {
   if (request?.params || request?.query) add(422, `A path or query parameter is invalid (\`validation-error\`); ${FIELD_ERRORS}`);
   if (request?.body) {
     add(400, 'The body cannot be parsed (malformed JSON or multipart).');
-    add(413, 'The body is larger than the limit.');
+    add(413, 'The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`).');
     add(415, 'The body has a media type this route does not accept.');
     add(422, `The body breaks its schema, unknown fields included (\`validation-error\`); ${FIELD_ERRORS}`);
   }
