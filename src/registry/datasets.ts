@@ -1,9 +1,8 @@
 // Datasets: register uploaded or built-in datasets (parsed and checked before anything is stored), look them up, and serve their files verified.
-import type { BuiltinDatasetSource } from './ports';
 import { datasetProblem, decompressDatasetFiles, readDatasetContents } from './dataset-files';
 import { NotFoundError } from './errors';
 import { assertValidName } from './names';
-import type { BlobStore, Clock, DatasetStore, Page } from './ports';
+import type { BlobStore, BuiltinDatasetSource, Clock, DatasetStore, Page } from './ports';
 import type { DatasetFileRecord, DatasetFormat, DatasetRecord } from './records';
 
 export interface DatasetDeps {
@@ -134,10 +133,16 @@ export async function openDatasetFile(
   version: number,
   role: string,
 ): Promise<{ file: DatasetFileRecord; body: ReadableStream<Uint8Array> }> {
-  const dataset = await getDataset(deps.repo, name, version);
+  const file = await findDatasetFile(deps.repo, name, version, role);
+  return { file, body: await deps.blobs.getStream(file) };
+}
+
+/** The record (key, size, sha256) of one file of a dataset version, without opening it (what a HEAD answers from). */
+export async function findDatasetFile(repo: DatasetStore, name: string, version: number, role: string): Promise<DatasetFileRecord> {
+  const dataset = await getDataset(repo, name, version);
   const file = dataset.files.find((candidate) => candidate.role === role);
   if (file === undefined) {
     throw new NotFoundError(`dataset "${name}" version ${version} has no file "${role}"; it has ${dataset.files.map((f) => f.role).join(', ')}`);
   }
-  return { file, body: await deps.blobs.getStream(file) };
+  return file;
 }

@@ -3,10 +3,11 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { ModelVersionRecord } from '../../registry/records';
 import { getVersion } from '../../registry/version-refs';
-import { deleteVersion, listVersions, openArtifactFile, updateVersion, uploadVersion } from '../../registry/versions';
+import { deleteVersion, findArtifactFile, listVersions, updateVersion, uploadVersion } from '../../registry/versions';
 import type { AppEnv } from '../app-env';
+import { fileDownload } from '../file-download';
 import { protectedRoute } from '../route-config';
-import { NameSchema, PageQuerySchema, TagsSchema, VersionRefSchema, json, pageEnvelope } from '../schemas';
+import { NameSchema, PageQuerySchema, TagsSchema, VersionRefSchema, json, multiLineText, pageEnvelope } from '../schemas';
 import { UploadFormSchema, UploadMetadataSchema, readVersionUpload } from '../version-upload';
 
 const BlobSummarySchema = z.object({ sha256: z.string(), size: z.number().int() }).openapi('BlobSummary');
@@ -69,7 +70,7 @@ const ListVersionsQuery = PageQuerySchema.extend({
 });
 
 const UpdateVersionSchema = z
-  .object({ description: z.string().max(10_000).optional(), tags: TagsSchema.optional() })
+  .object({ description: multiLineText(10_000).optional(), tags: TagsSchema.optional() })
   .strict()
   .openapi('UpdateVersion', { description: 'Fields to change; `tags` replaces all tags.' });
 
@@ -79,6 +80,7 @@ const uploadRoute = protectedRoute(
   'write',
   {
     method: 'post',
+    operationId: 'createModelVersion',
     path: '/{name}/versions',
     tags: ['versions'],
     summary: 'Upload a new version (TensorFlow.js Layers artifact)',
@@ -108,6 +110,7 @@ const uploadRoute = protectedRoute(
 
 const listRoute = protectedRoute('read', {
   method: 'get',
+  operationId: 'listModelVersions',
   path: '/{name}/versions',
   tags: ['versions'],
   summary: "List a model's versions",
@@ -117,6 +120,7 @@ const listRoute = protectedRoute('read', {
 
 const getRoute = protectedRoute('read', {
   method: 'get',
+  operationId: 'getModelVersion',
   path: '/{name}/versions/{version}',
   tags: ['versions'],
   summary: 'Read a version (by number or alias)',
@@ -126,6 +130,7 @@ const getRoute = protectedRoute('read', {
 
 const updateRoute = protectedRoute('write', {
   method: 'patch',
+  operationId: 'updateModelVersion',
   path: '/{name}/versions/{version}',
   tags: ['versions'],
   summary: "Update a version's description or tags",
@@ -137,6 +142,7 @@ const updateRoute = protectedRoute('write', {
 function archivalRoute<A extends 'archive' | 'unarchive'>(action: A, summary: string) {
   return protectedRoute('write', {
     method: 'post',
+    operationId: `${action}ModelVersion` as const,
     path: `/{name}/versions/{version}/${action}` as `/{name}/versions/{version}/${A}`,
     tags: ['versions'],
     summary,
@@ -152,6 +158,7 @@ const deleteRoute = protectedRoute(
   'write',
   {
     method: 'delete',
+    operationId: 'deleteModelVersion',
     path: '/{name}/versions/{version}',
     tags: ['versions'],
     summary: 'Delete a version without descendants (409 if other versions were made from it)',
@@ -163,6 +170,7 @@ const deleteRoute = protectedRoute(
 
 const downloadRoute = protectedRoute('read', {
   method: 'get',
+  operationId: 'downloadModelVersionFile',
   path: '/{name}/versions/{version}/files/{file}',
   tags: ['versions'],
   summary: 'Download model.json or weights.bin (verified against the recorded sha256)',
@@ -208,13 +216,9 @@ versionRoutes
   })
   .openapi(downloadRoute, async (c) => {
     const { name, version, file } = c.req.valid('param');
-    const { ref, stream } = await openArtifactFile(c.get('deps'), name, version, file);
-    return c.body(stream, 200, {
-      'Content-Type': file === 'model.json' ? 'application/json' : 'application/octet-stream',
-      'Content-Length': String(ref.size),
-      ETag: `"${ref.sha256}"`,
-      'Content-Disposition': `attachment; filename="${file}"`,
-    });
+    const blob = await findArtifactFile(c.get('deps').repo, name, version, file);
+    const contentType = file === 'model.json' ? 'application/json' : 'application/octet-stream';
+    return fileDownload(c, blob, { contentType, fileName: file });
   });
 
 for (const [route, archived] of [
