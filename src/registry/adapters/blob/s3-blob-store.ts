@@ -13,17 +13,11 @@ import { ConflictError, NotFoundError } from '../../errors';
 import type { BlobBody, BlobStore } from '../../ports';
 import type { BlobRef } from '../../records';
 import { assertValidBlobKey } from './blob-key';
-import {
-  assertStoredSize,
-  createDigestingStream,
-  createVerifyingStream,
-  digestBody,
-  digestBytes,
-  digestStream,
-  readVerified,
-  type BlobDigest,
-} from './blob-digest';
+import { assertStoredSize, type BlobDigest } from './blob-digest';
+import { nodeBlobDigests } from './node-blob-digest';
 import type { S3BlobStoreConfig } from './s3-config';
+
+const { createDigestingStream, createVerifyingStream, digestBody, digestBytes, digestStream, readVerified } = nodeBlobDigests;
 
 export { s3ConfigFromEnv, S3ConfigError, type S3BlobStoreConfig } from './s3-config';
 
