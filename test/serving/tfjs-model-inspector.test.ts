@@ -2,7 +2,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UnprocessableError } from '../../src/registry/errors';
-import { createTfjsModelInspector } from '../../src/serving/tfjs-model-inspector';
+import { readLayersArtifact } from '../../src/serving/layers-artifact';
+import { describeLayersArtifact } from '../../src/serving/manifest-model-inspector';
+import { createTfjsModelInspector, describeWithTfjs, InspectorDisagreementError, requireAgreement } from '../../src/serving/tfjs-model-inspector';
 import { denseClassifier, encodeJson, smallConvNet, toArtifact, twoHeadedModel, type UploadableArtifact } from './tfjs-artifacts';
 
 const inspector = createTfjsModelInspector();
@@ -125,20 +127,49 @@ describe('broken artifacts are refused with a reason', () => {
     await expectUnprocessable(inspect(artifact), /weights are 3 bytes longer than the manifest says/, 'weights');
   });
 
-  it('passes on tfjs refusing an unknown layer class', async () => {
+  it('refuses a layer class the manifest inspector cannot verify, before tfjs sees it', async () => {
     const artifact = await toArtifact(denseClassifier());
     const topology = artifact.modelJson.modelTopology as { config: { layers: { class_name: string }[] } };
     topology.config.layers[1]!.class_name = 'NoSuchLayer';
-    await expectUnprocessable(inspect(artifact), /TensorFlow\.js cannot load the model: .*NoSuchLayer/);
+    await expectUnprocessable(inspect(artifact), /\(NoSuchLayer\): the registry cannot verify layers of class NoSuchLayer/);
   });
 
-  it('passes on tfjs refusing weights whose names match no layer', async () => {
+  it('names the weight a layer needs when the manifest calls it otherwise', async () => {
     const artifact = await toArtifact(denseClassifier());
-    manifestWeights(artifact)[0]!.name = 'elsewhere/kernel';
-    await expectUnprocessable(inspect(artifact), /TensorFlow\.js cannot load the model: /);
+    const [first] = manifestWeights(artifact);
+    const needed = first!.name;
+    first!.name = 'elsewhere/kernel';
+    await expectUnprocessable(inspect(artifact), new RegExp(`the manifest has no weight ${needed}; layer "${needed.split('/')[0]}" \\(Dense\\) needs \\[4,8\\]`));
   });
 
   it('refuses models with more than one output', async () => {
     await expectUnprocessable(inspect(await toArtifact(twoHeadedModel())), /2 outputs; exactly one is supported/);
+  });
+});
+
+describe('the manifest inspector and tfjs must agree', () => {
+  const read = (artifact: UploadableArtifact) => readLayersArtifact(encodeJson(artifact.modelJson), artifact.weightFiles);
+
+  it('takes a difference in what they found for a bug: a 500 naming the fields, not a 422', async () => {
+    const dense = read(await toArtifact(denseClassifier()));
+    const conv = read(await toArtifact(smallConvNet()));
+    let error: unknown;
+    try {
+      requireAgreement(describeLayersArtifact(dense), await describeWithTfjs(conv));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InspectorDisagreementError);
+    expect((error as InspectorDisagreementError).status).toBe(500);
+    expect((error as Error).message).toBe(
+      'the manifest inspector and tfjs disagree about the artifact (manifest vs tfjs): inputShape [4] vs [8,8,1], outputUnits 3 vs 10, parameterCount 67 vs 1498',
+    );
+  });
+
+  it('takes tfjs refusing what the manifest inspector accepted for a bug too', async () => {
+    const artifact = await toArtifact(denseClassifier());
+    const refused = await describeWithTfjs(read({ ...artifact, modelJson: { ...artifact.modelJson, modelTopology: { class_name: 'Sequential', config: { layers: [] } } } }));
+    expect(refused).toMatch(/^TensorFlow\.js cannot load the model: /);
+    expect(() => requireAgreement(describeLayersArtifact(read(artifact)), refused)).toThrow(InspectorDisagreementError);
   });
 });

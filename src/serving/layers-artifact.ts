@@ -37,7 +37,7 @@ const BYTES_PER_ELEMENT: Record<string, number> = {
   float16: 2,
 };
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
+export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function parseJson(bytes: Uint8Array): unknown {
