@@ -2,7 +2,7 @@
 import { NotFoundError, UnprocessableError } from './errors';
 import { getModel } from './models';
 import { assertValidName } from './names';
-import type { Clock, Repository } from './ports';
+import type { Clock, ModelStore } from './ports';
 import type { AliasRecord, ModelVersionRecord } from './records';
 import { LATEST } from './version-refs';
 
@@ -14,7 +14,7 @@ export interface ResolvedAlias {
 
 /** Points `alias` at version number `version` of the model, creating or moving it (a PUT that changes nothing is a no-op). */
 export async function setAlias(
-  deps: { repo: Repository; clock: Clock },
+  deps: { repo: ModelStore; clock: Clock },
   modelName: string,
   alias: string,
   version: number,
@@ -45,7 +45,7 @@ export async function setAlias(
   return { alias: saved.alias, version: target, updatedAt: saved.updatedAt };
 }
 
-export async function getAlias(repo: Repository, modelName: string, alias: string): Promise<ResolvedAlias> {
+export async function getAlias(repo: ModelStore, modelName: string, alias: string): Promise<ResolvedAlias> {
   const model = await getModel(repo, modelName);
   const record = await repo.getAlias(model.id, alias);
   if (!record) throw new NotFoundError(`model "${modelName}" has no alias "${alias}"`, { model: modelName, alias });
@@ -53,19 +53,19 @@ export async function getAlias(repo: Repository, modelName: string, alias: strin
   return resolved!;
 }
 
-export async function listAliases(repo: Repository, modelName: string): Promise<ResolvedAlias[]> {
+export async function listAliases(repo: ModelStore, modelName: string): Promise<ResolvedAlias[]> {
   const model = await getModel(repo, modelName);
   return resolveAliases(repo, await repo.listAliases(model.id));
 }
 
-export async function deleteAlias(repo: Repository, modelName: string, alias: string): Promise<void> {
+export async function deleteAlias(repo: ModelStore, modelName: string, alias: string): Promise<void> {
   const model = await getModel(repo, modelName);
   if (!(await repo.deleteAlias(model.id, alias))) {
     throw new NotFoundError(`model "${modelName}" has no alias "${alias}"`, { model: modelName, alias });
   }
 }
 
-async function resolveAliases(repo: Repository, records: AliasRecord[]): Promise<ResolvedAlias[]> {
+async function resolveAliases(repo: ModelStore, records: AliasRecord[]): Promise<ResolvedAlias[]> {
   const versions = new Map((await repo.getVersionsByIds(records.map((r) => r.versionId))).map((v) => [v.id, v]));
   return records.map((record) => {
     const version = versions.get(record.versionId);

@@ -1,10 +1,11 @@
 // API keys: issue (`dk_<id>_<secret>`, the secret shown once and stored as its sha256), authenticate
 // in constant time, list, revoke, and the bootstrap admin key of a fresh installation.
-import type { Clock, Repository } from './ports';
+import type { ApiKeyStore, Clock } from './ports';
 import type { ApiKeyRecord, Scope } from './records';
-import { DistilleryError } from '../errors';
 import { NotFoundError, UnprocessableError } from './errors';
 import { constantTimeEqual, randomBase64Url, randomHex, sha256Hex } from './hashing';
+
+export { LastAdminKeyError } from './errors';
 
 const TOKEN_PATTERN = /^dk_([a-z0-9]{1,64})_([A-Za-z0-9_-]{16,256})$/;
 
@@ -25,7 +26,7 @@ export function parseToken(token: string): { id: string; secret: string } | null
 }
 
 export async function issueApiKey(
-  deps: { repo: Repository; clock: Clock },
+  deps: { repo: ApiKeyStore; clock: Clock },
   input: { name: string; scopes: Scope[] },
   token: string = formatToken(randomHex(12), randomBase64Url(32)),
 ): Promise<IssuedApiKey> {
@@ -43,7 +44,7 @@ export async function issueApiKey(
 }
 
 /** The active key a bearer token names, or null when it is malformed, unknown, wrong or revoked. */
-export async function authenticateApiKey(repo: Repository, token: string): Promise<ApiKeyRecord | null> {
+export async function authenticateApiKey(repo: ApiKeyStore, token: string): Promise<ApiKeyRecord | null> {
   const parsed = parseToken(token);
   if (!parsed) return null;
   const key = await repo.getApiKey(parsed.id);
@@ -53,37 +54,21 @@ export async function authenticateApiKey(repo: Repository, token: string): Promi
   return constantTimeEqual(offeredHash, key.secretHash) ? key : null;
 }
 
-/** Revoking this key would leave no active admin key. */
-export class LastAdminKeyError extends DistilleryError {
-  readonly type = 'last-admin-key';
-  readonly status = 409;
-}
-
-function isActiveAdmin(key: ApiKeyRecord): boolean {
-  return key.revokedAt === null && key.scopes.includes('admin');
-}
-
 /** `admin` implies every other scope. */
 export function hasScope(granted: readonly Scope[], needed: Scope): boolean {
   return granted.includes(needed) || granted.includes('admin');
 }
 
-export async function listApiKeys(repo: Repository): Promise<ApiKeyRecord[]> {
+export async function listApiKeys(repo: ApiKeyStore): Promise<ApiKeyRecord[]> {
   return repo.listApiKeys();
 }
 
 /**
- * Revokes key `id` (revoking twice keeps the first time). Refuses (ConflictError) to revoke the last
- * active admin key: nobody could issue keys any more.
+ * Revokes key `id` (revoking twice keeps the first time). Refuses (LastAdminKeyError, 409) to revoke
+ * the last active admin key: nobody could issue keys any more. The store checks that in the same
+ * statement as it revokes, so concurrent revocations cannot leave no admin key.
  */
-export async function revokeApiKey(deps: { repo: Repository; clock: Clock }, id: string): Promise<ApiKeyRecord> {
-  const key = await deps.repo.getApiKey(id);
-  if (key && isActiveAdmin(key)) {
-    const otherAdmins = (await deps.repo.listApiKeys()).filter((other) => other.id !== id && isActiveAdmin(other));
-    if (otherAdmins.length === 0) {
-      throw new LastAdminKeyError(`API key "${id}" is the last active admin key: issue another admin key before revoking it`, { id });
-    }
-  }
+export async function revokeApiKey(deps: { repo: ApiKeyStore; clock: Clock }, id: string): Promise<ApiKeyRecord> {
   const revoked = await deps.repo.revokeApiKey(id, deps.clock.now().toISOString());
   if (!revoked) throw new NotFoundError(`API key "${id}" does not exist`);
   return revoked;
@@ -94,7 +79,7 @@ export async function revokeApiKey(deps: { repo: Repository; clock: Clock }, id:
  * and returns its token so the entry point can print it once; returns null when keys exist.
  */
 export async function ensureBootstrapAdminKey(
-  repo: Repository,
+  repo: ApiKeyStore,
   clock: Clock,
   options: { envKey?: string | undefined },
 ): Promise<string | null> {

@@ -3,11 +3,11 @@ import type { BuiltinDatasetSource } from './ports';
 import { datasetProblem, decompressDatasetFiles, readDatasetContents } from './dataset-files';
 import { NotFoundError } from './errors';
 import { assertValidName } from './names';
-import type { BlobStore, Clock, Page, Repository } from './ports';
+import type { BlobStore, Clock, DatasetStore, Page } from './ports';
 import type { DatasetFileRecord, DatasetFormat, DatasetRecord } from './records';
 
 export interface DatasetDeps {
-  repo: Repository;
+  repo: DatasetStore;
   blobs: BlobStore;
   clock: Clock;
 }
@@ -112,7 +112,7 @@ export async function registerBuiltinDataset(
 }
 
 /** Version `version` of dataset `name`, or its latest version when `version` is omitted; NotFoundError if absent. */
-export async function getDataset(repo: Repository, name: string, version?: number): Promise<DatasetRecord> {
+export async function getDataset(repo: DatasetStore, name: string, version?: number): Promise<DatasetRecord> {
   const found = version === undefined ? await repo.getLatestDataset(name) : await repo.getDataset(name, version);
   if (found === null) {
     throw new NotFoundError(version === undefined ? `no dataset "${name}"` : `dataset "${name}" has no version ${version}`);
@@ -120,7 +120,7 @@ export async function getDataset(repo: Repository, name: string, version?: numbe
   return found;
 }
 
-export function listDatasets(repo: Repository, page: Page): Promise<{ items: DatasetRecord[]; total: number }> {
+export function listDatasets(repo: DatasetStore, page: Page): Promise<{ items: DatasetRecord[]; total: number }> {
   return repo.listDatasets(page);
 }
 

@@ -23,3 +23,9 @@ export class IntegrityError extends DistilleryError {
   readonly type = 'integrity-error';
   readonly status = 500;
 }
+
+/** Revoking this key would leave no active admin key: nobody could issue keys any more. */
+export class LastAdminKeyError extends DistilleryError {
+  readonly type = 'last-admin-key';
+  readonly status = 409;
+}

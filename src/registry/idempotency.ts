@@ -3,7 +3,7 @@
 // key with a different request is refused.
 import { DistilleryError } from '../errors';
 import { sha256Hex } from './hashing';
-import { IDEMPOTENCY_IN_PROGRESS, type Clock, type Repository } from './ports';
+import { IDEMPOTENCY_IN_PROGRESS, type Clock, type IdempotencyStore } from './ports';
 import type { IdempotencyRecord } from './records';
 
 export class IdempotencyKeyReusedError extends DistilleryError {
@@ -40,7 +40,7 @@ export async function requestFingerprint(method: string, path: string, body: Uin
  * for another request, or when the same request is still in progress (and not abandoned).
  */
 export async function reserveIdempotencyKey(
-  deps: { repo: Repository; clock: Clock },
+  deps: { repo: IdempotencyStore; clock: Clock },
   entry: { apiKeyId: string; key: string; requestHash: string },
 ): Promise<IdempotencyRecord | null> {
   const now = deps.clock.now();

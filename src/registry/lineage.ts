@@ -1,7 +1,7 @@
 // Lineage: the graph of which versions were made from which, walked breadth-first one level per
 // repository call, up to a bounded depth.
 import { modelNamesById } from './models';
-import type { Repository } from './ports';
+import type { ModelStore } from './ports';
 import type { LineageEdgeRecord, ModelVersionRecord } from './records';
 import { getVersion } from './version-refs';
 
@@ -36,7 +36,7 @@ export interface LineageGraph {
 }
 
 export async function getLineage(
-  repo: Repository,
+  repo: ModelStore,
   modelName: string,
   ref: string,
   options: { direction: LineageDirection; depth: number },

@@ -2,7 +2,7 @@
 // version's artifact must agree with.
 import { ConflictError, NotFoundError, UnprocessableError } from './errors';
 import { assertValidName } from './names';
-import type { Clock, ModelPatch, Page, Repository } from './ports';
+import type { Clock, ModelPatch, ModelStore, Page } from './ports';
 import type { ModelRecord } from './records';
 
 export interface NewModelInput {
@@ -14,7 +14,7 @@ export interface NewModelInput {
   tags?: Record<string, string>;
 }
 
-export async function createModel(deps: { repo: Repository; clock: Clock }, input: NewModelInput): Promise<ModelRecord> {
+export async function createModel(deps: { repo: ModelStore; clock: Clock }, input: NewModelInput): Promise<ModelRecord> {
   assertValidName('name', input.name);
   if (input.inputShape.some((dim) => !Number.isSafeInteger(dim) || dim < 1)) {
     throw new UnprocessableError('inputShape must hold positive integers', {
@@ -41,18 +41,18 @@ export async function createModel(deps: { repo: Repository; clock: Clock }, inpu
 }
 
 /** The model called `name`; NotFoundError otherwise. */
-export async function getModel(repo: Repository, name: string): Promise<ModelRecord> {
+export async function getModel(repo: ModelStore, name: string): Promise<ModelRecord> {
   const model = await repo.getModelByName(name);
   if (!model) throw new NotFoundError(`model "${name}" does not exist`, { model: name });
   return model;
 }
 
-export function listModels(repo: Repository, page: Page): Promise<{ items: ModelRecord[]; total: number }> {
+export function listModels(repo: ModelStore, page: Page): Promise<{ items: ModelRecord[]; total: number }> {
   return repo.listModels(page);
 }
 
 /** Applies the fields of `patch` that differ from the model; a patch that changes nothing leaves `updatedAt` alone. */
-export async function updateModel(deps: { repo: Repository; clock: Clock }, name: string, patch: ModelPatch): Promise<ModelRecord> {
+export async function updateModel(deps: { repo: ModelStore; clock: Clock }, name: string, patch: ModelPatch): Promise<ModelRecord> {
   const model = await getModel(deps.repo, name);
   const changes: ModelPatch = {};
   if (patch.description !== undefined && patch.description !== model.description) changes.description = patch.description;
@@ -67,7 +67,7 @@ function sameTags(a: Record<string, string>, b: Record<string, string>): boolean
 }
 
 /** Names of the models with these ids (for lineage nodes, which span models). */
-export async function modelNamesById(repo: Repository, ids: Set<string>): Promise<Map<string, string>> {
+export async function modelNamesById(repo: ModelStore, ids: Set<string>): Promise<Map<string, string>> {
   const models = await repo.getModelsByIds([...ids]);
   return new Map(models.map((model) => [model.id, model.name]));
 }

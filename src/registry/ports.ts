@@ -52,8 +52,9 @@ export interface BlobStore {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Metadata repository. Each method is atomic on its own: adapters use one transaction (or a D1
-// batch) per call, so the domain never needs interactive transactions.
+// Metadata stores: one narrow port per aggregate, so a domain function names only the store it
+// uses. Each method is atomic on its own: one statement, or one batch of statements built before
+// any of them runs (D1 has no interactive transactions), so every adapter behaves alike.
 
 export interface NewModel extends Omit<ModelRecord, 'updatedAt'> {}
 
@@ -84,7 +85,8 @@ export interface NewDataset extends Omit<DatasetRecord, 'version'> {}
 /** The `status` of an idempotency record whose request has not finished yet. */
 export const IDEMPOTENCY_IN_PROGRESS = 0;
 
-export interface Repository {
+/** Models with their versions, aliases and lineage: one aggregate, since versions and edges are written together. */
+export interface ModelStore {
   // models — createModel throws ConflictError on a duplicate name
   createModel(model: NewModel): Promise<ModelRecord>;
   getModelByName(name: string): Promise<ModelRecord | null>;
@@ -103,7 +105,7 @@ export interface Repository {
   /** Deletes a version with no descendants (and its aliases and parent edges); ConflictError if it has any. */
   deleteVersion(id: string): Promise<void>;
 
-  // aliases
+  // aliases — setAlias throws UnprocessableError when the version is not one of the model's
   setAlias(alias: AliasRecord): Promise<AliasRecord>;
   getAlias(modelId: string, alias: string): Promise<AliasRecord | null>;
   listAliases(modelId: string): Promise<AliasRecord[]>;
@@ -112,22 +114,34 @@ export interface Repository {
   // lineage — one level at a time; the domain walks the graph to the requested depth
   listParentEdges(childVersionIds: string[]): Promise<LineageEdgeRecord[]>;
   listChildEdges(parentVersionIds: string[]): Promise<LineageEdgeRecord[]>;
+}
 
-  // datasets — createDataset allocates the next version of that name
+export interface DatasetStore {
+  /** Allocates the next version of that name; ConflictError when the id is taken. */
   createDataset(dataset: NewDataset): Promise<DatasetRecord>;
   getDataset(name: string, version: number): Promise<DatasetRecord | null>;
   getLatestDataset(name: string): Promise<DatasetRecord | null>;
   listDatasets(page: Page): Promise<{ items: DatasetRecord[]; total: number }>;
+}
 
-  // API keys
+export interface ApiKeyStore {
   createApiKey(key: ApiKeyRecord): Promise<ApiKeyRecord>;
   getApiKey(id: string): Promise<ApiKeyRecord | null>;
   listApiKeys(): Promise<ApiKeyRecord[]>;
+  /**
+   * Revokes the key and returns it (revoking twice keeps the first time), or null when it does
+   * not exist. Throws LastAdminKeyError, changing nothing, when it is the last active admin key:
+   * the check and the write are one statement, so concurrent revocations cannot both pass it.
+   */
   revokeApiKey(id: string, at: Timestamp): Promise<ApiKeyRecord | null>;
   countApiKeys(): Promise<number>;
+}
 
-  // idempotency — a key is reserved (status IDEMPOTENCY_IN_PROGRESS) before its request runs, then
-  // completed with the response, or released so that the request can be retried.
+/**
+ * Idempotency records: a key is reserved (status IDEMPOTENCY_IN_PROGRESS) before its request runs,
+ * then completed with the response, or released so that the request can be retried.
+ */
+export interface IdempotencyStore {
   getIdempotent(apiKeyId: string, key: string): Promise<IdempotencyRecord | null>;
   /**
    * Stores `record` (status IDEMPOTENCY_IN_PROGRESS, empty body) unless the key is taken; returns
@@ -140,7 +154,14 @@ export interface Repository {
   completeIdempotent(apiKeyId: string, key: string, status: number, responseBody: string): Promise<IdempotencyRecord>;
   /** Forgets a reservation still in progress (a completed record stays); false when there was none. */
   releaseIdempotent(apiKeyId: string, key: string): Promise<boolean>;
+}
 
+// The stores the next aggregates get, declared here beside these when they are built: RunQueueStore
+// (claim with a lease and fencing token, heartbeat, events, checkpoints), NodeStore (registration,
+// last seen) and EnsembleStore (ensembles and their members). Repository then bundles them too.
+
+/** Every store on one database, as an entry point opens it; `close()` releases its connections. */
+export interface Repository extends ModelStore, DatasetStore, ApiKeyStore, IdempotencyStore {
   close(): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 // The parents an upload declares, resolved to lineage edges before anything is written.
 import { UnprocessableError } from './errors';
-import type { NewLineageEdge, Repository } from './ports';
+import type { ModelStore, NewLineageEdge } from './ports';
 import type { JsonObject, LineageRelation, ModelRecord } from './records';
 import { findVersion } from './version-refs';
 
@@ -17,7 +17,7 @@ export interface ParentRef {
 }
 
 /** Turns the declared parents into edges to existing versions; any missing, repeated or self-referencing parent is a 422 naming it. */
-export async function resolveParents(repo: Repository, child: ModelRecord, parents: ParentRef[]): Promise<NewLineageEdge[]> {
+export async function resolveParents(repo: ModelStore, child: ModelRecord, parents: ParentRef[]): Promise<NewLineageEdge[]> {
   const edges: NewLineageEdge[] = [];
   const seen = new Set<string>();
   for (const [index, parent] of parents.entries()) {

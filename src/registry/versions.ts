@@ -3,13 +3,13 @@
 import { DistilleryError } from '../errors';
 import { UnprocessableError } from './errors';
 import { getModel } from './models';
-import type { BlobStore, Clock, InspectedModel, ModelInspector, Page, Repository } from './ports';
+import type { BlobStore, Clock, InspectedModel, ModelInspector, ModelStore, Page } from './ports';
 import type { BlobRef, JsonObject, ModelRecord, ModelVersionRecord } from './records';
 import { resolveParents, type ParentRef } from './version-parents';
 import { getVersion } from './version-refs';
 
 export interface VersionDeps {
-  repo: Repository;
+  repo: ModelStore;
   clock: Clock;
   blobs: BlobStore;
   inspector: ModelInspector;
@@ -96,7 +96,7 @@ async function withBlobsRemoved(blobs: BlobStore, keys: string[], error: unknown
 }
 
 export async function listVersions(
-  repo: Repository,
+  repo: ModelStore,
   modelName: string,
   options: { includeArchived: boolean; page: Page },
 ): Promise<{ items: ModelVersionRecord[]; total: number }> {
@@ -105,7 +105,7 @@ export async function listVersions(
 }
 
 export async function updateVersion(
-  deps: { repo: Repository; clock: Clock },
+  deps: { repo: ModelStore; clock: Clock },
   modelName: string,
   ref: string,
   patch: { description?: string; tags?: Record<string, string>; archived?: boolean },
@@ -117,7 +117,7 @@ export async function updateVersion(
 }
 
 /** Deletes a version without descendants (ConflictError otherwise), then its blobs. */
-export async function deleteVersion(deps: { repo: Repository; blobs: BlobStore }, modelName: string, ref: string): Promise<void> {
+export async function deleteVersion(deps: { repo: ModelStore; blobs: BlobStore }, modelName: string, ref: string): Promise<void> {
   const { version } = await getVersion(deps.repo, modelName, ref);
   await deps.repo.deleteVersion(version.id);
   await Promise.all([deps.blobs.delete(version.modelJson.key), deps.blobs.delete(version.weights.key)]);
@@ -125,7 +125,7 @@ export async function deleteVersion(deps: { repo: Repository; blobs: BlobStore }
 
 /** A verified stream of one artifact file, with the size and sha256 it must have. */
 export async function openArtifactFile(
-  deps: { repo: Repository; blobs: BlobStore },
+  deps: { repo: ModelStore; blobs: BlobStore },
   modelName: string,
   ref: string,
   file: ArtifactFile,

@@ -1,10 +1,15 @@
-// Runs the Repository contract on the real PostgreSQL named by DATABASE_TEST_URL, in a database
-// of its own created for this run and dropped after; without the variable, says it is skipped.
+// Runs every store's contract on the real PostgreSQL named by DATABASE_TEST_URL, skipping nothing,
+// in a database of its own created for this run and dropped after; without the variable, says it
+// is skipped.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresRepository } from '../../../src/registry/adapters/sql';
 import { executeOnPostgres } from '../../api/postgres-test-server';
-import { repositoryContract } from './contract';
+import { tests as apiKeyStoreTests } from './api-key-store.contract';
+import type { StoreDriver } from './contract-suite';
+import { tests as datasetStoreTests } from './dataset-store.contract';
+import { tests as idempotencyStoreTests } from './idempotency-store.contract';
+import { tests as modelStoreTests } from './model-store.contract';
 
 const adminUrl = process.env.DATABASE_TEST_URL;
 
@@ -21,11 +26,15 @@ if (adminUrl) {
   beforeAll(() => executeOnPostgres(adminUrl, `create database ${database}`));
   afterAll(() => executeOnPostgres(adminUrl, `drop database if exists ${database} with (force)`));
 
-  repositoryContract(
-    'PostgreSQL',
-    () => openPostgresRepository({ url }),
-    (statement) => executeOnPostgres(url, statement),
-  );
+  const driver: StoreDriver = {
+    name: 'PostgreSQL',
+    open: () => openPostgresRepository({ url }),
+    executeSql: (statement) => executeOnPostgres(url, statement),
+  };
+  modelStoreTests(driver);
+  datasetStoreTests(driver);
+  apiKeyStoreTests(driver);
+  idempotencyStoreTests(driver);
 
   describe('PostgreSQL set-up', () => {
     it('lets several servers open a new database at once: they take turns to migrate (with pools of 1 to 3)', async () => {
@@ -46,6 +55,6 @@ if (adminUrl) {
   const message = 'PostgreSQL suite skipped: set DATABASE_TEST_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)';
   console.warn(message);
   describe.skip(message, () => {
-    it('runs the Repository contract on PostgreSQL', () => {});
+    it("runs every store's contract on PostgreSQL", () => {});
   });
 }

@@ -1,11 +1,16 @@
-// Runs the Repository contract on a real SQLite file, and checks what the opener sets up on it.
+// Runs every store's contract on a real SQLite file (better-sqlite3), skipping nothing, and checks
+// what the opener sets up on it.
 import Database from 'better-sqlite3';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteRepository } from '../../../src/registry/adapters/sql';
-import { repositoryContract } from './contract';
+import { tests as apiKeyStoreTests } from './api-key-store.contract';
+import type { StoreDriver } from './contract-suite';
+import { tests as datasetStoreTests } from './dataset-store.contract';
+import { tests as idempotencyStoreTests } from './idempotency-store.contract';
+import { tests as modelStoreTests } from './model-store.contract';
 
 let folder: string;
 let file: string;
@@ -28,7 +33,15 @@ async function executeOn(path: string, statement: string): Promise<void> {
   }
 }
 
-repositoryContract('SQLite file', () => openSqliteRepository({ file }), (statement) => executeOn(file, statement));
+const driver: StoreDriver = {
+  name: 'SQLite file',
+  open: () => openSqliteRepository({ file }),
+  executeSql: (statement) => executeOn(file, statement),
+};
+modelStoreTests(driver);
+datasetStoreTests(driver);
+apiKeyStoreTests(driver);
+idempotencyStoreTests(driver);
 
 describe('SQLite file set-up', () => {
   it('leaves the file in WAL mode with every migration recorded once', async () => {

@@ -1,7 +1,9 @@
-// The small, dialect-neutral surface the shared SQL repository runs on. Each dialect (SQLite,
+// The small, dialect-neutral surface the shared SQL stores run on. Each dialect (SQLite, D1,
 // PostgreSQL) implements it once over its own drizzle database and tables; everything above it —
-// version numbering, lineage checks, error mapping, row mapping — is written once.
-import type { Column, SQL, Table } from 'drizzle-orm';
+// version numbering, lineage checks, error mapping, row mapping — is written once. There are no
+// interactive transactions (D1 has none): a write is one statement, or one batch of statements
+// built before any of them runs, applied all or nothing.
+import { type Column, getTableColumns, is, SQL, sql, type Table } from 'drizzle-orm';
 
 /**
  * One dialect's table as the shared code sees it: a drizzle table of dialect `T` whose columns
@@ -10,16 +12,14 @@ import type { Column, SQL, Table } from 'drizzle-orm';
  */
 export type TableOf<T extends Table, Row> = T & { readonly [K in keyof Row]-?: Column } & { readonly $inferSelect: Row };
 
+/** A row to write: each field its value, or SQL computing it in the statement (a counter, a COALESCE). */
+export type RowValues<Row> = { [K in keyof Row]: Row[K] | SQL };
+
 export interface SelectOptions {
   where?: SQL;
   orderBy?: SQL[];
   /** `limit` and `offset` go together: a page. */
   page?: { limit: number; offset: number };
-  /**
-   * Lock the selected rows until the transaction ends (PostgreSQL `FOR UPDATE`). SQLite needs no
-   * row lock: its transactions begin IMMEDIATE, holding the database's single write lock.
-   */
-  forUpdate?: boolean;
 }
 
 /** On a unique `target` already taken: skip the row, or update the existing one (values may be SQL on its columns). */
@@ -27,26 +27,52 @@ export type OnConflict<Row> =
   | { doNothing: true }
   | { target: Column[]; set: { [K in keyof Row]?: Row[K] | SQL } };
 
-/** Statements against one dialect's tables; inside `transaction` they share that transaction. */
+/** A statement built but not run yet: `SqlDatabase.run` runs it alone, `batch` with others. */
+export interface Statement<R> {
+  /** Turns what the driver returned for this statement into its result. */
+  readonly read: (raw: unknown) => R;
+}
+
+export type ResultOf<S> = S extends Statement<infer R> ? R : never;
+
+/** Builds statements against one dialect's tables; every write returns the rows it wrote. */
 export interface SqlStatements<T extends Table> {
-  select<Row>(table: TableOf<T, Row>, options?: SelectOptions): Promise<Row[]>;
-  count(table: T, where?: SQL): Promise<number>;
+  select<Row>(table: TableOf<T, Row>, options?: SelectOptions): Statement<Row[]>;
+  count(table: T, where?: SQL): Statement<number>;
   /** Inserts the rows and returns those written (inserted or, on conflict, updated). */
-  insert<Row>(table: TableOf<T, Row>, rows: Row[], onConflict?: OnConflict<Row>): Promise<Row[]>;
+  insert<Row>(table: TableOf<T, Row>, rows: RowValues<Row>[], onConflict?: OnConflict<Row>): Statement<Row[]>;
+  /** Inserts `row` only when `condition` holds (`INSERT … SELECT … WHERE`); returns it, or nothing. */
+  insertWhere<Row>(table: TableOf<T, Row>, row: RowValues<Row>, condition: SQL, onConflict?: OnConflict<Row>): Statement<Row[]>;
   /** Updates the matching rows and returns them as they are afterwards. */
-  update<Row>(table: TableOf<T, Row>, set: Partial<Row>, where: SQL): Promise<Row[]>;
+  update<Row>(table: TableOf<T, Row>, set: Partial<RowValues<Row>>, where: SQL): Statement<Row[]>;
   /** Deletes the matching rows and returns them. */
-  delete<Row>(table: TableOf<T, Row>, where: SQL): Promise<Row[]>;
+  delete<Row>(table: TableOf<T, Row>, where: SQL): Statement<Row[]>;
+}
+
+/** The few SQL fragments that differ between dialects. */
+export interface SqlDialect {
+  /** True when `column`, a JSON array of strings, holds `value`. */
+  jsonArrayContains(column: Column, value: string): SQL;
+  /**
+   * Ends a sub-select whose rows must stay as read until the statement's write is done:
+   * `FOR UPDATE` on PostgreSQL, where concurrent writers interleave; nothing on SQLite and D1,
+   * where writes take turns on the whole database.
+   */
+  readonly lockRows: SQL;
 }
 
 /** What a violated constraint means, as far as the domain cares. */
 export type ConstraintViolation = 'unique' | 'foreign-key';
 
 export interface SqlDatabase<T extends Table> {
-  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<R>(work: (statements: SqlStatements<T>) => Promise<R>): Promise<R>;
-  /** Runs `work` without a transaction: for reads, and writes that are one statement. */
-  run<R>(work: (statements: SqlStatements<T>) => Promise<R>): Promise<R>;
+  readonly statements: SqlStatements<T>;
+  readonly dialect: SqlDialect;
+  run<R>(statement: Statement<R>): Promise<R>;
+  /**
+   * Runs the statements in order as one unit: all applied, or (when one fails) none. No code runs
+   * between them, so a statement's conditions, not the caller, decide what it writes.
+   */
+  batch<const S extends readonly Statement<unknown>[]>(statements: S): Promise<{ -readonly [K in keyof S]: ResultOf<S[K]> }>;
   /** The constraint a driver error reports as violated, or null for any other error. */
   violation(error: unknown): ConstraintViolation | null;
   close(): Promise<void>;
@@ -59,4 +85,22 @@ export function driverErrorCode(error: unknown): string | null {
     if (typeof code === 'string') return code;
   }
   return null;
+}
+
+/**
+ * `select <row's values> where <condition>`, the values in the order of the table's columns (the
+ * order drizzle's `insert … select` names them), each encoded as its column encodes it. `typed`
+ * lets a dialect that must be told a parameter's type (PostgreSQL, in a select list) cast it.
+ */
+export function selectRowWhere<Row>(
+  table: Table,
+  row: RowValues<Row>,
+  condition: SQL,
+  typed: (value: SQL, column: Column) => SQL = (value) => value,
+): SQL {
+  const values = Object.entries(getTableColumns(table)).map(([field, column]) => {
+    const value = (row as Record<string, unknown>)[field] ?? null;
+    return is(value, SQL) ? value : typed(sql`${sql.param(value, column)}`, column);
+  });
+  return sql`select ${sql.join(values, sql`, `)} where ${condition}`;
 }

@@ -6,7 +6,7 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Repository } from '../../../ports';
-import { SqlRepository } from '../sql-repository';
+import { sqlRepository } from '../sql-repository';
 import { PgDatabaseAdapter } from './pg-database';
 import * as schema from './schema';
 
@@ -41,7 +41,7 @@ export async function openPostgresRepository(options: PostgresRepositoryOptions)
     const db = drizzle(pool);
     await migrateUnderLock(pool);
     // Passing the schema module is where the compiler checks its tables against the records.
-    return new SqlRepository<PgTable>(new PgDatabaseAdapter(db, () => pool.end()), schema);
+    return sqlRepository<PgTable>(new PgDatabaseAdapter(db, () => pool.end()), schema);
   } catch (error) {
     await pool.end();
     throw error;

@@ -4,25 +4,13 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Repository } from '../../../ports';
-import { SqlRepository } from '../sql-repository';
+import { sqlRepository } from '../sql-repository';
 import * as schema from './schema';
-import { SqliteDatabase, TurnQueue } from './sqlite-database';
+import { SqliteDatabase } from './sqlite-database';
 
 const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
-
-/** One queue per database file for all of this process's connections to it (see SqliteDatabase). */
-const turnsByFile = new Map<string, TurnQueue>();
-
-function turnsFor(file: string): TurnQueue {
-  if (file === ':memory:') return new TurnQueue();
-  const path = resolve(file);
-  const turns = turnsByFile.get(path) ?? new TurnQueue();
-  turnsByFile.set(path, turns);
-  return turns;
-}
 
 export interface SqliteRepositoryOptions {
   /** Path of the database file, created when absent (`:memory:` for a throwaway database). */
@@ -46,7 +34,7 @@ export async function openSqliteRepository(options: SqliteRepositoryOptions): Pr
     const db = drizzle(client);
     migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
     // Passing the schema module is where the compiler checks its tables against the records.
-    return new SqlRepository<SQLiteTable>(new SqliteDatabase(db, client, turnsFor(options.file)), schema);
+    return sqlRepository<SQLiteTable>(new SqliteDatabase(db, client), schema);
   } catch (error) {
     client.close();
     throw error;

@@ -1,10 +1,12 @@
-// SqlDatabase over better-sqlite3: one connection, transactions queued so they never interleave.
-import { type SQL, sql } from 'drizzle-orm';
+// SqlDatabase over better-sqlite3: statements run synchronously, a batch between BEGIN IMMEDIATE
+// and COMMIT with nothing awaited in between.
+import { sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { ConstraintViolation, OnConflict, SelectOptions, SqlDatabase, SqlStatements, TableOf } from '../sql-database';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { ConstraintViolation, ResultOf, SqlDatabase, Statement } from '../sql-database';
 import { driverErrorCode } from '../sql-database';
+import { type AnySqliteDatabase, type SqliteStatement, sqliteDialect, sqliteStatements } from './sqlite-statements';
 
 const VIOLATIONS: Record<string, ConstraintViolation> = {
   SQLITE_CONSTRAINT_UNIQUE: 'unique',
@@ -14,107 +16,52 @@ const VIOLATIONS: Record<string, ConstraintViolation> = {
   SQLITE_CONSTRAINT_TRIGGER: 'foreign-key',
 };
 
-class SqliteStatements implements SqlStatements<SQLiteTable> {
-  constructor(private readonly db: BetterSQLite3Database) {}
-
-  async select<Row>(table: TableOf<SQLiteTable, Row>, options: SelectOptions = {}): Promise<Row[]> {
-    const query = this.db
-      .select()
-      .from(table)
-      .where(options.where)
-      .orderBy(...(options.orderBy ?? []))
-      .$dynamic();
-    if (options.page) query.limit(options.page.limit).offset(options.page.offset);
-    return (await query) as Row[];
-  }
-
-  async count(table: SQLiteTable, where?: SQL): Promise<number> {
-    return this.db.$count(table, where);
-  }
-
-  async insert<Row>(table: TableOf<SQLiteTable, Row>, rows: Row[], onConflict?: OnConflict<Row>): Promise<Row[]> {
-    const insert = this.db.insert(table).values(rows as never);
-    if (!onConflict) return (await insert.returning()) as Row[];
-    if ('doNothing' in onConflict) return (await insert.onConflictDoNothing().returning()) as Row[];
-    // The target columns belong to `table`, a SQLite table, so they are SQLite columns.
-    const upsert = insert.onConflictDoUpdate({ target: onConflict.target as SQLiteColumn[], set: onConflict.set as never });
-    return (await upsert.returning()) as Row[];
-  }
-
-  async update<Row>(table: TableOf<SQLiteTable, Row>, set: Partial<Row>, where: SQL): Promise<Row[]> {
-    return (await this.db.update(table).set(set as never).where(where).returning()) as Row[];
-  }
-
-  async delete<Row>(table: TableOf<SQLiteTable, Row>, where: SQL): Promise<Row[]> {
-    return (await this.db.delete(table).where(where).returning()) as Row[];
-  }
-}
-
-/** Runs asynchronous work one piece at a time, in the order it was asked for. */
-export class TurnQueue {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<R>(work: () => Promise<R>): Promise<R> {
-    const result = this.tail.then(work);
-    // The caller gets `result`, errors included; the queue only needs to know when it settled.
-    this.tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
-  }
-}
-
 /**
- * better-sqlite3 runs statements synchronously, and drizzle's transaction for it takes only a
- * synchronous callback. The shared repository is asynchronous, so a transaction here is
- * BEGIN IMMEDIATE ... COMMIT around awaited statements, and every call waits its turn in a
- * queue shared by all connections of this process to the file: otherwise a second call could
- * run its statements in the middle of the first's transaction (same connection), or block this
- * thread in SQLite's busy wait for a lock that only this thread can release (another connection).
+ * better-sqlite3 runs each statement synchronously, so a batch runs start to finish without
+ * yielding: no other call on this connection can slip in between its statements, and no other
+ * connection of this process can hold SQLite's write lock across an await (none does), so
+ * BEGIN IMMEDIATE only ever waits for other processes (busy_timeout).
  */
 export class SqliteDatabase implements SqlDatabase<SQLiteTable> {
-  private readonly statements: SqliteStatements;
+  readonly statements = sqliteStatements;
+  readonly dialect = sqliteDialect;
+  private readonly db: AnySqliteDatabase;
 
   constructor(
-    private readonly db: BetterSQLite3Database,
+    db: BetterSQLite3Database,
     private readonly connection: Database.Database,
-    private readonly turns: TurnQueue,
   ) {
-    this.statements = new SqliteStatements(db);
+    this.db = db as AnySqliteDatabase;
   }
 
-  transaction<R>(work: (statements: SqlStatements<SQLiteTable>) => Promise<R>): Promise<R> {
-    return this.inTurn(async () => {
-      this.db.run(sql`begin immediate`);
-      try {
-        const result = await work(this.statements);
-        this.db.run(sql`commit`);
-        return result;
-      } catch (error) {
-        // SQLite rolls back by itself after some errors (disk full, out of memory); rolling back
-        // again would throw and hide the error that matters.
-        if (this.connection.inTransaction) this.db.run(sql`rollback`);
-        throw error;
-      }
-    });
+  async run<R>(statement: Statement<R>): Promise<R> {
+    return this.execute(statement);
   }
 
-  run<R>(work: (statements: SqlStatements<SQLiteTable>) => Promise<R>): Promise<R> {
-    return this.inTurn(() => work(this.statements));
+  async batch<const S extends readonly Statement<unknown>[]>(statements: S): Promise<{ -readonly [K in keyof S]: ResultOf<S[K]> }> {
+    this.db.run(sql`begin immediate`);
+    try {
+      const results = statements.map((statement) => this.execute(statement));
+      this.db.run(sql`commit`);
+      return results as { -readonly [K in keyof S]: ResultOf<S[K]> };
+    } catch (error) {
+      // SQLite rolls back by itself after some errors (disk full, out of memory); rolling back
+      // again would throw and hide the error that matters.
+      if (this.connection.inTransaction) this.db.run(sql`rollback`);
+      throw error;
+    }
   }
 
   violation(error: unknown): ConstraintViolation | null {
     return VIOLATIONS[driverErrorCode(error) ?? ''] ?? null;
   }
 
-  close(): Promise<void> {
-    return this.inTurn(async () => {
-      this.connection.close();
-    });
+  async close(): Promise<void> {
+    this.connection.close();
   }
 
-  private inTurn<R>(work: () => Promise<R>): Promise<R> {
-    return this.turns.run(work);
+  private execute<R>(statement: Statement<R>): R {
+    const { build, read } = statement as SqliteStatement<R>;
+    return read(build(this.db).all());
   }
 }

@@ -1,0 +1,45 @@
+// What the store contract suites need from a database driver, and drizzle-style skip lists: a
+// driver's test file sets up its database, names the shared tests it skips (with why) and calls
+// each suite's tests().
+import { describe, it } from 'vitest';
+import type { Repository } from '../../../src/registry/ports';
+
+export interface StoreDriver {
+  /** Names the database in test titles: `SQLite file`, `PostgreSQL`, `D1`. */
+  name: string;
+  /**
+   * A Repository on the driver's database. Every call opens the same database (on a connection of
+   * its own where the driver has connections): the suites open a second one to race writers and
+   * to check persistence.
+   */
+  open(): Promise<Repository>;
+  /** Runs one SQL statement on that database outside any store: to create rows no store creates yet (runs, ensembles). */
+  executeSql(statement: string): Promise<void>;
+}
+
+export interface ContractOptions {
+  /** Shared tests this driver does not run, by title, each with the reason. */
+  skip?: Record<string, string>;
+}
+
+export type ContractTest = (title: string, fn: () => Promise<void>, timeoutMs?: number) => void;
+
+/**
+ * `describe(<store> contract: <driver>)` whose `test` skips the titles in `options.skip`, saying
+ * why in the skipped test's title. A skip naming no test throws, so a stale list is noticed.
+ */
+export function describeContract(store: string, driver: StoreDriver, options: ContractOptions, body: (test: ContractTest) => void): void {
+  const skip = options.skip ?? {};
+  const registered = new Set<string>();
+  describe(`${store} contract: ${driver.name}`, () => {
+    body((title, fn, timeoutMs) => {
+      registered.add(title);
+      const reason = skip[title];
+      if (reason === undefined) it(title, fn, timeoutMs);
+      else it.skip(`${title} (skipped on ${driver.name}: ${reason})`, fn);
+    });
+    // vitest runs describe bodies when it collects the file, so the check belongs in here.
+    const unknown = Object.keys(skip).filter((title) => !registered.has(title));
+    if (unknown.length > 0) throw new Error(`${store} contract: the skip list of ${driver.name} names no test: ${unknown.join('; ')}`);
+  });
+}
