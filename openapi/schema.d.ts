@@ -66,7 +66,7 @@ export interface paths {
                     /** @description Page size (1-500). */
                     limit?: number;
                     /** @description Items to skip. */
-                    offset?: number | null;
+                    offset?: number;
                 };
                 header?: never;
                 path?: never;
@@ -680,9 +680,9 @@ export interface paths {
         put?: never;
         /**
          * Issue an API key
-         * @description Not idempotent, on purpose: an `Idempotency-Key` header is ignored, because replaying the response would mean storing the plaintext token with it. After a failed or unanswered request, list the keys and revoke any unwanted one.
+         * @description After a failed or unanswered request, list the keys (`GET /v1/keys`) and revoke any unwanted one.
          *
-         *     Requires an API key with the `admin` scope (`admin` grants every scope).
+         *     Requires an API key with the `admin` scope (`admin` grants every scope). Refuses `Idempotency-Key` (422): replaying the response would mean storing the plaintext token with it, and replaying it without the token would not give a retrying client what it asked for.
          */
         post: {
             parameters: {
@@ -751,7 +751,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. */
+                /** @description The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. An `Idempotency-Key` was sent (`validation-error`): replaying the response would mean storing the plaintext token with it, and replaying it without the token would not give a retrying client what it asked for. */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -889,7 +889,7 @@ export interface paths {
                     /** @description Page size (1-500). */
                     limit?: number;
                     /** @description Items to skip. */
-                    offset?: number | null;
+                    offset?: number;
                 };
                 header?: never;
                 path?: never;
@@ -1613,7 +1613,7 @@ export interface paths {
                     /** @description Page size (1-500). */
                     limit?: number;
                     /** @description Items to skip. */
-                    offset?: number | null;
+                    offset?: number;
                     /** @description Include archived versions (hidden by default). */
                     include_archived?: "true" | "false";
                 };

@@ -43,12 +43,21 @@ function openBlobStore(config: ServerConfig, env: Record<string, string | undefi
   return { store: createLocalFolderBlobStore({ root: blobFolder(config) }), close: () => {} };
 }
 
+export interface StartServerOptions {
+  /** Environment the adapters read (S3 endpoint and credentials); `process.env` by default. */
+  env?: Record<string, string | undefined>;
+  logger?: Logger;
+  /** Stamps everything the server records (keys, idempotency reservations, timestamps); the system clock by default. */
+  clock?: Clock;
+}
+
 /** Starts the API on `config.host:config.port` (port 0 picks a free port). */
 export async function startServer(
   config: ServerConfig,
-  options: { env?: Record<string, string | undefined>; logger?: Logger } = {},
+  options: StartServerOptions = {},
 ): Promise<RunningServer> {
   const env = options.env ?? process.env;
+  const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createJsonLogger(config.logLevel);
   const repo = await openRepository(config);
   const blobs = openBlobStore(config, env);
@@ -56,14 +65,14 @@ export async function startServer(
     const deps: AppDeps = {
       repo,
       blobs: blobs.store,
-      clock: systemClock,
+      clock,
       inspector: createTfjsModelInspector(),
       limits: { jsonBytes: config.jsonLimitBytes, uploadBytes: config.uploadLimitBytes },
       logger,
       builtinDatasets: createNodeBuiltinDatasets(),
       docsAssets: createSwaggerUiAssets(),
     };
-    const bootstrapAdminKey = await ensureBootstrapAdminKey(repo, systemClock, { envKey: config.adminKey ?? undefined });
+    const bootstrapAdminKey = await ensureBootstrapAdminKey(repo, clock, { envKey: config.adminKey ?? undefined });
     const server = await listen(createApp(deps).fetch, config);
     return { url: serverUrl(server.address() as AddressInfo), deps, bootstrapAdminKey, close: () => closeAll(server, repo, blobs) };
   } catch (error) {

@@ -1,7 +1,7 @@
 // The Distillery HTTP API: middleware, every resource's routes, the spec and the one error handler.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDeps, AppEnv } from './app-env';
-import { authenticate } from './middleware/auth';
+import { publicAccess } from './middleware/auth';
 import { injectDeps } from './middleware/deps';
 import { requestLogging } from './middleware/logging';
 import { requestId } from './middleware/request-id';
@@ -43,10 +43,11 @@ export function buildOpenApiDocument(): unknown {
 /** The API with its dependencies injected per request. */
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = newApp();
-  app.use('*', injectDeps(deps), requestId, requestLogging, authenticate);
+  // No global authentication: each route declares who may call it (route-config.ts, publicAccess).
+  app.use('*', injectDeps(deps), requestId, requestLogging);
   mountRoutes(app);
   let spec: unknown;
-  app.get('/openapi.json', (c) => c.json((spec ??= openApiDocument(app))));
+  app.get('/openapi.json', publicAccess, (c) => c.json((spec ??= openApiDocument(app))));
   app.onError(handleError);
   app.notFound(handleNotFound);
   return app;

@@ -1,13 +1,13 @@
-// Builds route definitions with what every route shares: the problem responses, and for protected
-// routes the bearer security requirement, the scope check, the body limit, optional idempotency and
-// the error statuses the route can answer.
+// Builds route definitions with what every route shares: who may call it, the problem responses, and
+// for protected routes the bearer security requirement, the authentication and scope check, the body
+// limit, optional idempotency and the error statuses the route can answer.
 import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { Scope } from '../registry/records';
 import type { AppEnv } from './app-env';
-import { requireScope } from './middleware/auth';
+import { apiKeyAuth, publicAccess } from './middleware/auth';
 import { limitJsonBody, limitUploadBody } from './middleware/body-limit';
-import { idempotency, IDEMPOTENCY_HEADER } from './middleware/idempotency';
+import { idempotency, IDEMPOTENCY_HEADER, refuseIdempotencyKey } from './middleware/idempotency';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from './problem';
 
 export const BEARER_SCHEME = 'bearerAuth';
@@ -33,13 +33,16 @@ const FIELD_ERRORS = '`errors` names each offending field.';
 export interface ProtectedRouteOptions {
   /** Honour `Idempotency-Key` (create POSTs). */
   idempotent?: boolean;
+  /** Refuse `Idempotency-Key` (422), saying why: for creates whose response cannot be replayed. */
+  refusesIdempotencyKey?: string;
   /** Why this route answers these statuses, beyond what its parameters, body and idempotency imply. */
   problems?: Partial<Record<ProblemStatus, string>>;
 }
 
-/** A route anyone may call (health, docs). */
+/** A route anyone may call, without an API key (health; later the prediction protocols' health, the dashboard). */
 export function publicRoute<const R extends RouteConfig>(route: R) {
-  return createRoute({ ...route, responses: { ...route.responses, ...commonProblems } });
+  // `security: []` overrides the document's root requirement: no key is needed here.
+  return createRoute({ ...route, security: [], middleware: [publicAccess], responses: { ...route.responses, ...commonProblems } });
 }
 
 /**
@@ -62,6 +65,7 @@ function declaredProblems(route: RouteConfig, options: ProtectedRouteOptions) {
     add(409, `A request with the same \`${IDEMPOTENCY_HEADER}\` is still in progress (\`idempotency-key-in-progress\`): retry after \`Retry-After\` seconds.`);
     add(422, `The \`${IDEMPOTENCY_HEADER}\` was used for a different request (\`idempotency-key-reused\`).`);
   }
+  if (options.refusesIdempotencyKey) add(422, `An \`${IDEMPOTENCY_HEADER}\` was sent (\`validation-error\`): ${options.refusesIdempotencyKey}`);
   for (const [status, reason] of Object.entries(options.problems ?? {})) add(Number(status) as ProblemStatus, reason);
   return Object.fromEntries(Object.entries(reasons).map(([status, list]) => [status, problem(list.join(' '))]));
 }
@@ -84,16 +88,17 @@ const IdempotencyHeaders = z.object({
  * @example protectedRoute('read', { method: 'get', path: '/{name}', responses: { 200: ... } }, { problems: { 409: 'Why.' } })
  */
 export function protectedRoute<const R extends RouteConfig>(scope: Scope, route: R, options: ProtectedRouteOptions = {}) {
-  const middleware: MiddlewareHandler<AppEnv>[] = [requireScope(scope)];
+  const middleware: MiddlewareHandler<AppEnv>[] = [apiKeyAuth({ scope })];
   const mediaTypes = Object.keys(route.request?.body?.content ?? {});
   if (mediaTypes.length > 0) {
     const isUpload = mediaTypes.some((type) => type.startsWith('multipart/') || type === 'application/octet-stream');
     middleware.push(isUpload ? limitUploadBody : limitJsonBody);
   }
   if (options.idempotent) middleware.push(idempotency);
+  if (options.refusesIdempotencyKey) middleware.push(refuseIdempotencyKey(options.refusesIdempotencyKey));
   const note = `Requires an API key with the \`${scope}\` scope (\`admin\` grants every scope).${
     options.idempotent ? ` Honours \`${IDEMPOTENCY_HEADER}\`: a repeated request replays the first response.` : ''
-  }`;
+  }${options.refusesIdempotencyKey ? ` Refuses \`${IDEMPOTENCY_HEADER}\` (422): ${options.refusesIdempotencyKey}` : ''}`;
   // The header is declared for the spec (and checked); handlers never read it, so their types stay the route's own.
   const declared = options.idempotent ? ({ ...route, request: { ...route.request, headers: IdempotencyHeaders } } as R) : route;
   return createRoute({

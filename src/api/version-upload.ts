@@ -4,9 +4,11 @@ import { z } from '@hono/zod-openapi';
 import type { VersionUpload } from '../registry/versions';
 import { BadRequestError, RequestValidationError } from './http-errors';
 import { issueToFieldErrors } from './problem';
-import { NameSchema, TagsSchema, VersionRefValueSchema } from './schemas';
+import { SINGLE_LINE_TEXT_PATTERN } from '../registry/names';
+import { NameSchema, TagsSchema, VersionRefValueSchema, multiLineText, recordOf, singleLineText } from './schemas';
 
-const JsonObjectSchema = z.record(z.string(), z.unknown());
+/** Free JSON (hyperparameters…), every key kept, `__proto__` included. */
+const JsonObjectSchema = recordOf(z.string(), z.unknown(), { additionalProperties: {} });
 
 export const ParentSchema = z
   .object({
@@ -14,22 +16,26 @@ export const ParentSchema = z
     version: VersionRefValueSchema.openapi({ description: 'Version number, or an alias of the parent model.', example: 3 }),
     relation: z.enum(['teacher', 'ensemble-member', 'init']),
     weight: z.number().nonnegative().optional().openapi({ description: "This parent's weight among the parents of the same relation." }),
-    method: z.string().max(128).optional().openapi({ example: 'knowledge-distillation' }),
+    method: singleLineText({ max: 128 }).optional().openapi({ example: 'knowledge-distillation' }),
     params: JsonObjectSchema.optional().openapi({ description: 'Hyperparameters of the method (temperature, alpha…).' }),
-    runId: z.string().max(128).optional(),
-    datasetId: z.string().max(128).optional(),
+    runId: singleLineText({ max: 128 }).optional(),
+    datasetId: singleLineText({ max: 128 }).optional(),
   })
   .strict()
   .openapi('ParentRef');
 
 export const UploadMetadataSchema = z
   .object({
-    description: z.string().max(10_000).optional(),
+    description: multiLineText(10_000).optional(),
     params: JsonObjectSchema.optional().openapi({ description: 'Hyperparameters or anything worth recording.' }),
-    metrics: z.record(z.string(), z.number()).optional().openapi({ example: { test_accuracy: 0.8907 } }),
+    metrics: recordOf(singleLineText({ min: 1, max: 128 }), z.number(), {
+      additionalProperties: { type: 'number' },
+      propertyNames: { minLength: 1, maxLength: 128, pattern: SINGLE_LINE_TEXT_PATTERN },
+    })
+      .optional().openapi({ example: { test_accuracy: 0.8907 } }),
     tags: TagsSchema.optional(),
     parents: z.array(ParentSchema).max(1000).optional().openapi({ description: 'Versions this one was made from.' }),
-    sourceRunId: z.string().max(128).optional(),
+    sourceRunId: singleLineText({ max: 128 }).optional(),
   })
   .strict()
   .openapi('VersionUploadMetadata');

@@ -134,10 +134,16 @@ export async function openDatasetFile(
   version: number,
   role: string,
 ): Promise<{ file: DatasetFileRecord; body: ReadableStream<Uint8Array> }> {
-  const dataset = await getDataset(deps.repo, name, version);
+  const file = await findDatasetFile(deps.repo, name, version, role);
+  return { file, body: await deps.blobs.getStream(file) };
+}
+
+/** The record (key, size, sha256) of one file of a dataset version, without opening it (what a HEAD answers from). */
+export async function findDatasetFile(repo: DatasetStore, name: string, version: number, role: string): Promise<DatasetFileRecord> {
+  const dataset = await getDataset(repo, name, version);
   const file = dataset.files.find((candidate) => candidate.role === role);
   if (file === undefined) {
     throw new NotFoundError(`dataset "${name}" version ${version} has no file "${role}"; it has ${dataset.files.map((f) => f.role).join(', ')}`);
   }
-  return { file, body: await deps.blobs.getStream(file) };
+  return file;
 }

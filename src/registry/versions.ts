@@ -123,14 +123,11 @@ export async function deleteVersion(deps: { repo: ModelStore; blobs: BlobStore }
   await Promise.all([deps.blobs.delete(version.modelJson.key), deps.blobs.delete(version.weights.key)]);
 }
 
-/** A verified stream of one artifact file, with the size and sha256 it must have. */
-export async function openArtifactFile(
-  deps: { repo: ModelStore; blobs: BlobStore },
-  modelName: string,
-  ref: string,
-  file: ArtifactFile,
-): Promise<{ ref: BlobRef; stream: ReadableStream<Uint8Array> }> {
-  const { version } = await getVersion(deps.repo, modelName, ref);
-  const blob = file === 'model.json' ? version.modelJson : version.weights;
-  return { ref: blob, stream: await deps.blobs.getStream(blob) };
+/**
+ * The recorded blob (key, size, sha256) of one artifact file, without opening it: a HEAD answers
+ * from it, a GET streams it verified with `blobs.getStream(ref)`.
+ */
+export async function findArtifactFile(repo: ModelStore, modelName: string, ref: string, file: ArtifactFile): Promise<BlobRef> {
+  const { version } = await getVersion(repo, modelName, ref);
+  return file === 'model.json' ? version.modelJson : version.weights;
 }

@@ -1,6 +1,8 @@
 // API keys and authentication over real HTTP: 401s, scope 403s, admin implying every scope, revocation, public routes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDistilleryClient } from '../../openapi/client';
+import { createApp } from '../../src/api/app';
+import { declaredAccess } from '../../src/api/middleware/auth';
 import type { Scope } from '../../src/registry/records';
 import { DENSE_MODEL } from '../support/artifacts';
 import { jsonBody } from '../support/requests';
@@ -54,6 +56,35 @@ describe('authentication', () => {
     for (const path of ['/health', '/openapi.json', '/docs', '/docs/swagger-ui-bundle.js']) {
       expect((await server.fetch(path, {}, null)).status, path).toBe(200);
     }
+  });
+
+  it('answers an unknown path 404, with or without a key: the route table is public in /openapi.json anyway', async () => {
+    for (const apiKey of [null, 'not-a-key', server.adminKey]) {
+      const response = await server.fetch('/v1/no-such-thing', {}, apiKey);
+      expect(response.headers.get('www-authenticate'), String(apiKey)).toBeNull();
+      await expectProblem(response, 404, 'not-found');
+    }
+    // A known route still authenticates before it looks anything up, so no resource's existence leaks.
+    await expectProblem(await server.fetch('/v1/models/absent', {}, null), 401, 'unauthorized');
+  });
+
+  it('has every route declare who may call it, and only health, the spec and the docs are public', () => {
+    const handlersByRoute = new Map<string, unknown[]>();
+    for (const route of createApp(server.deps).routes) {
+      if (route.method === 'ALL') continue; // app-wide middleware (deps, request id, logging)
+      const key = `${route.method} ${route.path}`;
+      handlersByRoute.set(key, [...(handlersByRoute.get(key) ?? []), route.handler]);
+    }
+    const access = [...handlersByRoute].map(([route, handlers]) => [route, handlers.map(declaredAccess).find(Boolean) ?? null] as const);
+    expect(access.filter(([, declared]) => declared === null)).toEqual([]);
+    expect(access.filter(([, declared]) => declared === 'public').map(([route]) => route).sort()).toEqual([
+      'GET /docs',
+      'GET /docs/:file',
+      'GET /docs/init.js',
+      'GET /health',
+      'GET /openapi.json',
+    ]);
+    expect(access.length).toBeGreaterThan(20);
   });
 
   it('serves the docs page and its assets offline, nothing outside swagger-ui-dist', async () => {
@@ -111,6 +142,23 @@ describe('authentication', () => {
     expect(response.status).toBe(422);
     expect(await response.json()).toMatchObject({ errors: [expect.objectContaining({ in: 'body', path: 'scopes[0]' })] });
     expect((await server.client.GET('/v1/keys')).data!.items).toHaveLength(before);
+  });
+
+  it('refuses Idempotency-Key on key creation: 20 concurrent calls with one key issue no key (422 naming the header)', async () => {
+    const before = (await server.client.GET('/v1/keys')).data!.items.length;
+    const init = jsonBody({ name: 'retried', scopes: ['read'] });
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => server.fetch('/v1/keys', { ...init, headers: { ...init.headers, 'Idempotency-Key': 'same-key' } })),
+    );
+    for (const response of responses) {
+      expect(response.status).toBe(422);
+      expect(await response.json()).toMatchObject({
+        type: 'https://distillery.dev/problems/validation-error',
+        errors: [{ in: 'header', path: 'Idempotency-Key' }],
+      });
+    }
+    expect((await server.client.GET('/v1/keys')).data!.items).toHaveLength(before);
+    expect((await server.fetch('/v1/keys', init)).status).toBe(201);
   });
 
   it('lists keys without their secrets', async () => {

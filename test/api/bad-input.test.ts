@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DENSE_MODEL, denseArtifact, denseArtifactWithShape, uploadForm, type UploadableArtifact } from '../support/artifacts';
+import { smallIdxFiles } from '../registry/datasets-fixtures';
 import { jsonBody } from '../support/requests';
 import { startTestServer, type TestServer, type TestServerOptions } from '../support/server';
 import { POSTGRES_SKIP_MESSAGE, postgresAdminUrl, startPostgresTestServer } from './postgres-test-server';
@@ -139,6 +140,54 @@ function badInputSuite(backend: string, start: () => Promise<TestServer>): void 
         expect((await server.client.GET('/v1/models/{name}/versions/{version}', { params: { path: { name: 'target', version: '1' } } })).data).toEqual(version.data);
         expect(await aliasStatus('extra')).toBe(404);
         expect((await server.client.GET('/v1/keys')).data).toEqual(keys.data);
+      });
+    });
+
+    describe('numbers in paths and queries: canonical decimal only', () => {
+      // Each is read as 1 (or 10, 0) by some lax parser; the API reads none of them.
+      const LAX = ['0x1', '+1', '1.0', '1e0', '%201', '1%20', '01', '-1', '0b1', '', '9'.repeat(40)];
+      const fieldErrors = async (response: Response) => ((await response.json()) as { errors?: { in: string; path: string }[] }).errors;
+
+      beforeAll(async () => {
+        const form = new FormData();
+        form.append('name', 'digits');
+        form.append('format', 'idx');
+        for (const [role, bytes] of Object.entries(smallIdxFiles())) form.append(role, new Blob([bytes as Uint8Array<ArrayBuffer>]), role);
+        expect((await server.fetch('/v1/datasets', { method: 'POST', body: form })).status).toBe(201);
+      });
+
+      it('path parameters: model and dataset versions answer 422 naming `version`; `1` works', async () => {
+        for (const template of ['/v1/models/target/versions/{v}', '/v1/models/target/versions/{v}/files/weights.bin', '/v1/datasets/digits/versions/{v}', '/v1/datasets/digits/versions/{v}/files/train-labels']) {
+          expect((await server.fetch(template.replace('{v}', '1'))).status, template).toBe(200);
+          for (const value of LAX.filter(Boolean)) {
+            const response = await server.fetch(template.replace('{v}', value));
+            expect(response.status, `${template} ${value}`).toBe(422);
+            expect(await fieldErrors(response), `${template} ${value}`).toEqual([expect.objectContaining({ in: 'path', path: 'version' })]);
+          }
+        }
+      });
+
+      it('query parameters: limit, offset and depth answer 422 naming the parameter; canonical values work', async () => {
+        for (const [path, name, good] of [
+          ['/v1/models', 'limit', '10'],
+          ['/v1/models', 'offset', '0'],
+          ['/v1/datasets', 'limit', '500'],
+          ['/v1/datasets', 'offset', '10'],
+          ['/v1/models/target/versions', 'limit', '1'],
+          ['/v1/models/target/versions/1/lineage', 'depth', '1'],
+        ] as const) {
+          expect((await server.fetch(`${path}?${name}=${good}`)).status, `${path} ${name}=${good}`).toBe(200);
+          for (const value of [...LAX, '1.5', '1_0', 'ten']) {
+            const response = await server.fetch(`${path}?${name}=${value}`);
+            expect(response.status, `${path} ${name}=${value}`).toBe(422);
+            expect(await fieldErrors(response), `${path} ${name}=${value}`).toEqual([expect.objectContaining({ in: 'query', path: name })]);
+          }
+        }
+        for (const [path, name, value] of [['/v1/models', 'limit', '0'], ['/v1/models', 'limit', '501'], ['/v1/models/target/versions/1/lineage', 'depth', '0']] as const) {
+          const response = await server.fetch(`${path}?${name}=${value}`);
+          expect(response.status, `${path} ${name}=${value}`).toBe(422);
+          expect(await fieldErrors(response)).toEqual([expect.objectContaining({ in: 'query', path: name })]);
+        }
       });
     });
 

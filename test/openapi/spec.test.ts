@@ -67,7 +67,7 @@ describe('openapi/openapi.json', () => {
     expect(honoursIdempotencyKey('post', '/v1/models')).toBe(true);
     expect(honoursIdempotencyKey('post', '/v1/models/{name}/versions')).toBe(true);
     expect(honoursIdempotencyKey('post', '/v1/keys')).toBe(false);
-    expect(operation('post', '/v1/keys').description).toContain('`Idempotency-Key` header is ignored');
+    expect(operation('post', '/v1/keys').description).toContain('Refuses `Idempotency-Key` (422)');
   });
 
   it('is what the running server serves at /openapi.json', async () => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createDistilleryClient, type DistilleryClient } from '../../openapi/client';
 import type { AppDeps, Logger } from '../../src/api/app-env';
 import { configFromEnv, type ServerConfig } from '../../src/config';
+import type { Clock } from '../../src/registry/ports';
 import { startServer } from '../../src/server';
 
 export interface TestServer {
@@ -28,6 +29,8 @@ export interface TestServerOptions {
   config?: Partial<ServerConfig>;
   /** Environment the adapters read (the S3 endpoint and credentials); empty by default. */
   env?: Record<string, string>;
+  /** The server's clock (test/support/clock.ts); the system clock by default. */
+  clock?: Clock;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -42,7 +45,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const logs: TestServer['logs'] = [];
   const record = (level: string): Logger[keyof Logger] => (event, fields = {}) => void logs.push({ level, event, fields });
   const logger: Logger = { info: record('info'), warn: record('warn'), error: record('error') };
-  const running = await startServer(config, { env: options.env ?? {}, logger });
+  const running = await startServer(config, { env: options.env ?? {}, logger, clock: options.clock });
   const adminKey = running.bootstrapAdminKey;
   if (!adminKey) throw new Error('a fresh test server must create a bootstrap admin key');
   return {

@@ -1,41 +1,58 @@
-// Bearer API-key authentication for every route except the public ones, and per-route scope checks.
+// Bearer API-key authentication, declared per route: `apiKeyAuth({ scope })` authenticates the caller
+// and checks the scope; a route without it is public (see route-config.ts and `publicAccess`).
 import type { MiddlewareHandler } from 'hono';
 import { authenticateApiKey, hasScope } from '../../registry/api-keys';
 import type { Scope } from '../../registry/records';
 import type { AppEnv } from '../app-env';
 import { ForbiddenError, UnauthorizedError } from '../http-errors';
 
-/** Paths anyone may read: liveness, the spec and its interactive reference. */
-export function isPublicPath(path: string): boolean {
-  return path === '/health' || path === '/openapi.json' || path === '/docs' || path.startsWith('/docs/');
+export interface ApiKeyAuthOptions {
+  /** The scope the caller's key must grant (`admin` grants every scope). */
+  scope: Scope;
 }
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
-/** Sets `principal` from `Authorization: Bearer <key>`; 401 when the key is missing, unknown, wrong or revoked. */
-export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (isPublicPath(c.req.path)) return next();
-  const header = c.req.header('Authorization');
-  if (!header) throw new UnauthorizedError('missing Authorization: Bearer <api key> header');
-  const token = BEARER.exec(header)?.[1];
-  if (!token) throw new UnauthorizedError('the Authorization header must be "Bearer <api key>"');
-  const key = await authenticateApiKey(c.get('deps').repo, token);
-  if (!key) throw new UnauthorizedError('the API key is not valid (unknown, wrong or revoked)', true);
-  c.set('principal', { apiKeyId: key.id, scopes: key.scopes });
-  await next();
-};
+/** Who may call a route, recorded for each middleware that declares it. */
+export type RouteAccess = 'public' | 'protected';
+const declarations = new WeakMap<MiddlewareHandler<AppEnv>, RouteAccess>();
+
+function declare(access: RouteAccess, middleware: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
+  declarations.set(middleware, access);
+  return middleware;
+}
 
 /**
- * Refuses the request with 403 unless the caller's key grants `scope` (`admin` grants every scope).
- * @example app.openapi(createRoute({ ..., middleware: [requireScope('write')] }), handler)
+ * Sets `principal` from `Authorization: Bearer <key>` — 401 when the key is missing, unknown, wrong
+ * or revoked — then refuses with 403 unless the key grants `options.scope`.
+ * @example app.openapi(createRoute({ ..., middleware: [apiKeyAuth({ scope: 'write' })] }), handler)
  */
-export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const principal = c.get('principal');
-    if (!principal) throw new UnauthorizedError('this route needs an API key');
-    if (!hasScope(principal.scopes, scope)) {
+export function apiKeyAuth(options: ApiKeyAuthOptions): MiddlewareHandler<AppEnv> {
+  const { scope } = options;
+  return declare('protected', async (c, next) => {
+    const header = c.req.header('Authorization');
+    if (!header) throw new UnauthorizedError('missing Authorization: Bearer <api key> header');
+    const token = BEARER.exec(header)?.[1];
+    if (!token) throw new UnauthorizedError('the Authorization header must be "Bearer <api key>"');
+    const key = await authenticateApiKey(c.get('deps').repo, token);
+    if (!key) throw new UnauthorizedError('the API key is not valid (unknown, wrong or revoked)', true);
+    c.set('principal', { apiKeyId: key.id, scopes: key.scopes });
+    if (!hasScope(key.scopes, scope)) {
       throw new ForbiddenError(`this API key lacks the "${scope}" scope`, { requiredScope: scope });
     }
     await next();
-  };
+  });
+}
+
+/**
+ * Declares a route public: it lets every request through. Routes built without `protectedRoute` or
+ * `publicRoute` (the spec and the docs pages) carry it so that every route says who may call it;
+ * test/api/route-access.test.ts fails on a route that says neither.
+ * @example app.get('/openapi.json', publicAccess, handler)
+ */
+export const publicAccess: MiddlewareHandler<AppEnv> = declare('public', (_c, next) => next());
+
+/** The access `handler` declares, or null when it is not one of the declarations above. */
+export function declaredAccess(handler: unknown): RouteAccess | null {
+  return declarations.get(handler as MiddlewareHandler<AppEnv>) ?? null;
 }

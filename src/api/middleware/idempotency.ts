@@ -11,6 +11,19 @@ export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
 const ACCEPTABLE_KEY = /^[\x21-\x7e]{1,255}$/;
 
+/**
+ * For creates whose response must never be stored (a secret shown once): an `Idempotency-Key` is
+ * refused (422 naming the header) rather than ignored, so no client believes its retry is safe.
+ */
+export function refuseIdempotencyKey(why: string): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.req.header(IDEMPOTENCY_HEADER) === undefined) return next();
+    throw new RequestValidationError(`${IDEMPOTENCY_HEADER} is not accepted on this route`, [
+      { in: 'header', path: IDEMPOTENCY_HEADER, message: `is not accepted here: ${why}` },
+    ]);
+  };
+}
+
 export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   const key = c.req.header(IDEMPOTENCY_HEADER);
   if (key === undefined) return next();

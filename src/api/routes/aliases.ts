@@ -4,7 +4,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { deleteAlias, getAlias, listAliases, setAlias, type ResolvedAlias } from '../../registry/aliases';
 import type { AppEnv } from '../app-env';
 import { protectedRoute } from '../route-config';
-import { NameSchema, VersionNumberSchema, json } from '../schemas';
+import { AliasNameSchema, NameSchema, VersionNumberSchema, json } from '../schemas';
 import { VersionSchema, toVersion } from './versions';
 
 const AliasSchema = z
@@ -18,7 +18,7 @@ const SetAliasSchema = z
 
 const ModelParams = z.object({ name: NameSchema.openapi({ param: { name: 'name', in: 'path' } }) });
 const AliasParams = ModelParams.extend({
-  alias: NameSchema.openapi({ param: { name: 'alias', in: 'path' }, example: 'production' }),
+  alias: AliasNameSchema.openapi({ param: { name: 'alias', in: 'path' }, example: 'production' }),
 });
 
 function toAlias(modelName: string, alias: ResolvedAlias): z.infer<typeof AliasSchema> {

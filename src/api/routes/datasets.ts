@@ -2,18 +2,19 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { DATASET_FILE_ROLES } from '../../registry/dataset-files';
 import {
+  findDatasetFile,
   getDataset,
   listDatasets,
-  openDatasetFile,
   registerBuiltinDataset,
   registerUploadedDataset,
 } from '../../registry/datasets';
-import { DistilleryError } from '../../errors';
 import type { DatasetFormat, DatasetRecord } from '../../registry/records';
 import type { AppEnv } from '../app-env';
+import { fileDownload } from '../file-download';
 import { RequestValidationError, type FieldError } from '../http-errors';
+import { issueToFieldErrors } from '../problem';
 import { protectedRoute } from '../route-config';
-import { NameSchema, PageQuerySchema, json, pageEnvelope } from '../schemas';
+import { NameSchema, PageQuerySchema, integerParam, json, multiLineText, pageEnvelope, singleLineText } from '../schemas';
 import { MAX_VERSION_NUMBER } from '../../registry/version-refs';
 
 const FORMATS = Object.keys(DATASET_FILE_ROLES) as [DatasetFormat, ...DatasetFormat[]];
@@ -58,7 +59,7 @@ const UploadDatasetSchema = z
   .strictObject({
     name: NameSchema,
     format: FormatSchema,
-    description: z.string().max(4096).optional(),
+    description: multiLineText(4096).optional(),
     class_labels: z
       .string()
       .optional()
@@ -80,10 +81,10 @@ const RegisterBuiltinSchema = z
   })
   .openapi('RegisterBuiltinDataset');
 
-const ClassLabelsSchema = z.array(z.string()).min(1);
+const ClassLabelsSchema = z.array(singleLineText({ min: 1, max: 256 })).min(1);
 
 const nameParam = NameSchema.openapi({ param: { name: 'name', in: 'path' } });
-const versionParam = z.coerce.number().int().min(1).max(MAX_VERSION_NUMBER).openapi({ param: { name: 'version', in: 'path' }, example: 1 });
+const versionParam = integerParam({ min: 1, max: MAX_VERSION_NUMBER }).openapi({ param: { name: 'version', in: 'path' }, example: 1 });
 const roleParam = z.string().min(1).max(64).openapi({ param: { name: 'role', in: 'path' }, example: 'train-images' });
 
 const created = { 201: { description: 'The registered dataset version.', ...json(DatasetSchema) } };
@@ -175,9 +176,13 @@ function parseJsonOrUndefined(text: string): unknown {
 
 function parseClassLabels(text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined;
-  const result = ClassLabelsSchema.safeParse(parseJsonOrUndefined(text));
-  if (!result.success) throw new RequestValidationError('invalid request body', [CLASS_LABELS_ERROR]);
-  return result.data;
+  const value = parseJsonOrUndefined(text);
+  const result = ClassLabelsSchema.safeParse(value);
+  if (result.success) return result.data;
+  // An array of strings names the offending labels (`class_labels[2]`); anything else is refused whole.
+  const isStringArray = Array.isArray(value) && value.length > 0 && value.every((label) => typeof label === 'string');
+  const errors = isStringArray ? result.error.issues.flatMap((issue) => issueToFieldErrors('multipart', issue, ['class_labels'])) : [CLASS_LABELS_ERROR];
+  throw new RequestValidationError('invalid request body', errors);
 }
 
 async function readFileParts(form: Record<string, unknown>): Promise<Record<string, Uint8Array>> {
@@ -186,27 +191,6 @@ async function readFileParts(form: Record<string, unknown>): Promise<Record<stri
     return part instanceof File ? [[role, part] as const] : [];
   });
   return Object.fromEntries(await Promise.all(parts.map(async ([role, file]) => [role, new Uint8Array(await file.arrayBuffer())] as const)));
-}
-
-/**
- * `body`, logging a failure part-way through it (IntegrityError: the stored bytes changed) as a
- * structured line: the 200 status line has already gone out, so no problem+json can report it.
- */
-function loggingFailures(body: ReadableStream<Uint8Array>, logFailure: (error: unknown) => void): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const next = await reader.read();
-        if (next.done) controller.close();
-        else controller.enqueue(next.value);
-      } catch (error) {
-        logFailure(error);
-        throw error;
-      }
-    },
-    cancel: (reason) => reader.cancel(reason),
-  }, { highWaterMark: 0 });
 }
 
 export const datasetRoutes = new OpenAPIHono<AppEnv>()
@@ -241,18 +225,6 @@ export const datasetRoutes = new OpenAPIHono<AppEnv>()
   })
   .openapi(downloadFile, async (c) => {
     const { name, version, role } = c.req.valid('param');
-    const { file, body } = await openDatasetFile(c.get('deps'), name, version, role);
-    const logFailure = (error: unknown) =>
-      c.get('deps').logger.error('download-failed', {
-        requestId: c.get('requestId'),
-        path: c.req.path,
-        error: error instanceof Error ? error.message : String(error),
-        ...(error instanceof DistilleryError ? error.details : {}),
-      });
-    return c.body(loggingFailures(body, logFailure), 200, {
-      'Content-Type': 'application/octet-stream',
-      'Content-Length': String(file.size),
-      ETag: `"${file.sha256}"`,
-      'Content-Disposition': `attachment; filename="${name}-v${version}-${role}"`,
-    });
+    const file = await findDatasetFile(c.get('deps').repo, name, version, role);
+    return fileDownload(c, file, { contentType: 'application/octet-stream', fileName: `${name}-v${version}-${role}` });
   });

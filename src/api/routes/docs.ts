@@ -1,6 +1,7 @@
-// /docs: the interactive API reference (Swagger UI), served offline from deps.docsAssets.
+// /docs: the interactive API reference (Swagger UI), served offline from deps.docsAssets; public.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
+import { publicAccess } from '../middleware/auth';
 import { problemResponse } from '../problem';
 
 const PAGE = `<!doctype html>
@@ -32,9 +33,9 @@ const INIT_SCRIPT = `window.ui = SwaggerUIBundle({
 `;
 
 export const docsRoutes = new OpenAPIHono<AppEnv>()
-  .get('/', (c) => c.html(PAGE))
-  .get('/init.js', (c) => c.body(INIT_SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }))
-  .get('/:file', async (c) => {
+  .get('/', publicAccess, (c) => c.html(PAGE))
+  .get('/init.js', publicAccess, (c) => c.body(INIT_SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }))
+  .get('/:file', publicAccess, async (c) => {
     const assets = c.get('deps').docsAssets;
     const asset = assets ? await assets.get(c.req.param('file')) : null;
     if (!asset) return problemResponse(c, 404, `no documentation asset named "${c.req.param('file')}"`);

@@ -3,7 +3,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { DEFAULT_LINEAGE_DEPTH, MAX_LINEAGE_DEPTH, getLineage } from '../../registry/lineage';
 import type { AppEnv } from '../app-env';
 import { protectedRoute } from '../route-config';
-import { json } from '../schemas';
+import { integerParam, json } from '../schemas';
 import { VersionParams } from './versions';
 
 const LineageNodeSchema = z
@@ -35,11 +35,7 @@ const LineageSchema = z
 
 const LineageQuery = z.object({
   direction: z.enum(['ancestors', 'descendants', 'both']).default('both'),
-  depth: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_LINEAGE_DEPTH)
+  depth: integerParam({ min: 1, max: MAX_LINEAGE_DEPTH })
     .default(DEFAULT_LINEAGE_DEPTH)
     .openapi({ description: `Levels to follow (1-${MAX_LINEAGE_DEPTH}).` }),
 });

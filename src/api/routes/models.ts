@@ -3,7 +3,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { createModel, getModel, listModels, updateModel } from '../../registry/models';
 import type { AppEnv } from '../app-env';
 import { protectedRoute } from '../route-config';
-import { NameSchema, PageQuerySchema, TagsSchema, json, pageEnvelope } from '../schemas';
+import { NameSchema, PageQuerySchema, TagsSchema, json, multiLineText, pageEnvelope, singleLineText } from '../schemas';
 
 export const ModelSchema = z
   .object({
@@ -22,25 +22,25 @@ export const ModelSchema = z
 const CreateModelSchema = z
   .object({
     name: NameSchema,
-    task: z.string().min(1).max(128).openapi({ example: 'image-classification' }),
+    task: singleLineText({ min: 1, max: 128 }).openapi({ example: 'image-classification' }),
     inputShape: z
       .array(z.number().int().positive())
       .min(1)
       .max(8)
       .openapi({ description: 'Shape of one input without the batch dimension.', example: [28, 28, 1] }),
     classLabels: z
-      .array(z.string().min(1).max(256))
+      .array(singleLineText({ min: 1, max: 256 }))
       .min(1)
       .max(100_000)
       .openapi({ description: 'Name of each output class, in output order.', example: ['0', '1', '2'] }),
-    description: z.string().max(10_000).optional(),
+    description: multiLineText(10_000).optional(),
     tags: TagsSchema.optional(),
   })
   .strict()
   .openapi('CreateModel');
 
 const UpdateModelSchema = z
-  .object({ description: z.string().max(10_000).optional(), tags: TagsSchema.optional() })
+  .object({ description: multiLineText(10_000).optional(), tags: TagsSchema.optional() })
   .strict()
   .openapi('UpdateModel', { description: 'Fields to change; `tags` replaces all tags.' });
 

@@ -3,10 +3,11 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { ModelVersionRecord } from '../../registry/records';
 import { getVersion } from '../../registry/version-refs';
-import { deleteVersion, listVersions, openArtifactFile, updateVersion, uploadVersion } from '../../registry/versions';
+import { deleteVersion, findArtifactFile, listVersions, updateVersion, uploadVersion } from '../../registry/versions';
 import type { AppEnv } from '../app-env';
+import { fileDownload } from '../file-download';
 import { protectedRoute } from '../route-config';
-import { NameSchema, PageQuerySchema, TagsSchema, VersionRefSchema, json, pageEnvelope } from '../schemas';
+import { NameSchema, PageQuerySchema, TagsSchema, VersionRefSchema, json, multiLineText, pageEnvelope } from '../schemas';
 import { UploadFormSchema, UploadMetadataSchema, readVersionUpload } from '../version-upload';
 
 const BlobSummarySchema = z.object({ sha256: z.string(), size: z.number().int() }).openapi('BlobSummary');
@@ -69,7 +70,7 @@ const ListVersionsQuery = PageQuerySchema.extend({
 });
 
 const UpdateVersionSchema = z
-  .object({ description: z.string().max(10_000).optional(), tags: TagsSchema.optional() })
+  .object({ description: multiLineText(10_000).optional(), tags: TagsSchema.optional() })
   .strict()
   .openapi('UpdateVersion', { description: 'Fields to change; `tags` replaces all tags.' });
 
@@ -208,13 +209,9 @@ versionRoutes
   })
   .openapi(downloadRoute, async (c) => {
     const { name, version, file } = c.req.valid('param');
-    const { ref, stream } = await openArtifactFile(c.get('deps'), name, version, file);
-    return c.body(stream, 200, {
-      'Content-Type': file === 'model.json' ? 'application/json' : 'application/octet-stream',
-      'Content-Length': String(ref.size),
-      ETag: `"${ref.sha256}"`,
-      'Content-Disposition': `attachment; filename="${file}"`,
-    });
+    const blob = await findArtifactFile(c.get('deps').repo, name, version, file);
+    const contentType = file === 'model.json' ? 'application/json' : 'application/octet-stream';
+    return fileDownload(c, blob, { contentType, fileName: file });
   });
 
 for (const [route, archived] of [
