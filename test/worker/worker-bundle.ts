@@ -12,7 +12,7 @@ const WRANGLER = join(PROJECT_ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler
 /** esbuild's metafile, reduced to what the tests read. */
 export interface BundleMetafile {
   inputs: Record<string, { imports: { path: string; external?: boolean }[] }>;
-  outputs: Record<string, { bytes: number; imports: { path: string; external?: boolean }[] }>;
+  outputs: Record<string, { bytes: number; imports: { path: string; external?: boolean }[]; inputs: Record<string, { bytesInOutput: number }> }>;
 }
 
 export interface WorkerBundle {

@@ -1,6 +1,6 @@
 // BlobStore on a Cloudflare R2 bucket binding: write-once with onlyIf, sha256 checked by R2 on put and by us on read.
 import { ConflictError, NotFoundError } from '../../errors';
-import { toHex } from '../../hashing';
+import { sha256Hex, toHex } from '../../hashing';
 import type { BlobBody, BlobStore } from '../../ports';
 import type { BlobRef } from '../../records';
 import { assertStoredSize, createBlobDigests, type BlobDigest } from './blob-digest';
@@ -12,8 +12,9 @@ import { createSha256 } from './sha256';
 export type { R2BucketBinding } from './r2-bucket';
 export type { R2S3Credentials } from './r2-presigner';
 
-// Plain-JavaScript SHA-256: this store runs in the Worker, where node:crypto is not to be reached.
-const { createDigestingStream, createVerifyingStream, digestBytes, digestStream, readVerified } = createBlobDigests(createSha256);
+// Streams are hashed as they flow with plain-JavaScript SHA-256 (Web Crypto hashes only whole buffers, and
+// the Worker must not reach node:crypto); whole buffers, every upload through the API, with Web Crypto's native one.
+const { createDigestingStream, createVerifyingStream, digestStream, readVerified } = createBlobDigests(createSha256);
 
 export interface R2BlobStoreConfig {
   bucket: R2BucketBinding;
@@ -65,7 +66,7 @@ export function createR2BlobStore(config: R2BlobStoreConfig): BlobStore {
   }
 
   async function putWhole(key: string, bytes: Uint8Array, contentType: string): Promise<BlobRef> {
-    const digest = digestBytes(bytes);
+    const digest = { sha256: await sha256Hex(bytes), size: bytes.byteLength };
     const created = await bucket.put(key, bytes, { sha256: digest.sha256, onlyIf: ONLY_IF_ABSENT, httpMetadata: { contentType } });
     if (created !== null) return { key, ...digest };
     const stored = await bucket.head(key);
