@@ -113,7 +113,9 @@ function zeroPadding(layer: LayerConfig): [[number, number], [number, number]] {
   throw layer.problem(`padding must be an integer, a pair, or a pair of pairs of non-negative integers, not ${JSON.stringify(padding)}`);
 }
 
-const isSizeOrFree = (size: unknown): boolean => size === -1 || (Number.isInteger(size) && (size as number) > 0);
+/** tfjs takes null or any negative size in a Reshape target for "whatever is left" (and saves it as null). */
+const isFree = (size: unknown): boolean => size === null || (Number.isInteger(size) && (size as number) < 0);
+const isSizeOrFree = (size: unknown): boolean => isFree(size) || (Number.isInteger(size) && (size as number) > 0);
 
 const grow = (size: number | null, by: [number, number]): number | null => (size === null ? null : size + by[0] + by[1]);
 
@@ -170,18 +172,17 @@ export const LAYER_RULES: Record<string, LayerRule> = {
   Reshape(layer, inputs) {
     const input = onlyInput(layer, inputs);
     const target = layer.raw('targetShape');
-    if (!Array.isArray(target) || !target.every((size) => isSizeOrFree(size)) || target.filter((size) => size === -1).length > 1) {
-      throw layer.problem(`target_shape must list positive sizes and at most one -1, not ${JSON.stringify(target)}`);
+    if (!Array.isArray(target) || !target.every(isSizeOrFree) || target.filter(isFree).length > 1) {
+      throw layer.problem(`target_shape must list positive sizes and at most one free one (-1 or null), not ${JSON.stringify(target)}`);
     }
     const rest = input.slice(1);
     if (rest.some((size) => size === null)) throw layer.problem(`needs a fully defined input shape, not ${JSON.stringify(input)}`);
     const total = (rest as number[]).reduce((n, size) => n * size, 1);
-    const known = (target as number[]).filter((size) => size !== -1).reduce((n, size) => n * size, 1);
-    const output = (target as number[]).map((size) => (size === -1 ? total / known : size));
-    if (output.reduce((n, size) => n * size, 1) !== total || !output.every(Number.isInteger)) {
-      throw layer.problem(`cannot reshape ${JSON.stringify(input)} to ${JSON.stringify(target)}`);
-    }
-    return { output: [input[0]!, ...output], weights: [] };
+    const known = (target as number[]).filter((size) => !isFree(size)).reduce((n, size) => n * size, 1);
+    if (target.some(isFree) ? total % known !== 0 : total !== known) throw layer.problem(`cannot reshape ${JSON.stringify(input)} to ${JSON.stringify(target)}`);
+    // tfjs leaves the free size unresolved in the shape it infers (its batch dimension is always
+    // free), so the size is known only when predicting: a free dimension here too, as tfjs sees it.
+    return { output: [input[0]!, ...(target as (number | null)[]).map((size) => (isFree(size) ? null : size))], weights: [] };
   },
 
   Dropout: elementwise,

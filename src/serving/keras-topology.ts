@@ -105,11 +105,11 @@ function onlyEndpoint(refs: unknown, kind: 'input' | 'output'): string {
 
 function readFunctional(config: unknown): KerasTopology {
   if (!isObject(config) || !Array.isArray(config.layers)) throw problem('the functional model has no layers list');
-  const input = onlyEndpoint(config.inputLayers, 'input');
-  const output = onlyEndpoint(config.outputLayers, 'output');
   const entries = config.layers as unknown[];
   const layers = uniquelyNamed(entries.map((entry, i) => layerConfig(entry, `layers[${i}]`)));
   const byName = new Map(layers.map((layer, i) => [layer.name, { layer, inputs: inboundLayers(layer, (entries[i] as Record<string, unknown>).inboundNodes) }]));
+  const input = onlyEndpoint(config.inputLayers, 'input');
+  const output = onlyEndpoint(config.outputLayers, 'output');
   const source = byName.get(input);
   if (source === undefined || source.layer.className !== 'InputLayer') throw problem(`the model's input "${input}" is not an InputLayer of the model`);
 
