@@ -61,6 +61,18 @@ describe('the Worker on workerd', () => {
     await expectProblem(await wrongKey.GET('/v1/models'), 401, 'unauthorized');
   });
 
+  it('serves /docs: its page from the Worker, Swagger UI from static assets', async () => {
+    const page = await fetch(`${worker.url}/docs`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('/docs/swagger-ui-bundle.js');
+    for (const [file, type] of [['init.js', 'javascript'], ['swagger-ui-bundle.js', 'javascript'], ['swagger-ui.css', 'css']]) {
+      const asset = await fetch(`${worker.url}/docs/${file}`);
+      expect(asset.status, file).toBe(200);
+      expect(asset.headers.get('content-type'), file).toContain(type);
+      await asset.arrayBuffer();
+    }
+  });
+
   it('issues a read-only key that may read but not write (403, nothing created)', async () => {
     const { data: issued, response } = await admin.POST('/v1/keys', { body: { name: 'reader', scopes: ['read'] } });
     expect(response.status).toBe(201);

@@ -42,6 +42,8 @@ export async function startWorkerd(scriptPath: string, stateFolder: string, vars
     d1Databases: { DB: await d1DatabaseId() },
     d1Persist: join(stateFolder, 'v3', 'd1'),
     r2Buckets: ['BLOBS'],
+    // wrangler.toml's [assets], staged by its [build] command when the bundle was built.
+    assets: { directory: join(PROJECT_ROOT, 'dist', 'worker-assets'), routerConfig: { has_user_worker: true } },
     bindings: Object.fromEntries(Object.entries(vars).filter((entry): entry is [string, string] => entry[1] !== undefined)),
     host: '127.0.0.1',
     port: 0,
