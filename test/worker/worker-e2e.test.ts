@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDistilleryClient, uploadVersion, type DistilleryClient } from '../../openapi/client';
+import { smallIdxFiles } from '../registry/datasets-fixtures';
 import { concatenatedWeights, DENSE_MODEL, denseArtifact, denseArtifactWithShape, uploadForm } from '../support/artifacts';
 import { buildWorkerBundle, type WorkerBundle } from './worker-bundle';
 import { migratedLocalState, startWorkerd, type WorkerdWorker } from './workerd-worker';
@@ -154,6 +155,27 @@ describe('the Worker on workerd', () => {
     await expectProblem(malformed, 400, 'bad-request');
     expect(await versionNumbers('student')).toEqual(versions);
     expect(await modelNames()).toEqual(models);
+  });
+
+  it('registers an uploaded dataset into R2 and serves its files verified; built-in datasets need a file system', async () => {
+    const files = smallIdxFiles();
+    const form = new FormData();
+    form.append('name', 'digits');
+    form.append('format', 'idx');
+    for (const [role, bytes] of Object.entries(files)) form.append(role, new Blob([bytes as Uint8Array<ArrayBuffer>]), role);
+    const { data: dataset, response } = await admin.POST('/v1/datasets', { body: form as never, bodySerializer: () => form });
+    expect(response.status).toBe(201);
+    const [role, bytes] = Object.entries(files)[0]!;
+    const download = await admin.GET('/v1/datasets/{name}/versions/{version}/files/{role}', {
+      params: { path: { name: 'digits', version: dataset!.version, role } },
+      parseAs: 'arrayBuffer',
+    });
+    expect(download.response.status).toBe(200);
+    expect(sha256(new Uint8Array(download.data as ArrayBuffer))).toBe(sha256(bytes));
+
+    const builtin = await admin.POST('/v1/datasets/builtin', { body: { builtin: 'mnist' } });
+    const problem = await expectProblem(builtin, 422, 'unprocessable-entity');
+    expect(problem.errors).toEqual([expect.objectContaining({ path: 'builtin' })]);
   });
 
   it('never serves whole a weights file changed in R2 behind its back', async () => {
