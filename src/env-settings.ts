@@ -44,11 +44,14 @@ export function nonEmpty(value: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
-/** An integer setting of at least `min`, `fallback` when unset; ConfigError naming it otherwise. */
+/**
+ * An integer setting of at least `min` written in plain decimal digits, `fallback` when unset;
+ * ConfigError naming it otherwise. `Number()` alone would take `1e6`, `0x10` or `1.0` for numbers.
+ */
 export function integerSetting(env: Env, name: string, fallback: number, min: number): number {
   const raw = nonEmpty(env[name]);
   if (raw === undefined) return fallback;
-  const value = Number(raw);
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min) throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`);
   return value;
 }

@@ -191,3 +191,29 @@ describe('the Worker on workerd', () => {
     expect(received === 'aborted' || received < bytes.length).toBe(true);
   });
 });
+
+describe('the Worker on workerd, misconfigured or without its admin secret', () => {
+  it('answers 500 problem+json naming the variable to fix, and serves nothing else', async () => {
+    const misconfigured = await startWorkerd(bundle.scriptPath, state.folder, { DISTILLERY_UPLOAD_LIMIT: '100MB', LOG_LEVEL: 'silent' });
+    try {
+      for (const path of ['/health', '/v1/models']) {
+        const problem = await expectProblem(await fetch(`${misconfigured.url}${path}`), 500, 'misconfigured');
+        expect(problem.detail).toMatch(/DISTILLERY_UPLOAD_LIMIT must be an integer/);
+      }
+    } finally {
+      await misconfigured.dispose();
+    }
+  });
+
+  it('creates no key without DISTILLERY_ADMIN_KEY on an empty registry, and refuses the API', async () => {
+    const empty = await migratedLocalState();
+    const keyless = await startWorkerd(bundle.scriptPath, empty.folder, { LOG_LEVEL: 'silent' });
+    try {
+      expect((await fetch(`${keyless.url}/health`)).status).toBe(200);
+      await expectProblem(await fetch(`${keyless.url}/v1/models`, { headers: { Authorization: `Bearer ${ADMIN_KEY}` } }), 401, 'unauthorized');
+    } finally {
+      await keyless.dispose();
+      await empty.dispose();
+    }
+  }, 60_000);
+});
