@@ -1,7 +1,9 @@
 // Incremental SHA-256 (FIPS 180-4) in plain JavaScript: Web Crypto only hashes whole buffers, and the
 // Worker must hash streams as they flow without reaching node:crypto.
 
-const K = new Uint32Array([
+// Int32Array, not Uint32Array: a Uint32Array word above 2^31 reads as a double in V8; all arithmetic
+// below stays in signed 32-bit integers (`| 0`), and only the digest turns words unsigned.
+const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
   0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -22,8 +24,8 @@ export interface Sha256 {
 }
 
 export function createSha256(): Sha256 {
-  const state = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
-  const words = new Uint32Array(64);
+  const state = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+  const words = new Int32Array(16);
   const pending = new Uint8Array(BLOCK_BYTES);
   let pendingBytes = 0;
   let totalBytes = 0;
@@ -58,29 +60,31 @@ export function createSha256(): Sha256 {
     update(padding);
     finished = true;
     let hex = '';
-    for (const word of state) hex += word.toString(16).padStart(8, '0');
+    for (const word of state) hex += (word >>> 0).toString(16).padStart(8, '0');
     return hex;
   }
 
   return { update, digestHex };
 }
 
-function compress(state: Uint32Array, w: Uint32Array, bytes: Uint8Array, offset: number): void {
-  for (let i = 0; i < 16; i++) {
-    const j = offset + i * 4;
-    w[i] = (bytes[j]! << 24) | (bytes[j + 1]! << 16) | (bytes[j + 2]! << 8) | bytes[j + 3]!;
-  }
-  for (let i = 16; i < 64; i++) {
-    const x = w[i - 15]!;
-    const y = w[i - 2]!;
-    const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
-    const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
-    w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) | 0;
-  }
-  let a = state[0]!, b = state[1]!, c = state[2]!, d = state[3]!, e = state[4]!, f = state[5]!, g = state[6]!, h = state[7]!;
+/** One 64-byte block; the message schedule lives in a ring of 16 words, each computed as its round needs it. */
+function compress(state: Int32Array, w: Int32Array, bytes: Uint8Array, offset: number): void {
+  let a = state[0]! | 0, b = state[1]! | 0, c = state[2]! | 0, d = state[3]! | 0, e = state[4]! | 0, f = state[5]! | 0, g = state[6]! | 0, h = state[7]! | 0;
   for (let i = 0; i < 64; i++) {
+    let word: number;
+    if (i < 16) {
+      const j = offset + (i << 2);
+      word = (bytes[j]! << 24) | (bytes[j + 1]! << 16) | (bytes[j + 2]! << 8) | bytes[j + 3]!;
+    } else {
+      const x = w[(i - 15) & 15]!;
+      const y = w[(i - 2) & 15]!;
+      const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+      const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
+      word = (w[i & 15]! + s0 + w[(i - 7) & 15]! + s1) | 0;
+    }
+    w[i & 15] = word;
     const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-    const t1 = (h + S1 + ((e & f) ^ (~e & g)) + K[i]! + w[i]!) | 0;
+    const t1 = (h + S1 + ((e & f) ^ (~e & g)) + K[i]! + word) | 0;
     const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
     const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
     h = g; g = f; f = e; e = (d + t1) | 0; d = c; c = b; b = a; a = (t1 + t2) | 0;
