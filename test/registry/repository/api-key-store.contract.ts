@@ -1,23 +1,14 @@
 // The ApiKeyStore contract: every SQL driver must pass it, the last-admin guard under concurrent
 // revocations included.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import { ConflictError, LastAdminKeyError } from '../../../src/registry/errors';
-import type { Repository } from '../../../src/registry/ports';
 import type { ApiKeyRecord } from '../../../src/registry/records';
 import { type ContractOptions, describeContract, type StoreDriver } from './contract-suite';
 import { newApiKey, T0, T1, T2 } from './fixtures';
 
 export function tests(driver: StoreDriver, options: ContractOptions = {}): void {
-  describeContract('ApiKeyStore', driver, options, (test) => {
-    let repo: Repository;
-    beforeAll(async () => {
-      repo = await driver.open();
-    });
-    afterAll(async () => {
-      await repo?.close();
-    });
-
+  describeContract('ApiKeyStore', driver, options, (test, repo) => {
     const { open } = driver;
 
     /** Makes a new admin key the only active one (revoking the others) and returns it. */

@@ -6,11 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { D1SqlDatabase } from '../../../src/registry/adapters/sql/d1/d1-database';
 import { openD1Repository } from '../../../src/registry/adapters/sql/d1/open-d1-repository';
 import { type StartedD1, startD1 } from '../../support/d1';
-import { tests as apiKeyStoreTests } from './api-key-store.contract';
 import type { StoreDriver } from './contract-suite';
-import { tests as datasetStoreTests } from './dataset-store.contract';
-import { tests as idempotencyStoreTests } from './idempotency-store.contract';
-import { tests as modelStoreTests } from './model-store.contract';
+import { tests } from './store-contracts';
 
 let started: StartedD1;
 beforeAll(async () => {
@@ -28,10 +25,8 @@ const driver: StoreDriver = {
     await started.d1.prepare(statement).run();
   },
 };
-modelStoreTests(driver);
-datasetStoreTests(driver);
-apiKeyStoreTests(driver);
-idempotencyStoreTests(driver);
+// Every store's contract; this driver skips none of them.
+tests(driver);
 
 describe('D1 set-up', () => {
   it('enforces foreign keys, and its constraint messages map to the violations the stores expect', async () => {

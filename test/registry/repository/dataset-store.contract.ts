@@ -1,21 +1,12 @@
 // The DatasetStore contract: every SQL driver must pass it.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import { ConflictError } from '../../../src/registry/errors';
-import type { Repository } from '../../../src/registry/ports';
 import { type ContractOptions, describeContract, type StoreDriver } from './contract-suite';
 import { newDataset } from './fixtures';
 
 export function tests(driver: StoreDriver, options: ContractOptions = {}): void {
-  describeContract('DatasetStore', driver, options, (test) => {
-    let repo: Repository;
-    beforeAll(async () => {
-      repo = await driver.open();
-    });
-    afterAll(async () => {
-      await repo?.close();
-    });
-
+  describeContract('DatasetStore', driver, options, (test, repo) => {
     const { open } = driver;
 
     test('allocates versions per name and reads them back whole', async () => {

@@ -1,21 +1,12 @@
 // The IdempotencyStore contract: every SQL driver must pass it.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import { NotFoundError, UnprocessableError } from '../../../src/registry/errors';
-import type { Repository } from '../../../src/registry/ports';
 import { type ContractOptions, describeContract, type StoreDriver } from './contract-suite';
 import { newApiKey, newIdempotency, T0, T1, T2 } from './fixtures';
 
 export function tests(driver: StoreDriver, options: ContractOptions = {}): void {
-  describeContract('IdempotencyStore', driver, options, (test) => {
-    let repo: Repository;
-    beforeAll(async () => {
-      repo = await driver.open();
-    });
-    afterAll(async () => {
-      await repo?.close();
-    });
-
+  describeContract('IdempotencyStore', driver, options, (test, repo) => {
     test('reserves a key once, then completes it; later reservations get the stored record', async () => {
       const key = await repo.createApiKey(newApiKey());
       const reservation = newIdempotency(key.id);

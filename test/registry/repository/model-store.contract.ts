@@ -1,22 +1,14 @@
 // The ModelStore contract (models, versions, aliases, lineage): every SQL driver must pass it.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../../src/registry/errors';
-import type { NewLineageEdge, NewModel, Repository } from '../../../src/registry/ports';
+import type { NewLineageEdge, NewModel } from '../../../src/registry/ports';
 import type { ModelRecord, ModelVersionRecord } from '../../../src/registry/records';
 import { type ContractOptions, describeContract, type StoreDriver } from './contract-suite';
 import { newDataset, newModel, newVersion, T0, T1, T2, teacherEdge } from './fixtures';
 
 export function tests(driver: StoreDriver, options: ContractOptions = {}): void {
-  describeContract('ModelStore', driver, options, (test) => {
-    let repo: Repository;
-    beforeAll(async () => {
-      repo = await driver.open();
-    });
-    afterAll(async () => {
-      await repo?.close();
-    });
-
+  describeContract('ModelStore', driver, options, (test, repo) => {
     const { executeSql, open } = driver;
 
     /** A model with a name no other test uses, so tests share one database without seeing each other. */

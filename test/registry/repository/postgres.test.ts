@@ -5,11 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresRepository } from '../../../src/registry/adapters/sql';
 import { executeOnPostgres } from '../../api/postgres-test-server';
-import { tests as apiKeyStoreTests } from './api-key-store.contract';
 import type { StoreDriver } from './contract-suite';
-import { tests as datasetStoreTests } from './dataset-store.contract';
-import { tests as idempotencyStoreTests } from './idempotency-store.contract';
-import { tests as modelStoreTests } from './model-store.contract';
+import { tests } from './store-contracts';
 
 const adminUrl = process.env.DATABASE_TEST_URL;
 
@@ -31,10 +28,8 @@ if (adminUrl) {
     open: () => openPostgresRepository({ url }),
     executeSql: (statement) => executeOnPostgres(url, statement),
   };
-  modelStoreTests(driver);
-  datasetStoreTests(driver);
-  apiKeyStoreTests(driver);
-  idempotencyStoreTests(driver);
+  // Every store's contract; this driver skips none of them.
+  tests(driver);
 
   describe('PostgreSQL set-up', () => {
     it('lets several servers open a new database at once: they take turns to migrate (with pools of 1 to 3)', async () => {

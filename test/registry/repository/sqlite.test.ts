@@ -6,11 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteRepository } from '../../../src/registry/adapters/sql';
-import { tests as apiKeyStoreTests } from './api-key-store.contract';
 import type { StoreDriver } from './contract-suite';
-import { tests as datasetStoreTests } from './dataset-store.contract';
-import { tests as idempotencyStoreTests } from './idempotency-store.contract';
-import { tests as modelStoreTests } from './model-store.contract';
+import { tests } from './store-contracts';
 
 let folder: string;
 let file: string;
@@ -38,10 +35,8 @@ const driver: StoreDriver = {
   open: () => openSqliteRepository({ file }),
   executeSql: (statement) => executeOn(file, statement),
 };
-modelStoreTests(driver);
-datasetStoreTests(driver);
-apiKeyStoreTests(driver);
-idempotencyStoreTests(driver);
+// Every store's contract; this driver skips none of them.
+tests(driver);
 
 describe('SQLite file set-up', () => {
   it('leaves the file in WAL mode with every migration recorded once', async () => {

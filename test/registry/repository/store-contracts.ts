@@ -1,0 +1,19 @@
+// Every store's contract in one call, the way a driver's test file runs them: set up the database,
+// then `tests(driver, { skip: { <store>: { <title>: <reason> } } })`.
+import { tests as apiKeyStoreTests } from './api-key-store.contract';
+import type { StoreDriver } from './contract-suite';
+import { tests as datasetStoreTests } from './dataset-store.contract';
+import { tests as idempotencyStoreTests } from './idempotency-store.contract';
+import { tests as modelStoreTests } from './model-store.contract';
+
+export interface StoreContractOptions {
+  /** Per store, the shared tests this driver does not run, by title, each with the reason. */
+  skip?: { ModelStore?: Record<string, string>; DatasetStore?: Record<string, string>; ApiKeyStore?: Record<string, string>; IdempotencyStore?: Record<string, string> };
+}
+
+export function tests(driver: StoreDriver, options: StoreContractOptions = {}): void {
+  modelStoreTests(driver, { skip: options.skip?.ModelStore });
+  datasetStoreTests(driver, { skip: options.skip?.DatasetStore });
+  apiKeyStoreTests(driver, { skip: options.skip?.ApiKeyStore });
+  idempotencyStoreTests(driver, { skip: options.skip?.IdempotencyStore });
+}
