@@ -7,7 +7,7 @@ import { DistilleryError } from '../errors';
 import { IdempotencyKeyInProgressError } from '../registry/idempotency';
 import type { AppEnv } from './app-env';
 import { describeError } from './error-log';
-import { fieldPath, RequestValidationError, UnauthorizedError, type FieldError, type FieldLocation } from './http-errors';
+import { fieldPath, PayloadTooLargeError, RequestValidationError, UnauthorizedError, type FieldError, type FieldLocation } from './http-errors';
 
 export const PROBLEM_TYPE_BASE = 'https://distillery.dev/problems/';
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -99,9 +99,12 @@ export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   return problemResponse(c, 500, 'unexpected server error; the request id identifies it in the logs');
 };
 
-/** Response headers some errors call for: how to authenticate, when to retry. */
+/** Response headers some errors call for: how to authenticate, when to retry, that the connection ends. */
 function errorHeaders(error: DistilleryError): Record<string, string> {
   if (error instanceof UnauthorizedError) return { 'WWW-Authenticate': error.challenge };
+  // The rest of an oversized body is never read, so the connection cannot carry another request:
+  // say so, or a keep-alive client sends its next request into a socket about to close.
+  if (error instanceof PayloadTooLargeError) return { Connection: 'close' };
   if (error instanceof IdempotencyKeyInProgressError) return { 'Retry-After': String(error.retryAfterSeconds) };
   return {};
 }

@@ -39,8 +39,14 @@ export interface ProtectedRouteOptions {
   problems?: Partial<Record<ProblemStatus, string>>;
 }
 
+/**
+ * Every route names its operation: a stable camelCase `operationId` (`listModels`, `createModelVersion`)
+ * that generated SDKs name their methods by, so renaming one is a breaking change.
+ */
+export type NamedRoute = RouteConfig & { operationId: string };
+
 /** A route anyone may call, without an API key (health; later the prediction protocols' health, the dashboard). */
-export function publicRoute<const R extends RouteConfig>(route: R) {
+export function publicRoute<const R extends NamedRoute>(route: R) {
   // `security: []` overrides the document's root requirement: no key is needed here.
   return createRoute({ ...route, security: [], middleware: [publicAccess], responses: { ...route.responses, ...commonProblems } });
 }
@@ -57,7 +63,7 @@ function declaredProblems(route: RouteConfig, options: ProtectedRouteOptions) {
   if (request?.params || request?.query) add(422, `A path or query parameter is invalid (\`validation-error\`); ${FIELD_ERRORS}`);
   if (request?.body) {
     add(400, 'The body cannot be parsed (malformed JSON or multipart).');
-    add(413, 'The body is larger than the limit.');
+    add(413, 'The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`).');
     add(415, 'The body has a media type this route does not accept.');
     add(422, `The body breaks its schema, unknown fields included (\`validation-error\`); ${FIELD_ERRORS}`);
   }
@@ -87,7 +93,7 @@ const IdempotencyHeaders = z.object({
  * content (multipart/octet-stream uploads get the upload limit, everything else the JSON limit).
  * @example protectedRoute('read', { method: 'get', path: '/{name}', responses: { 200: ... } }, { problems: { 409: 'Why.' } })
  */
-export function protectedRoute<const R extends RouteConfig>(scope: Scope, route: R, options: ProtectedRouteOptions = {}) {
+export function protectedRoute<const R extends NamedRoute>(scope: Scope, route: R, options: ProtectedRouteOptions = {}) {
   const middleware: MiddlewareHandler<AppEnv>[] = [apiKeyAuth({ scope })];
   const mediaTypes = Object.keys(route.request?.body?.content ?? {});
   if (mediaTypes.length > 0) {

@@ -59,6 +59,9 @@ export const UploadFormSchema = z
       .openapi({
         type: 'string',
         description: 'JSON text of a `VersionUploadMetadata` object (description, params, metrics, tags, parents, sourceRunId).',
+        // JSON Schema 2020-12's way to say "a string holding JSON of this schema" (OpenAPI 3.1); the
+        // metadata type of zod-openapi does not list these keywords yet.
+        ...({ contentMediaType: 'application/json', contentSchema: { $ref: '#/components/schemas/VersionUploadMetadata' } } as object),
       }),
   })
   .openapi('VersionUpload');

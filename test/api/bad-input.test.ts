@@ -5,7 +5,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DENSE_MODEL, denseArtifact, denseArtifactWithShape, uploadForm, type UploadableArtifact } from '../support/artifacts';
 import { smallIdxFiles } from '../registry/datasets-fixtures';
-import { jsonBody } from '../support/requests';
+import { datasetUploadForm, jsonBody } from '../support/requests';
 import { startTestServer, type TestServer, type TestServerOptions } from '../support/server';
 import { POSTGRES_SKIP_MESSAGE, postgresAdminUrl, startPostgresTestServer } from './postgres-test-server';
 import { addVersion, createModel, storedVersions, versionPath } from './typed-requests';
@@ -149,10 +149,7 @@ function badInputSuite(backend: string, start: () => Promise<TestServer>): void 
       const fieldErrors = async (response: Response) => ((await response.json()) as { errors?: { in: string; path: string }[] }).errors;
 
       beforeAll(async () => {
-        const form = new FormData();
-        form.append('name', 'digits');
-        form.append('format', 'idx');
-        for (const [role, bytes] of Object.entries(smallIdxFiles())) form.append(role, new Blob([bytes as Uint8Array<ArrayBuffer>]), role);
+        const form = datasetUploadForm({ name: 'digits', format: 'idx' }, smallIdxFiles());
         expect((await server.fetch('/v1/datasets', { method: 'POST', body: form })).status).toBe(201);
       });
 

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smallIdxFiles } from '../registry/datasets-fixtures';
 import { DENSE_MODEL, denseArtifact, uploadForm } from '../support/artifacts';
-import { jsonBody } from '../support/requests';
+import { datasetUploadForm, jsonBody } from '../support/requests';
 import { startTestServer, type TestServer } from '../support/server';
 import { createModel, storedVersions } from './typed-requests';
 
@@ -86,12 +86,8 @@ describe('control characters', () => {
 
   it('are refused in dataset class labels and descriptions (multipart)', async () => {
     const before = await datasetCount();
-    const register = (fields: Record<string, string>) => {
-      const form = new FormData();
-      for (const [name, value] of Object.entries({ name: 'digits', format: 'idx', ...fields })) form.append(name, value);
-      for (const [role, bytes] of Object.entries(smallIdxFiles())) form.append(role, new Blob([bytes as Uint8Array<ArrayBuffer>]), role);
-      return server.fetch('/v1/datasets', { method: 'POST', body: form });
-    };
+    const register = (fields: Record<string, string>) =>
+      server.fetch('/v1/datasets', { method: 'POST', body: datasetUploadForm({ name: 'digits', format: 'idx', ...fields }, smallIdxFiles()) });
     await expectFieldRefused(await register({ class_labels: JSON.stringify(['zero', 'one\u0000', 'two']) }), 'multipart', 'class_labels[1]', 'NUL label');
     await expectFieldRefused(await register({ description: 'bad\u001b' }), 'multipart', 'description', 'ESC description');
     expect(await datasetCount()).toBe(before);

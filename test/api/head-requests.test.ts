@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smallIdxFiles } from '../registry/datasets-fixtures';
+import { datasetUploadForm } from '../support/requests';
 import { startTestServer, type TestServer } from '../support/server';
 import { addVersion, createModel } from './typed-requests';
 
@@ -17,10 +18,7 @@ beforeAll(async () => {
   server = await startTestServer();
   await createModel(server, 'headed');
   await addVersion(server, 'headed');
-  const form = new FormData();
-  form.append('name', 'digits');
-  form.append('format', 'idx');
-  for (const [role, bytes] of Object.entries(files)) form.append(role, new Blob([bytes as Uint8Array<ArrayBuffer>]), role);
+  const form = datasetUploadForm({ name: 'digits', format: 'idx' }, files);
   expect((await server.fetch('/v1/datasets', { method: 'POST', body: form })).status).toBe(201);
 });
 afterAll(() => server.close());

@@ -57,6 +57,14 @@ function reservedKeySuite(backend: string, start: () => Promise<TestServer>): vo
       expect(patched.status).toBe(200);
       expect(ownEntries((await readJson('/v1/models/proto-versions/versions/1')).tags)).toEqual(ownEntries(EXPECTED_TAGS));
     });
+
+    it("keeps __proto__ in a lineage edge's params", async () => {
+      const parent = '{"parents":[{"model":"proto-versions","version":1,"relation":"teacher","params":{"__proto__":{"temperature":2}}}]}';
+      const uploaded = await server.fetch('/v1/models/proto-versions/versions', { method: 'POST', body: uploadForm(await denseArtifact(), parent) });
+      expect(uploaded.status).toBe(201);
+      const lineage = (await readJson('/v1/models/proto-versions/versions/2/lineage?direction=ancestors')) as { edges: { params: unknown }[] };
+      expect(lineage.edges.map((edge) => ownEntries(edge.params))).toEqual([[['__proto__', { temperature: 2 }]]]);
+    });
   });
 }
 

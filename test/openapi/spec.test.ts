@@ -31,14 +31,18 @@ describe('openapi/openapi.json', () => {
     expect(validator.version).toBe('3.1');
   });
 
-  it('declares the problem response and, off the public routes, bearer security on every operation', async () => {
+  it('declares the problem response on every operation, bearer security at the root and on every protected one, none on the public ones', async () => {
     const document = buildOpenApiDocument() as {
+      security: unknown;
+      servers: unknown[];
       paths: Record<string, Record<string, { security?: unknown; responses: Record<string, { content?: Record<string, unknown> }> }>>;
     };
+    expect(document.security).toEqual([{ bearerAuth: [] }]);
+    expect(document.servers).toHaveLength(1);
     for (const [path, operations] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
         expect(operation.responses.default?.content?.['application/problem+json'], `${method} ${path}`).toBeDefined();
-        if (path !== '/health') expect(operation.security, `${method} ${path}`).toEqual([{ bearerAuth: [] }]);
+        expect(operation.security, `${method} ${path}`).toEqual(path === '/health' ? [] : [{ bearerAuth: [] }]);
       }
     }
   });

@@ -4,3 +4,11 @@
 export function jsonBody(value: unknown, method = 'POST'): RequestInit {
   return { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(value) };
 }
+
+/** The multipart body of `POST /v1/datasets`: text fields (name, format…) and one file part per role. */
+export function datasetUploadForm(fields: Record<string, string>, files: Record<string, Uint8Array>): FormData {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  for (const [role, bytes] of Object.entries(files)) form.append(role, new Blob([bytes as Uint8Array<ArrayBuffer>]), role);
+  return form;
+}

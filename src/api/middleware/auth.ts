@@ -1,5 +1,5 @@
-// Bearer API-key authentication, declared per route: `apiKeyAuth({ scope })` authenticates the caller
-// and checks the scope; a route without it is public (see route-config.ts and `publicAccess`).
+// Access declared per route, never by a global path list: `apiKeyAuth({ scope })` authenticates the
+// bearer API key and checks the scope; `publicAccess` marks a route anyone may call (route-config.ts).
 import type { MiddlewareHandler } from 'hono';
 import { authenticateApiKey, hasScope } from '../../registry/api-keys';
 import type { Scope } from '../../registry/records';
@@ -17,7 +17,7 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
 export type RouteAccess = 'public' | 'protected';
 const declarations = new WeakMap<MiddlewareHandler<AppEnv>, RouteAccess>();
 
-function declare(access: RouteAccess, middleware: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
+function declaring(access: RouteAccess, middleware: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
   declarations.set(middleware, access);
   return middleware;
 }
@@ -29,7 +29,7 @@ function declare(access: RouteAccess, middleware: MiddlewareHandler<AppEnv>): Mi
  */
 export function apiKeyAuth(options: ApiKeyAuthOptions): MiddlewareHandler<AppEnv> {
   const { scope } = options;
-  return declare('protected', async (c, next) => {
+  return declaring('protected', async (c, next) => {
     const header = c.req.header('Authorization');
     if (!header) throw new UnauthorizedError('missing Authorization: Bearer <api key> header');
     const token = BEARER.exec(header)?.[1];
@@ -47,10 +47,10 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): MiddlewareHandler<AppEnv
 /**
  * Declares a route public: it lets every request through. Routes built without `protectedRoute` or
  * `publicRoute` (the spec and the docs pages) carry it so that every route says who may call it;
- * test/api/route-access.test.ts fails on a route that says neither.
+ * test/api/auth.test.ts fails on a route that says neither.
  * @example app.get('/openapi.json', publicAccess, handler)
  */
-export const publicAccess: MiddlewareHandler<AppEnv> = declare('public', (_c, next) => next());
+export const publicAccess: MiddlewareHandler<AppEnv> = declaring('public', (_c, next) => next());
 
 /** The access `handler` declares, or null when it is not one of the declarations above. */
 export function declaredAccess(handler: unknown): RouteAccess | null {

@@ -15,6 +15,10 @@ export function registerSecurityScheme(app: OpenAPIHono<AppEnv>): void {
 export function openApiDocument(app: OpenAPIHono<AppEnv>): unknown {
   const document = app.getOpenAPI31Document({
     openapi: '3.1.0',
+    // Relative: the API serves this document itself, so clients (and /docs) call the server they read it from.
+    servers: [{ url: '/', description: 'The server this document is served by' }],
+    // Every operation needs an API key unless it says `security: []` (the public routes).
+    security: [{ [BEARER_SCHEME]: [] }],
     info: {
       title: 'Distillery API',
       version: '0.1.0',

@@ -29,6 +29,7 @@ const setRoute = protectedRoute(
   'write',
   {
     method: 'put',
+    operationId: 'setAlias',
     path: '/{name}/aliases/{alias}',
     tags: ['aliases'],
     summary: 'Point an alias at a version (creates or moves it)',
@@ -40,6 +41,7 @@ const setRoute = protectedRoute(
 
 const listRoute = protectedRoute('read', {
   method: 'get',
+  operationId: 'listAliases',
   path: '/{name}/aliases',
   tags: ['aliases'],
   summary: "List a model's aliases",
@@ -49,6 +51,7 @@ const listRoute = protectedRoute('read', {
 
 const getRoute = protectedRoute('read', {
   method: 'get',
+  operationId: 'getAlias',
   path: '/{name}/aliases/{alias}',
   tags: ['aliases'],
   summary: 'Read an alias',
@@ -58,6 +61,7 @@ const getRoute = protectedRoute('read', {
 
 const deleteRoute = protectedRoute('write', {
   method: 'delete',
+  operationId: 'deleteAlias',
   path: '/{name}/aliases/{alias}',
   tags: ['aliases'],
   summary: 'Delete an alias (the version stays)',

@@ -93,6 +93,7 @@ const uploadDataset = protectedRoute(
   'write',
   {
     method: 'post',
+    operationId: 'createDataset',
     path: '/',
     tags: ['datasets'],
     summary: 'Register a dataset version from uploaded files',
@@ -107,6 +108,7 @@ const registerBuiltin = protectedRoute(
   'write',
   {
     method: 'post',
+    operationId: 'registerBuiltinDataset',
     path: '/builtin',
     tags: ['datasets'],
     summary: 'Register a built-in dataset (MNIST, Fashion-MNIST) shipped with the server',
@@ -118,6 +120,7 @@ const registerBuiltin = protectedRoute(
 
 const listDatasetVersions = protectedRoute('read', {
   method: 'get',
+  operationId: 'listDatasets',
   path: '/',
   tags: ['datasets'],
   summary: 'List dataset versions',
@@ -127,6 +130,7 @@ const listDatasetVersions = protectedRoute('read', {
 
 const getLatest = protectedRoute('read', {
   method: 'get',
+  operationId: 'getDataset',
   path: '/{name}',
   tags: ['datasets'],
   summary: 'The latest version of a dataset',
@@ -136,6 +140,7 @@ const getLatest = protectedRoute('read', {
 
 const getVersion = protectedRoute('read', {
   method: 'get',
+  operationId: 'getDatasetVersion',
   path: '/{name}/versions/{version}',
   tags: ['datasets'],
   summary: 'One version of a dataset',
@@ -145,6 +150,7 @@ const getVersion = protectedRoute('read', {
 
 const downloadFile = protectedRoute('read', {
   method: 'get',
+  operationId: 'downloadDatasetFile',
   path: '/{name}/versions/{version}/files/{role}',
   tags: ['datasets'],
   summary: 'Download one file of a dataset version',

@@ -7,6 +7,7 @@ const HealthSchema = z.object({ status: z.literal('ok') }).openapi('Health');
 
 const getHealth = publicRoute({
   method: 'get',
+  operationId: 'getHealth',
   path: '/',
   tags: ['health'],
   summary: 'Liveness check (no API key needed)',

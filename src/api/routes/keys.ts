@@ -43,6 +43,7 @@ const createKey = protectedRoute(
   'admin',
   {
     method: 'post',
+    operationId: 'createApiKey',
     path: '/',
     tags: ['keys'],
     summary: 'Issue an API key',
@@ -58,6 +59,7 @@ const createKey = protectedRoute(
 
 const listKeys = protectedRoute('admin', {
   method: 'get',
+  operationId: 'listApiKeys',
   path: '/',
   tags: ['keys'],
   summary: 'List API keys (without secrets)',
@@ -68,6 +70,7 @@ const revokeKey = protectedRoute(
   'admin',
   {
     method: 'delete',
+    operationId: 'revokeApiKey',
     path: '/{id}',
     tags: ['keys'],
     summary: 'Revoke an API key',

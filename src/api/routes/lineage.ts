@@ -42,6 +42,7 @@ const LineageQuery = z.object({
 
 const lineageRoute = protectedRoute('read', {
   method: 'get',
+  operationId: 'getModelVersionLineage',
   path: '/{name}/versions/{version}/lineage',
   tags: ['lineage'],
   summary: 'Ancestors and descendants of a version, with the run, dataset and method on each edge',

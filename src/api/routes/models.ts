@@ -50,6 +50,7 @@ const createModelRoute = protectedRoute(
   'write',
   {
     method: 'post',
+    operationId: 'createModel',
     path: '/',
     tags: ['models'],
     summary: 'Register a model',
@@ -67,6 +68,7 @@ const createModelRoute = protectedRoute(
 
 const listModelsRoute = protectedRoute('read', {
   method: 'get',
+  operationId: 'listModels',
   path: '/',
   tags: ['models'],
   summary: 'List models',
@@ -76,6 +78,7 @@ const listModelsRoute = protectedRoute('read', {
 
 const getModelRoute = protectedRoute('read', {
   method: 'get',
+  operationId: 'getModel',
   path: '/{name}',
   tags: ['models'],
   summary: 'Read a model',
@@ -85,6 +88,7 @@ const getModelRoute = protectedRoute('read', {
 
 const updateModelRoute = protectedRoute('write', {
   method: 'patch',
+  operationId: 'updateModel',
   path: '/{name}',
   tags: ['models'],
   summary: "Update a model's description or tags",

@@ -80,6 +80,7 @@ const uploadRoute = protectedRoute(
   'write',
   {
     method: 'post',
+    operationId: 'createModelVersion',
     path: '/{name}/versions',
     tags: ['versions'],
     summary: 'Upload a new version (TensorFlow.js Layers artifact)',
@@ -109,6 +110,7 @@ const uploadRoute = protectedRoute(
 
 const listRoute = protectedRoute('read', {
   method: 'get',
+  operationId: 'listModelVersions',
   path: '/{name}/versions',
   tags: ['versions'],
   summary: "List a model's versions",
@@ -118,6 +120,7 @@ const listRoute = protectedRoute('read', {
 
 const getRoute = protectedRoute('read', {
   method: 'get',
+  operationId: 'getModelVersion',
   path: '/{name}/versions/{version}',
   tags: ['versions'],
   summary: 'Read a version (by number or alias)',
@@ -127,6 +130,7 @@ const getRoute = protectedRoute('read', {
 
 const updateRoute = protectedRoute('write', {
   method: 'patch',
+  operationId: 'updateModelVersion',
   path: '/{name}/versions/{version}',
   tags: ['versions'],
   summary: "Update a version's description or tags",
@@ -138,6 +142,7 @@ const updateRoute = protectedRoute('write', {
 function archivalRoute<A extends 'archive' | 'unarchive'>(action: A, summary: string) {
   return protectedRoute('write', {
     method: 'post',
+    operationId: `${action}ModelVersion` as const,
     path: `/{name}/versions/{version}/${action}` as `/{name}/versions/{version}/${A}`,
     tags: ['versions'],
     summary,
@@ -153,6 +158,7 @@ const deleteRoute = protectedRoute(
   'write',
   {
     method: 'delete',
+    operationId: 'deleteModelVersion',
     path: '/{name}/versions/{version}',
     tags: ['versions'],
     summary: 'Delete a version without descendants (409 if other versions were made from it)',
@@ -164,6 +170,7 @@ const deleteRoute = protectedRoute(
 
 const downloadRoute = protectedRoute('read', {
   method: 'get',
+  operationId: 'downloadModelVersionFile',
   path: '/{name}/versions/{version}/files/{file}',
   tags: ['versions'],
   summary: 'Download model.json or weights.bin (verified against the recorded sha256)',
