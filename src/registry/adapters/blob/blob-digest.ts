@@ -5,17 +5,22 @@ import type { BlobRef } from '../../records';
 import { IntegrityError } from '../../errors';
 import type { Sha256 } from './sha256';
 
+/** A running SHA-256 whose digest may take a moment: native streaming hashers (workerd's DigestStream) finish asynchronously. */
+export interface RunningSha256 extends Omit<Sha256, 'digestHex'> {
+  digestHex(): string | Promise<string>;
+}
+
 export interface BlobDigest {
   sha256: string;
   size: number;
 }
 
 /** Makes a fresh running SHA-256. */
-export type Sha256Factory = () => Sha256;
+export type Sha256Factory = () => RunningSha256;
 
 /** The hashing helpers of this module, bound to one SHA-256 implementation. */
 export interface BlobDigests {
-  digestBytes(bytes: Uint8Array): BlobDigest;
+  digestBytes(bytes: Uint8Array): Promise<BlobDigest>;
   /** A pass-through stream that hashes what flows through it; `digest()` is valid once the stream has ended. */
   createDigestingStream(): { stream: TransformStream<Uint8Array, Uint8Array>; digest(): BlobDigest };
   /** Reads a stream to its end, keeping only the hash. */
@@ -32,10 +37,10 @@ export interface BlobDigests {
  * (node-blob-digest.ts), plain JavaScript for R2, so the Worker reaches no `node:` module.
  */
 export function createBlobDigests(newSha256: Sha256Factory): BlobDigests {
-  const digestBytes = (bytes: Uint8Array): BlobDigest => {
+  const digestBytes = async (bytes: Uint8Array): Promise<BlobDigest> => {
     const hash = newSha256();
     hash.update(bytes);
-    return { sha256: hash.digestHex(), size: bytes.byteLength };
+    return { sha256: await hash.digestHex(), size: bytes.byteLength };
   };
   const digestStream = (stream: ReadableStream<Uint8Array>) => digestStreamWith(newSha256, stream);
   const createVerifyingStream = (expected: BlobRef) => createVerifyingStreamWith(newSha256, expected);
@@ -43,7 +48,7 @@ export function createBlobDigests(newSha256: Sha256Factory): BlobDigests {
     digestBytes,
     createDigestingStream: () => createDigestingStreamWith(newSha256),
     digestStream,
-    digestBody: (body) => (body instanceof Uint8Array ? Promise.resolve(digestBytes(body)) : digestStream(body)),
+    digestBody: (body) => (body instanceof Uint8Array ? digestBytes(body) : digestStream(body)),
     createVerifyingStream,
     readVerified: (stream, expected) => readVerifiedWith(createVerifyingStream(expected), stream, expected),
   };
@@ -59,8 +64,8 @@ function createDigestingStreamWith(newSha256: Sha256Factory): { stream: Transfor
       size += chunk.byteLength;
       controller.enqueue(chunk);
     },
-    flush() {
-      result = { sha256: hash.digestHex(), size };
+    async flush() {
+      result = { sha256: await hash.digestHex(), size };
     },
   });
   return {
@@ -79,7 +84,7 @@ async function digestStreamWith(newSha256: Sha256Factory, stream: ReadableStream
     hash.update(chunk);
     size += chunk.byteLength;
   });
-  return { sha256: hash.digestHex(), size };
+  return { sha256: await hash.digestHex(), size };
 }
 
 export function bodyToStream(body: BlobBody): ReadableStream<Uint8Array> {
@@ -131,8 +136,8 @@ function createVerifyingStreamWith(newSha256: Sha256Factory, expected: BlobRef):
       if (chunk.byteLength > 1) controller.enqueue(chunk.subarray(0, chunk.byteLength - 1));
       heldBack = chunk.subarray(chunk.byteLength - 1);
     },
-    flush(controller) {
-      const sha256 = hash.digestHex();
+    async flush(controller) {
+      const sha256 = await hash.digestHex();
       if (sha256 !== expected.sha256 || size !== expected.size) throw integrityError(expected, { sha256, size });
       if (heldBack !== null) controller.enqueue(heldBack);
     },

@@ -5,6 +5,7 @@ import type { BlobBody, BlobStore } from '../../ports';
 import type { BlobRef } from '../../records';
 import { assertStoredSize, createBlobDigests, type BlobDigest } from './blob-digest';
 import { assertValidBlobKey } from './blob-key';
+import { digestStreamSha256 } from './digest-stream-sha256';
 import type { R2BucketBinding, R2StoredObject, R2UploadedPart } from './r2-bucket';
 import { createR2Presigner, type R2S3Credentials } from './r2-presigner';
 import { createSha256 } from './sha256';
@@ -12,9 +13,10 @@ import { createSha256 } from './sha256';
 export type { R2BucketBinding } from './r2-bucket';
 export type { R2S3Credentials } from './r2-presigner';
 
-// Streams are hashed as they flow with plain-JavaScript SHA-256 (Web Crypto hashes only whole buffers, and
-// the Worker must not reach node:crypto); whole buffers, every upload through the API, with Web Crypto's native one.
-const { createDigestingStream, createVerifyingStream, digestStream, readVerified } = createBlobDigests(createSha256);
+// Streams are hashed as they flow: natively with crypto.DigestStream in the Worker, else (Node, the tests)
+// with plain-JavaScript SHA-256, as Web Crypto hashes only whole buffers and node:crypto is not to be
+// reached. Whole buffers, every upload through the API, go to Web Crypto's native digest.
+const { createDigestingStream, createVerifyingStream, digestStream, readVerified } = createBlobDigests(digestStreamSha256() ?? createSha256);
 
 export interface R2BlobStoreConfig {
   bucket: R2BucketBinding;

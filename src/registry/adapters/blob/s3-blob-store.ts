@@ -160,7 +160,7 @@ export function createS3BlobStore(config: S3BlobStoreConfig): S3BlobStore {
   async function createObject(key: string, body: BlobBody, contentType: string): Promise<{ created: boolean; digest: BlobDigest }> {
     const small = body instanceof Uint8Array ? body : await bufferIfWithin(body, partSize);
     if (small instanceof Uint8Array) {
-      const digest = digestBytes(small);
+      const digest = await digestBytes(small);
       return { created: await upload(key, small, contentType, digest.sha256), digest };
     }
     const digesting = createDigestingStream();
