@@ -1,6 +1,6 @@
 // The Node logger: one JSON object per line on stdout (stderr for errors), filtered by level.
 import type { Logger } from '../api/app-env';
-import type { LogLevel } from '../config';
+import type { LogLevel } from '../env-settings';
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 

@@ -1,21 +1,61 @@
-// sha256 and size of blob bytes computed as they flow, and verification of stored bytes against a BlobRef.
-import { createHash } from 'node:crypto';
+// sha256 and size of blob bytes computed as they flow, and verification of stored bytes against a BlobRef,
+// on whichever SHA-256 the runtime offers (node:crypto on Node, plain JavaScript in the Worker).
 import type { BlobBody } from '../../ports';
 import type { BlobRef } from '../../records';
 import { IntegrityError } from '../../errors';
+import type { Sha256 } from './sha256';
+
+/** A running SHA-256 whose digest may take a moment: native streaming hashers (workerd's DigestStream) finish asynchronously. */
+export interface RunningSha256 extends Omit<Sha256, 'digestHex'> {
+  digestHex(): string | Promise<string>;
+}
 
 export interface BlobDigest {
   sha256: string;
   size: number;
 }
 
-export function digestBytes(bytes: Uint8Array): BlobDigest {
-  return { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.byteLength };
+/** Makes a fresh running SHA-256. */
+export type Sha256Factory = () => RunningSha256;
+
+/** The hashing helpers of this module, bound to one SHA-256 implementation. */
+export interface BlobDigests {
+  digestBytes(bytes: Uint8Array): Promise<BlobDigest>;
+  /** A pass-through stream that hashes what flows through it; `digest()` is valid once the stream has ended. */
+  createDigestingStream(): { stream: TransformStream<Uint8Array, Uint8Array>; digest(): BlobDigest };
+  /** Reads a stream to its end, keeping only the hash. */
+  digestStream(stream: ReadableStream<Uint8Array>): Promise<BlobDigest>;
+  digestBody(body: BlobBody): Promise<BlobDigest>;
+  /** See createVerifyingStream below. */
+  createVerifyingStream(expected: BlobRef): TransformStream<Uint8Array, Uint8Array>;
+  /** Reads a whole stream into one buffer of `expected.size` bytes, verified; IntegrityError on mismatch. */
+  readVerified(stream: ReadableStream<Uint8Array>, expected: BlobRef): Promise<Uint8Array>;
 }
 
-/** A pass-through stream that hashes what flows through it; `digest()` is valid once the stream has ended. */
-export function createDigestingStream(): { stream: TransformStream<Uint8Array, Uint8Array>; digest(): BlobDigest } {
-  const hash = createHash('sha256');
+/**
+ * The helpers on `newSha256`. Adapters bind them once: node:crypto for the Node-only stores
+ * (node-blob-digest.ts), plain JavaScript for R2, so the Worker reaches no `node:` module.
+ */
+export function createBlobDigests(newSha256: Sha256Factory): BlobDigests {
+  const digestBytes = async (bytes: Uint8Array): Promise<BlobDigest> => {
+    const hash = newSha256();
+    hash.update(bytes);
+    return { sha256: await hash.digestHex(), size: bytes.byteLength };
+  };
+  const digestStream = (stream: ReadableStream<Uint8Array>) => digestStreamWith(newSha256, stream);
+  const createVerifyingStream = (expected: BlobRef) => createVerifyingStreamWith(newSha256, expected);
+  return {
+    digestBytes,
+    createDigestingStream: () => createDigestingStreamWith(newSha256),
+    digestStream,
+    digestBody: (body) => (body instanceof Uint8Array ? digestBytes(body) : digestStream(body)),
+    createVerifyingStream,
+    readVerified: (stream, expected) => readVerifiedWith(createVerifyingStream(expected), stream, expected),
+  };
+}
+
+function createDigestingStreamWith(newSha256: Sha256Factory): { stream: TransformStream<Uint8Array, Uint8Array>; digest(): BlobDigest } {
+  const hash = newSha256();
   let size = 0;
   let result: BlobDigest | null = null;
   const stream = new TransformStream<Uint8Array, Uint8Array>({
@@ -24,8 +64,8 @@ export function createDigestingStream(): { stream: TransformStream<Uint8Array, U
       size += chunk.byteLength;
       controller.enqueue(chunk);
     },
-    flush() {
-      result = { sha256: hash.digest('hex'), size };
+    async flush() {
+      result = { sha256: await hash.digestHex(), size };
     },
   });
   return {
@@ -37,19 +77,14 @@ export function createDigestingStream(): { stream: TransformStream<Uint8Array, U
   };
 }
 
-/** Reads a stream to its end, keeping only the hash. */
-export async function digestStream(stream: ReadableStream<Uint8Array>): Promise<BlobDigest> {
-  const hash = createHash('sha256');
+async function digestStreamWith(newSha256: Sha256Factory, stream: ReadableStream<Uint8Array>): Promise<BlobDigest> {
+  const hash = newSha256();
   let size = 0;
   await forEachChunk(stream, (chunk) => {
     hash.update(chunk);
     size += chunk.byteLength;
   });
-  return { sha256: hash.digest('hex'), size };
-}
-
-export function digestBody(body: BlobBody): Promise<BlobDigest> {
-  return body instanceof Uint8Array ? Promise.resolve(digestBytes(body)) : digestStream(body);
+  return { sha256: await hash.digestHex(), size };
 }
 
 export function bodyToStream(body: BlobBody): ReadableStream<Uint8Array> {
@@ -84,8 +119,8 @@ export function assertStoredSize(expected: BlobRef, storedSize: number): void {
  * never receives all `expected.size` of them: an HTTP client told that Content-Length sees a
  * truncated body, not a complete corrupted file.
  */
-export function createVerifyingStream(expected: BlobRef): TransformStream<Uint8Array, Uint8Array> {
-  const hash = createHash('sha256');
+function createVerifyingStreamWith(newSha256: Sha256Factory, expected: BlobRef): TransformStream<Uint8Array, Uint8Array> {
+  const hash = newSha256();
   let size = 0;
   let heldBack: Uint8Array | null = null;
   return new TransformStream<Uint8Array, Uint8Array>({
@@ -101,19 +136,22 @@ export function createVerifyingStream(expected: BlobRef): TransformStream<Uint8A
       if (chunk.byteLength > 1) controller.enqueue(chunk.subarray(0, chunk.byteLength - 1));
       heldBack = chunk.subarray(chunk.byteLength - 1);
     },
-    flush(controller) {
-      const sha256 = hash.digest('hex');
+    async flush(controller) {
+      const sha256 = await hash.digestHex();
       if (sha256 !== expected.sha256 || size !== expected.size) throw integrityError(expected, { sha256, size });
       if (heldBack !== null) controller.enqueue(heldBack);
     },
   });
 }
 
-/** Reads a whole stream into one buffer of `expected.size` bytes, verified; IntegrityError on mismatch. */
-export async function readVerified(stream: ReadableStream<Uint8Array>, expected: BlobRef): Promise<Uint8Array> {
+async function readVerifiedWith(
+  verifying: TransformStream<Uint8Array, Uint8Array>,
+  stream: ReadableStream<Uint8Array>,
+  expected: BlobRef,
+): Promise<Uint8Array> {
   const bytes = new Uint8Array(expected.size);
   let offset = 0;
-  await forEachChunk(stream.pipeThrough(createVerifyingStream(expected)), (chunk) => {
+  await forEachChunk(stream.pipeThrough(verifying), (chunk) => {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   });

@@ -6,16 +6,10 @@ import { ConflictError, NotFoundError } from '../../errors';
 import type { BlobBody, BlobStore } from '../../ports';
 import type { BlobRef } from '../../records';
 import { assertValidBlobKey } from './blob-key';
-import {
-  assertStoredSize,
-  bodyToStream,
-  createDigestingStream,
-  createVerifyingStream,
-  digestStream,
-  forEachChunk,
-  readVerified,
-  type BlobDigest,
-} from './blob-digest';
+import { assertStoredSize, bodyToStream, forEachChunk, type BlobDigest } from './blob-digest';
+import { nodeBlobDigests } from './node-blob-digest';
+
+const { createDigestingStream, createVerifyingStream, digestStream, readVerified } = nodeBlobDigests;
 
 export interface LocalFolderBlobStoreConfig {
   /** Folder holding the objects; created on first write. The Node entry point uses `./data/blobs`. */

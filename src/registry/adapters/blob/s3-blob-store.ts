@@ -13,17 +13,11 @@ import { ConflictError, NotFoundError } from '../../errors';
 import type { BlobBody, BlobStore } from '../../ports';
 import type { BlobRef } from '../../records';
 import { assertValidBlobKey } from './blob-key';
-import {
-  assertStoredSize,
-  createDigestingStream,
-  createVerifyingStream,
-  digestBody,
-  digestBytes,
-  digestStream,
-  readVerified,
-  type BlobDigest,
-} from './blob-digest';
+import { assertStoredSize, type BlobDigest } from './blob-digest';
+import { nodeBlobDigests } from './node-blob-digest';
 import type { S3BlobStoreConfig } from './s3-config';
+
+const { createDigestingStream, createVerifyingStream, digestBody, digestBytes, digestStream, readVerified } = nodeBlobDigests;
 
 export { s3ConfigFromEnv, S3ConfigError, type S3BlobStoreConfig } from './s3-config';
 
@@ -166,7 +160,7 @@ export function createS3BlobStore(config: S3BlobStoreConfig): S3BlobStore {
   async function createObject(key: string, body: BlobBody, contentType: string): Promise<{ created: boolean; digest: BlobDigest }> {
     const small = body instanceof Uint8Array ? body : await bufferIfWithin(body, partSize);
     if (small instanceof Uint8Array) {
-      const digest = digestBytes(small);
+      const digest = await digestBytes(small);
       return { created: await upload(key, small, contentType, digest.sha256), digest };
     }
     const digesting = createDigestingStream();
