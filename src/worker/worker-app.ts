@@ -2,6 +2,7 @@
 // tensor-free inspector), with the bootstrap admin key created from its secret on an empty registry.
 import type { AppDeps, Logger } from '../api/app-env';
 import { createApp } from '../api/app';
+import type { Sha256Factory } from '../registry/adapters/blob/blob-digest';
 import { createR2BlobStore } from '../registry/adapters/blob/r2-blob-store';
 import { openD1Repository } from '../registry/adapters/sql/d1/open-d1-repository';
 import { ensureBootstrapAdminKey, parseToken } from '../registry/api-keys';
@@ -24,13 +25,14 @@ export interface WorkerHandler {
 /**
  * The Worker's fetch handler. Bindings reach a Worker only with a request, so the app is built
  * on the first one and kept for the isolate's life; a failed start is not kept, so the next
- * request retries it (after a fixed secret or a migration, say).
+ * request retries it (after a fixed secret or a migration, say). `sha256` hashes blob streams:
+ * workerd's DigestStream in src/worker.ts, node:crypto when a test drives the handler from Node.
  */
-export function createWorkerHandler(): WorkerHandler {
+export function createWorkerHandler(runtime: { sha256: Sha256Factory }): WorkerHandler {
   let started: Promise<Fetch> | null = null;
   return {
     async fetch(request, env) {
-      started ??= startApp(env).catch((error: unknown) => {
+      started ??= startApp(env, runtime.sha256).catch((error: unknown) => {
         started = null;
         throw error;
       });
@@ -46,12 +48,12 @@ export function createWorkerHandler(): WorkerHandler {
   };
 }
 
-async function startApp(env: WorkerEnv): Promise<Fetch> {
+async function startApp(env: WorkerEnv, sha256: Sha256Factory): Promise<Fetch> {
   const config = workerConfigFromEnv(env);
   const logger = createConsoleJsonLogger(config.logLevel);
   const deps: AppDeps = {
     repo: openD1Repository(env.DB),
-    blobs: createR2BlobStore({ bucket: env.BLOBS, ...(config.r2S3 === null ? {} : { s3: config.r2S3 }) }),
+    blobs: createR2BlobStore({ bucket: env.BLOBS, sha256, ...(config.r2S3 === null ? {} : { s3: config.r2S3 }) }),
     clock: systemClock,
     inspector: createManifestModelInspector(),
     limits: { jsonBytes: config.jsonLimitBytes, uploadBytes: config.uploadLimitBytes },

@@ -2,6 +2,7 @@
 // the first request, not at import; isolates racing to bootstrap the admin key make exactly one.
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeSha256 } from '../../src/registry/adapters/blob/node-blob-digest';
 import type { R2BucketBinding } from '../../src/registry/adapters/blob/r2-bucket';
 import type { WorkerEnv } from '../../src/worker/bindings';
 import { createWorkerHandler } from '../../src/worker/worker-app';
@@ -29,13 +30,13 @@ describe('Worker fetch handler', () => {
     const { default: worker } = await import('../../src/worker');
     expect(typeof worker.fetch).toBe('function');
     // A handler given broken bindings fails only when asked to serve.
-    const broken = createWorkerHandler();
+    const broken = createWorkerHandler({ sha256: nodeSha256 });
     const response = await broken.fetch(request('/health'), { ...env, DB: { prepare: () => { throw new Error('no D1'); }, batch: async () => [] } });
     expect(response.status).toBe(500);
   });
 
   it('lets concurrent isolates on an empty registry bootstrap one admin key, and all serve it', async () => {
-    const isolates = Array.from({ length: 4 }, () => createWorkerHandler());
+    const isolates = Array.from({ length: 4 }, () => createWorkerHandler({ sha256: nodeSha256 }));
     const first = await Promise.all(isolates.map((isolate) => isolate.fetch(request('/v1/keys', ADMIN_KEY), env)));
     expect(first.map((response) => response.status)).toEqual([200, 200, 200, 200]);
     const { items } = (await first[0]!.json()) as { items: { id: string; scopes: string[] }[] };
@@ -43,7 +44,7 @@ describe('Worker fetch handler', () => {
   });
 
   it('retries a failed start on the next request', async () => {
-    const isolate = createWorkerHandler();
+    const isolate = createWorkerHandler({ sha256: nodeSha256 });
     expect((await isolate.fetch(request('/health'), { ...env, LOG_LEVEL: 'loud' })).status).toBe(500);
     expect((await isolate.fetch(request('/health'), env)).status).toBe(200);
   });

@@ -1,12 +1,15 @@
 // sha256 and size of blob bytes computed as they flow, and verification of stored bytes against a BlobRef,
-// on whichever SHA-256 the runtime offers (node:crypto on Node, plain JavaScript in the Worker).
+// on the native streaming SHA-256 the runtime offers (node:crypto on Node, crypto.DigestStream in workerd).
 import type { BlobBody } from '../../ports';
 import type { BlobRef } from '../../records';
 import { IntegrityError } from '../../errors';
-import type { Sha256 } from './sha256';
 
-/** A running SHA-256 whose digest may take a moment: native streaming hashers (workerd's DigestStream) finish asynchronously. */
-export interface RunningSha256 extends Omit<Sha256, 'digestHex'> {
+/**
+ * A running SHA-256: fed chunk by chunk, its hex digest read once at the end. The digest may take
+ * a moment: workerd's DigestStream finishes asynchronously.
+ */
+export interface RunningSha256 {
+  update(chunk: Uint8Array): void;
   digestHex(): string | Promise<string>;
 }
 
@@ -33,8 +36,9 @@ export interface BlobDigests {
 }
 
 /**
- * The helpers on `newSha256`. Adapters bind them once: node:crypto for the Node-only stores
- * (node-blob-digest.ts), plain JavaScript for R2, so the Worker reaches no `node:` module.
+ * The helpers on `newSha256`. The entry point chooses it: node:crypto (node-blob-digest.ts) for
+ * the Node-only stores and for R2 under Node, workerd's DigestStream for R2 in the Worker, so the
+ * Worker reaches no `node:` module. (Web Crypto hashes only whole buffers, not streams.)
  */
 export function createBlobDigests(newSha256: Sha256Factory): BlobDigests {
   const digestBytes = async (bytes: Uint8Array): Promise<BlobDigest> => {

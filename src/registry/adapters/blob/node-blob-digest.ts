@@ -1,11 +1,13 @@
-// The blob digest helpers on node:crypto's native SHA-256, for the Node-only stores (local folder, S3).
+// SHA-256 on node:crypto, and the blob digest helpers bound to it, for the stores that run on Node.
 import { createHash } from 'node:crypto';
-import { createBlobDigests } from './blob-digest';
+import { createBlobDigests, type Sha256Factory } from './blob-digest';
 
-export const nodeBlobDigests = createBlobDigests(() => {
+export const nodeSha256: Sha256Factory = () => {
   const hash = createHash('sha256');
   return {
     update: (chunk) => void hash.update(chunk),
     digestHex: () => hash.digest('hex'),
   };
-});
+};
+
+export const nodeBlobDigests = createBlobDigests(nodeSha256);

@@ -3,23 +3,22 @@ import { ConflictError, NotFoundError } from '../../errors';
 import { sha256Hex, toHex } from '../../hashing';
 import type { BlobBody, BlobStore } from '../../ports';
 import type { BlobRef } from '../../records';
-import { assertStoredSize, createBlobDigests, type BlobDigest } from './blob-digest';
+import { assertStoredSize, createBlobDigests, type BlobDigest, type Sha256Factory } from './blob-digest';
 import { assertValidBlobKey } from './blob-key';
-import { digestStreamSha256 } from './digest-stream-sha256';
 import type { R2BucketBinding, R2StoredObject, R2UploadedPart } from './r2-bucket';
 import { createR2Presigner, type R2S3Credentials } from './r2-presigner';
-import { createSha256 } from './sha256';
 
 export type { R2BucketBinding } from './r2-bucket';
 export type { R2S3Credentials } from './r2-presigner';
 
-// Streams are hashed as they flow: natively with crypto.DigestStream in the Worker, else (Node, the tests)
-// with plain-JavaScript SHA-256, as Web Crypto hashes only whole buffers and node:crypto is not to be
-// reached. Whole buffers, every upload through the API, go to Web Crypto's native digest.
-const { createDigestingStream, createVerifyingStream, digestStream, readVerified } = createBlobDigests(digestStreamSha256() ?? createSha256);
-
 export interface R2BlobStoreConfig {
   bucket: R2BucketBinding;
+  /**
+   * The streaming SHA-256 that verifies streams as they flow: digestStreamSha256 (workerd's native
+   * DigestStream) in the Worker, nodeSha256 under Node. Whole buffers, every upload through the
+   * API, go to Web Crypto's digest.
+   */
+  sha256: Sha256Factory;
   /** Credentials for R2's S3 endpoint; without them presignGet/presignPut answer null (bytes go through the API). */
   s3?: R2S3Credentials;
   /** Bytes per multipart part (R2 needs at least 5 MiB, all parts but the last the same size). Default 8 MiB. */
@@ -50,6 +49,7 @@ const ONLY_IF_ABSENT = { etagDoesNotMatch: '*' };
  */
 export function createR2BlobStore(config: R2BlobStoreConfig): BlobStore {
   const { bucket } = config;
+  const { createDigestingStream, createVerifyingStream, digestStream, readVerified } = createBlobDigests(config.sha256);
   const partSize = config.partSizeBytes ?? 8 * MiB;
   if (partSize < MIN_PART_BYTES) throw new RangeError(`R2 multipart parts must be at least ${MIN_PART_BYTES} bytes`);
   const presign = config.s3 === undefined ? null : createR2Presigner(config.s3);
