@@ -84,7 +84,7 @@ function readWeightSpec(entry: unknown, where: string): WeightSpec {
 }
 
 /** Byte length a weight occupies in the weight files. */
-export function storedByteLength(spec: WeightSpec): number {
+function storedByteLength(spec: WeightSpec): number {
   const dtype = spec.quantization?.dtype ?? spec.dtype;
   return spec.shape.reduce((n, d) => n * d, 1) * (BYTES_PER_ELEMENT[dtype] ?? 0);
 }
