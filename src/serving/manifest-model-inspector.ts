@@ -72,6 +72,11 @@ export function describeLayersArtifact(artifact: LayersArtifact): ModelDescripti
   return { inputShape: inputShape.slice(1), outputUnits, parameterCount };
 }
 
+/** What every inspector answers for an accepted artifact: its description, and its files as the registry stores them. */
+export function inspectedModel(artifact: LayersArtifact, description: ModelDescription): InspectedModel {
+  return { ...description, normalizedModelJson: normalizeModelJson(artifact), weights: artifact.weightData };
+}
+
 /**
  * A ModelInspector that needs no tensors, for runtimes without tfjs (Workers). A layer class it
  * does not know is refused, and Node runs it too, so both runtimes accept exactly the same models.
@@ -80,7 +85,7 @@ export function createManifestModelInspector(): ModelInspector {
   return {
     async inspect(modelJson, weightFiles) {
       const artifact = readLayersArtifact(modelJson, weightFiles);
-      return { ...describeLayersArtifact(artifact), normalizedModelJson: normalizeModelJson(artifact), weights: artifact.weightData };
+      return inspectedModel(artifact, describeLayersArtifact(artifact));
     },
   };
 }
