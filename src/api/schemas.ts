@@ -123,12 +123,16 @@ export function recordOf<V extends z.ZodType>(
     .openapi({ type: 'object', ...spec });
 }
 
-const TAG_KEY = { minLength: 1, maxLength: 128 };
+/** A key of tags or metrics: one-line text of 1-128 characters. */
+export const RecordKeySchema = singleLineText({ min: 1, max: 128 });
+/** RecordKeySchema as JSON Schema, for a recordOf's `propertyNames`. */
+export const RECORD_KEY_SPEC = { minLength: 1, maxLength: 128, pattern: SINGLE_LINE_TEXT_PATTERN };
+
 const TAG_VALUE = { maxLength: 1024 };
 
-export const TagsSchema = recordOf(singleLineText({ min: TAG_KEY.minLength, max: TAG_KEY.maxLength }), singleLineText({ max: TAG_VALUE.maxLength }), {
+export const TagsSchema = recordOf(RecordKeySchema, singleLineText({ max: TAG_VALUE.maxLength }), {
   additionalProperties: { type: 'string', ...TAG_VALUE, pattern: SINGLE_LINE_TEXT_PATTERN },
-  propertyNames: { ...TAG_KEY, pattern: SINGLE_LINE_TEXT_PATTERN },
+  propertyNames: RECORD_KEY_SPEC,
 }).openapi({ description: 'Free-form string labels.', example: { team: 'vision' } });
 
 export const PageQuerySchema = z.object({
