@@ -286,7 +286,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a new version (TensorFlow.js Layers artifact)
-         * @description Multipart form: a `model.json` part, one `weights` part per file the manifest names (filename = manifest path), and an optional `metadata` part holding `VersionUploadMetadata` JSON. The artifact is loaded with TensorFlow.js and must match the model (input shape, one output per class label); parents must exist. Stored as `model.json` (manifest rewritten to one file) and `weights.bin`, each with its sha256.
+         * @description Multipart form: a `model.json` part, one `weights` part per file the manifest names (filename = manifest path), and an optional `metadata` part holding `VersionUploadMetadata` JSON. The artifact is checked the same way on every runtime (the shapes through its topology, and the weight manifest against the layers and the bytes; Node also loads it with TensorFlow.js) and must match the model (input shape, one output per class label); parents must exist. Stored as `model.json` (manifest rewritten to one file) and `weights.bin`, each with its sha256.
          *
          *     Requires an API key with the `write` scope (`admin` grants every scope). Honours `Idempotency-Key`: a repeated request replays the first response.
          */

@@ -40,7 +40,7 @@ export function multiLineText(max: number) {
 const CANONICAL_INTEGER = /^(0|[1-9]\d*)$/;
 
 /** Whether `text` is the canonical decimal of an integer from `min` to `max`: `1`, not `01`, `+1`, `1.0`, `1e0`, `0x1` or ` 1`. */
-export function isCanonicalInteger(text: string, min: number, max: number): boolean {
+function isCanonicalInteger(text: string, min: number, max: number): boolean {
   if (!CANONICAL_INTEGER.test(text)) return false;
   const value = Number(text);
   return value >= min && value <= max;
@@ -72,7 +72,7 @@ const VERSION_REF_RULE = `must be a version number (a decimal integer from 1 to 
  * Whether `text` reads as a number to a lax parser (`Number()`: ` 1`, `+1`, `1.0`, `1e0`, `0x1`, `01`).
  * Such text is never an alias name, so `1.0` cannot pass for version 1 nor for an alias.
  */
-export function readsAsNumber(text: string): boolean {
+function readsAsNumber(text: string): boolean {
   return text.trim() !== '' && Number.isFinite(Number(text));
 }
 
@@ -123,12 +123,16 @@ export function recordOf<V extends z.ZodType>(
     .openapi({ type: 'object', ...spec });
 }
 
-const TAG_KEY = { minLength: 1, maxLength: 128 };
+/** A key of tags or metrics: one-line text of 1-128 characters. */
+export const RecordKeySchema = singleLineText({ min: 1, max: 128 });
+/** RecordKeySchema as JSON Schema, for a recordOf's `propertyNames`. */
+export const RECORD_KEY_SPEC = { minLength: 1, maxLength: 128, pattern: SINGLE_LINE_TEXT_PATTERN };
+
 const TAG_VALUE = { maxLength: 1024 };
 
-export const TagsSchema = recordOf(singleLineText({ min: TAG_KEY.minLength, max: TAG_KEY.maxLength }), singleLineText({ max: TAG_VALUE.maxLength }), {
+export const TagsSchema = recordOf(RecordKeySchema, singleLineText({ max: TAG_VALUE.maxLength }), {
   additionalProperties: { type: 'string', ...TAG_VALUE, pattern: SINGLE_LINE_TEXT_PATTERN },
-  propertyNames: { ...TAG_KEY, pattern: SINGLE_LINE_TEXT_PATTERN },
+  propertyNames: RECORD_KEY_SPEC,
 }).openapi({ description: 'Free-form string labels.', example: { team: 'vision' } });
 
 export const PageQuerySchema = z.object({

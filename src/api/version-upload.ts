@@ -4,8 +4,7 @@ import { z } from '@hono/zod-openapi';
 import type { VersionUpload } from '../registry/versions';
 import { BadRequestError, RequestValidationError } from './http-errors';
 import { issueToFieldErrors } from './problem';
-import { SINGLE_LINE_TEXT_PATTERN } from '../registry/names';
-import { NameSchema, TagsSchema, VersionRefValueSchema, multiLineText, recordOf, singleLineText } from './schemas';
+import { NameSchema, RECORD_KEY_SPEC, RecordKeySchema, TagsSchema, VersionRefValueSchema, multiLineText, recordOf, singleLineText } from './schemas';
 
 /** Free JSON (hyperparameters…), every key kept, `__proto__` included. */
 const JsonObjectSchema = recordOf(z.string(), z.unknown(), { additionalProperties: {} });
@@ -28,11 +27,9 @@ export const UploadMetadataSchema = z
   .object({
     description: multiLineText(10_000).optional(),
     params: JsonObjectSchema.optional().openapi({ description: 'Hyperparameters or anything worth recording.' }),
-    metrics: recordOf(singleLineText({ min: 1, max: 128 }), z.number(), {
-      additionalProperties: { type: 'number' },
-      propertyNames: { minLength: 1, maxLength: 128, pattern: SINGLE_LINE_TEXT_PATTERN },
-    })
-      .optional().openapi({ example: { test_accuracy: 0.8907 } }),
+    metrics: recordOf(RecordKeySchema, z.number(), { additionalProperties: { type: 'number' }, propertyNames: RECORD_KEY_SPEC })
+      .optional()
+      .openapi({ example: { test_accuracy: 0.8907 } }),
     tags: TagsSchema.optional(),
     parents: z.array(ParentSchema).max(1000).optional().openapi({ description: 'Versions this one was made from.' }),
     sourceRunId: singleLineText({ max: 128 }).optional(),

@@ -72,9 +72,16 @@ function parseIdxSplit(files: Record<string, Uint8Array>, split: Split): ParsedS
 /**
  * The CIFAR-10 batches of one split, parsed one by one (so errors name the batch and count records
  * within it) and joined in role order into one buffer, so at most one batch's copy is alive at once.
+ * A split of one file is that file's parse as it is: copying it would double its memory (150 MB for
+ * the whole train set in one file).
  */
 function parseCifarSplit(files: Record<string, Uint8Array>, roles: string[]): ParsedSplit | undefined {
   if (roles.length === 0) return undefined;
+  if (roles.length === 1) {
+    const role = roles[0] as string;
+    const batch = inFile(role, () => parseCifar10Binary(files[role] as Uint8Array));
+    return { images: batch, role, labelFiles: [{ role, labels: batch.labels }] };
+  }
   const recordsIn = (role: string) => Math.floor((files[role] as Uint8Array).length / CIFAR10_RECORD_BYTES);
   const count = roles.reduce((n, role) => n + recordsIn(role), 0);
   const pixels = new Uint8Array(count * (CIFAR10_RECORD_BYTES - 1));

@@ -69,7 +69,7 @@ async function resolveAliases(repo: ModelStore, records: AliasRecord[]): Promise
   const versions = new Map((await repo.getVersionsByIds(records.map((r) => r.versionId))).map((v) => [v.id, v]));
   return records.map((record) => {
     const version = versions.get(record.versionId);
-    // Deleting a version deletes its aliases in the same transaction, so this cannot dangle.
+    // Deleting a version deletes its aliases in the same batch, so this cannot dangle.
     if (!version) throw new Error(`alias "${record.alias}" points at missing version ${record.versionId}`);
     return { alias: record.alias, version, updatedAt: record.updatedAt };
   });

@@ -5,8 +5,6 @@ import type { ApiKeyRecord, Scope } from './records';
 import { NotFoundError, UnprocessableError } from './errors';
 import { constantTimeEqual, randomBase64Url, randomHex, sha256Hex } from './hashing';
 
-export { LastAdminKeyError } from './errors';
-
 const TOKEN_PATTERN = /^dk_([a-z0-9]{1,64})_([A-Za-z0-9_-]{16,256})$/;
 
 export interface IssuedApiKey {

@@ -1,4 +1,4 @@
-// Datasets: register uploaded or built-in datasets (parsed and checked before anything is stored), look them up, and serve their files verified.
+// Datasets: register uploaded or built-in datasets (parsed and checked before anything is stored), look them up, and find their files' records.
 import { datasetProblem, decompressDatasetFiles, readDatasetContents } from './dataset-files';
 import { NotFoundError } from './errors';
 import { assertValidName } from './names';
@@ -124,20 +124,9 @@ export function listDatasets(repo: DatasetStore, page: Page): Promise<{ items: D
 }
 
 /**
- * Streams one file of a dataset version. The blob store checks the sha256 recorded at
- * registration as bytes flow, so corrupted bytes end the stream with IntegrityError.
+ * The record (key, size, sha256) of one file of a dataset version, without opening it: a HEAD answers
+ * from it, a GET streams it with `blobs.getStream(file)`, which checks the recorded sha256 as bytes flow.
  */
-export async function openDatasetFile(
-  deps: Pick<DatasetDeps, 'repo' | 'blobs'>,
-  name: string,
-  version: number,
-  role: string,
-): Promise<{ file: DatasetFileRecord; body: ReadableStream<Uint8Array> }> {
-  const file = await findDatasetFile(deps.repo, name, version, role);
-  return { file, body: await deps.blobs.getStream(file) };
-}
-
-/** The record (key, size, sha256) of one file of a dataset version, without opening it (what a HEAD answers from). */
 export async function findDatasetFile(repo: DatasetStore, name: string, version: number, role: string): Promise<DatasetFileRecord> {
   const dataset = await getDataset(repo, name, version);
   const file = dataset.files.find((candidate) => candidate.role === role);

@@ -1,5 +1,5 @@
 // Lineage: the graph of which versions were made from which, walked breadth-first one level per
-// repository call, up to a bounded depth.
+// ModelStore call, up to a bounded depth.
 import { modelNamesById } from './models';
 import type { ModelStore } from './ports';
 import type { LineageEdgeRecord, ModelVersionRecord } from './records';
@@ -61,7 +61,7 @@ export async function getLineage(
   };
 }
 
-/** Breadth-first: each level is one repository call for the whole frontier. */
+/** Breadth-first: each level is one ModelStore call for the whole frontier. */
 async function walk(
   start: string,
   depth: number,

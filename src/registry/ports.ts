@@ -53,8 +53,11 @@ export interface BlobStore {
 
 // ---------------------------------------------------------------------------------------------
 // Metadata stores: one narrow port per aggregate, so a domain function names only the store it
-// uses. Each method is atomic on its own: one statement, or one batch of statements built before
-// any of them runs (D1 has no interactive transactions), so every adapter behaves alike.
+// uses. Each method is atomic on its own: every write is one statement, or one batch of statements
+// built before any of them runs (D1 has no interactive transactions), so every adapter behaves
+// alike. A method may read after a write (to name what refused it) or try another conditional
+// write (reserveIdempotent's take-over), but what a write does is decided by its own SQL, never by
+// what the method read before it.
 
 export interface NewModel extends Omit<ModelRecord, 'updatedAt'> {}
 

@@ -34,7 +34,7 @@ export type VersionStatus = 'active' | 'archived';
 export interface ModelVersionRecord {
   id: string;
   modelId: string;
-  /** 1, 2, 3… per model, allocated by the repository, never reused. */
+  /** 1, 2, 3… per model, allocated by the ModelStore, never reused. */
   version: number;
   status: VersionStatus;
   description: string;

@@ -1,5 +1,5 @@
 // Model versions: validated uploads of TensorFlow.js Layers artifacts, stored write-once in the blob
-// store with their lineage, plus lookup by number or alias, archive, delete and verified download.
+// store with their lineage, plus lookup by number or alias, archive, delete, and the record a download is served from.
 import { DistilleryError } from '../errors';
 import { UnprocessableError } from './errors';
 import { getModel } from './models';
@@ -30,7 +30,7 @@ export interface VersionUpload {
 export type ArtifactFile = 'model.json' | 'weights.bin';
 
 /**
- * Registers a new version: loads the artifact with tfjs, checks it against the model, resolves the
+ * Registers a new version: inspects the artifact (deps.inspector), checks it against the model, resolves the
  * parents, and only then writes the blobs and the row (removing the blobs if the row fails).
  */
 export async function uploadVersion(deps: VersionDeps, modelName: string, upload: VersionUpload): Promise<ModelVersionRecord> {

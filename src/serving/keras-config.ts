@@ -1,5 +1,5 @@
 // Reads a Keras layer config the way tfjs does (snake_case or camelCase keys alike) and refuses, naming the layer, what it cannot verify.
-import { artifactProblem, isObject } from './layers-artifact';
+import { isObject, modelJsonProblem } from './layers-artifact';
 
 /** A tensor shape with its batch dimension first; null is a free dimension. */
 export type Shape = (number | null)[];
@@ -49,7 +49,7 @@ export class LayerConfig {
 
   /** A 422 about this layer. */
   problem(message: string): Error {
-    return artifactProblem('model.json', `layer "${this.name}" (${this.className}): ${message}`);
+    return modelJsonProblem(`layer "${this.name}" (${this.className}): ${message}`);
   }
 
   has(key: string): boolean {

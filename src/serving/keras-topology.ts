@@ -1,6 +1,6 @@
 // Reads a Keras Sequential or functional topology (tfjs `model.save` or Python converter layout) into one input, one output and the layers between, in evaluation order.
 import { LayerConfig, toTfjsConfig, type Shape } from './keras-config';
-import { artifactProblem, isObject } from './layers-artifact';
+import { isObject, modelJsonProblem } from './layers-artifact';
 
 /** A layer applied once, to the outputs of the named layers. */
 export interface TopologyNode {
@@ -18,16 +18,15 @@ export interface KerasTopology {
   output: string;
 }
 
-const problem = (message: string) => artifactProblem('model.json', message);
 
 function layerConfig(entry: unknown, where: string): LayerConfig {
   if (!isObject(entry) || typeof entry.className !== 'string' || !isObject(entry.config)) {
-    throw problem(`${where} needs a class_name and a config`);
+    throw modelJsonProblem(`${where} needs a class_name and a config`);
   }
   // tfjs names a layer, and so its weights, by config.name; without one it would invent a name.
   const { name } = entry.config;
-  if (typeof name !== 'string' || name === '') throw problem(`${where} (${entry.className}) has no config.name`);
-  if (entry.name !== undefined && entry.name !== name) throw problem(`${where} is named both "${String(entry.name)}" and "${name}"`);
+  if (typeof name !== 'string' || name === '') throw modelJsonProblem(`${where} (${entry.className}) has no config.name`);
+  if (entry.name !== undefined && entry.name !== name) throw modelJsonProblem(`${where} is named both "${String(entry.name)}" and "${name}"`);
   return new LayerConfig(name, entry.className, entry.config);
 }
 
@@ -47,7 +46,7 @@ function declaredInputShape(layer: LayerConfig): Shape | undefined {
 function uniquelyNamed(layers: LayerConfig[]): LayerConfig[] {
   const seen = new Set<string>();
   for (const layer of layers) {
-    if (seen.has(layer.name)) throw problem(`two layers are named "${layer.name}"`);
+    if (seen.has(layer.name)) throw modelJsonProblem(`two layers are named "${layer.name}"`);
     seen.add(layer.name);
   }
   return layers;
@@ -63,7 +62,7 @@ function inputLayerShape(layer: LayerConfig): Shape {
 
 function readSequential(config: unknown): KerasTopology {
   const entries = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
-  if (!Array.isArray(entries) || entries.length === 0) throw problem('the Sequential model has no layers');
+  if (!Array.isArray(entries) || entries.length === 0) throw modelJsonProblem('the Sequential model has no layers');
   const layers = uniquelyNamed(entries.map((entry, i) => layerConfig(entry, `layers[${i}]`)));
   const [first] = layers as [LayerConfig];
   const startsWithInput = first.className === 'InputLayer';
@@ -95,35 +94,35 @@ function inboundLayers(layer: LayerConfig, inboundNodes: unknown): string[] {
 /** The layer names of `input_layers` / `output_layers`, refusing anything but exactly one. */
 function onlyEndpoint(refs: unknown, kind: 'input' | 'output'): string {
   const list = Array.isArray(refs) ? refs : [];
-  if (list.length !== 1) throw problem(`the model has ${list.length} ${kind}s; exactly one is supported`);
+  if (list.length !== 1) throw modelJsonProblem(`the model has ${list.length} ${kind}s; exactly one is supported`);
   const [ref] = list;
   if (!Array.isArray(ref) || typeof ref[0] !== 'string' || ref[1] !== 0 || ref[2] !== 0) {
-    throw problem(`${kind}_layers[0] is ${JSON.stringify(ref)}; the registry verifies only [layer name, 0, 0]`);
+    throw modelJsonProblem(`${kind}_layers[0] is ${JSON.stringify(ref)}; the registry verifies only [layer name, 0, 0]`);
   }
   return ref[0];
 }
 
 function readFunctional(config: unknown): KerasTopology {
-  if (!isObject(config) || !Array.isArray(config.layers)) throw problem('the functional model has no layers list');
+  if (!isObject(config) || !Array.isArray(config.layers)) throw modelJsonProblem('the functional model has no layers list');
   const entries = config.layers as unknown[];
   const layers = uniquelyNamed(entries.map((entry, i) => layerConfig(entry, `layers[${i}]`)));
   const byName = new Map(layers.map((layer, i) => [layer.name, { layer, inputs: inboundLayers(layer, (entries[i] as Record<string, unknown>).inboundNodes) }]));
   const input = onlyEndpoint(config.inputLayers, 'input');
   const output = onlyEndpoint(config.outputLayers, 'output');
   const source = byName.get(input);
-  if (source === undefined || source.layer.className !== 'InputLayer') throw problem(`the model's input "${input}" is not an InputLayer of the model`);
+  if (source === undefined || source.layer.className !== 'InputLayer') throw modelJsonProblem(`the model's input "${input}" is not an InputLayer of the model`);
 
   // Depth-first from the output, so every node comes after what it reads and unreachable layers show.
   const ordered: TopologyNode[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (name: string, reader: string): void => {
     const found = byName.get(name);
-    if (found === undefined) throw problem(`layer "${reader}" reads "${name}", which is not a layer of the model`);
+    if (found === undefined) throw modelJsonProblem(`layer "${reader}" reads "${name}", which is not a layer of the model`);
     if (state.get(name) === 'done') return;
-    if (state.get(name) === 'visiting') throw problem(`layer "${name}" depends on itself`);
+    if (state.get(name) === 'visiting') throw modelJsonProblem(`layer "${name}" depends on itself`);
     state.set(name, 'visiting');
     if (found.layer.className === 'InputLayer') {
-      if (name !== input) throw problem(`layer "${reader}" reads "${name}", an InputLayer that is not the model's input`);
+      if (name !== input) throw modelJsonProblem(`layer "${reader}" reads "${name}", an InputLayer that is not the model's input`);
     } else {
       if (found.inputs.length === 0) throw found.layer.problem('has no inputs');
       for (const from of found.inputs) visit(from, name);
@@ -133,7 +132,7 @@ function readFunctional(config: unknown): KerasTopology {
   };
   visit(output, 'output_layers');
   const unused = [...byName.keys()].find((name) => !state.has(name));
-  if (unused !== undefined) throw problem(`layer "${unused}" does not lead to the model's output`);
+  if (unused !== undefined) throw modelJsonProblem(`layer "${unused}" does not lead to the model's output`);
   return { input, inputShape: inputLayerShape(source.layer), nodes: ordered, output };
 }
 
@@ -147,6 +146,6 @@ export function readKerasTopology(modelTopology: Record<string, unknown>): Keras
     case 'Functional':
       return readFunctional(model.config);
     default:
-      throw problem(`the model class ${JSON.stringify(model.className)} is not one the registry can verify (Sequential, Model or Functional)`);
+      throw modelJsonProblem(`the model class ${JSON.stringify(model.className)} is not one the registry can verify (Sequential, Model or Functional)`);
   }
 }

@@ -6,6 +6,9 @@ export function artifactProblem(part: string, message: string): UnprocessableErr
   return new UnprocessableError(message, { errors: [{ in: 'body', path: part, message }] });
 }
 
+/** An artifactProblem in model.json, the part most checks find at fault. */
+export const modelJsonProblem = (message: string): UnprocessableError => artifactProblem('model.json', message);
+
 /** One weight as a `weightsManifest` entry describes it (the fields tfjs reads). */
 export interface WeightSpec {
   name: string;
@@ -44,7 +47,7 @@ function parseJson(bytes: Uint8Array): unknown {
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (cause) {
-    throw artifactProblem('model.json', `model.json is not valid JSON: ${(cause as Error).message}`);
+    throw modelJsonProblem(`model.json is not valid JSON: ${(cause as Error).message}`);
   }
 }
 
@@ -60,31 +63,31 @@ function hasLayersConfig(topology: Record<string, unknown>): boolean {
 function readTopology(modelJson: Record<string, unknown>): Record<string, unknown> {
   const { format, modelTopology } = modelJson;
   if (format !== undefined && format !== 'layers-model') {
-    throw artifactProblem('model.json', `model.json format is ${JSON.stringify(format)}; only "layers-model" artifacts are accepted`);
+    throw modelJsonProblem(`model.json format is ${JSON.stringify(format)}; only "layers-model" artifacts are accepted`);
   }
   if (!isObject(modelTopology) || !hasLayersConfig(modelTopology)) {
-    throw artifactProblem('model.json', 'model.json has no Layers modelTopology (a Keras model config with class_name and config)');
+    throw modelJsonProblem('model.json has no Layers modelTopology (a Keras model config with class_name and config)');
   }
   return modelTopology;
 }
 
 function readWeightSpec(entry: unknown, where: string): WeightSpec {
   if (!isObject(entry) || typeof entry.name !== 'string' || typeof entry.dtype !== 'string') {
-    throw artifactProblem('model.json', `${where} needs a string name and dtype`);
+    throw modelJsonProblem(`${where} needs a string name and dtype`);
   }
   const { shape } = entry;
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw artifactProblem('model.json', `${where} (${entry.name}) has a shape that is not a list of non-negative integers`);
+    throw modelJsonProblem(`${where} (${entry.name}) has a shape that is not a list of non-negative integers`);
   }
   const storedDtype = isObject(entry.quantization) ? entry.quantization.dtype : entry.dtype;
   if (typeof storedDtype !== 'string' || BYTES_PER_ELEMENT[storedDtype] === undefined) {
-    throw artifactProblem('model.json', `${where} (${entry.name}) has unsupported dtype ${JSON.stringify(storedDtype)}`);
+    throw modelJsonProblem(`${where} (${entry.name}) has unsupported dtype ${JSON.stringify(storedDtype)}`);
   }
   return entry as WeightSpec;
 }
 
 /** Byte length a weight occupies in the weight files. */
-export function storedByteLength(spec: WeightSpec): number {
+function storedByteLength(spec: WeightSpec): number {
   const dtype = spec.quantization?.dtype ?? spec.dtype;
   return spec.shape.reduce((n, d) => n * d, 1) * (BYTES_PER_ELEMENT[dtype] ?? 0);
 }
@@ -97,14 +100,14 @@ interface ManifestGroup {
 function readManifest(modelJson: Record<string, unknown>): ManifestGroup[] {
   const manifest = modelJson.weightsManifest;
   if (!Array.isArray(manifest)) {
-    throw artifactProblem('model.json', 'model.json has no weightsManifest list');
+    throw modelJsonProblem('model.json has no weightsManifest list');
   }
   return manifest.map((group: unknown, g) => {
     if (!isObject(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
-      throw artifactProblem('model.json', `weightsManifest[${g}] needs paths and weights lists`);
+      throw modelJsonProblem(`weightsManifest[${g}] needs paths and weights lists`);
     }
     if (!group.paths.every((path) => typeof path === 'string')) {
-      throw artifactProblem('model.json', `weightsManifest[${g}].paths must be strings`);
+      throw modelJsonProblem(`weightsManifest[${g}].paths must be strings`);
     }
     const weights = group.weights.map((entry, w) => readWeightSpec(entry, `weightsManifest[${g}].weights[${w}]`));
     return { paths: group.paths as string[], weights };
@@ -141,7 +144,7 @@ function concatenateWeightFiles(paths: string[], weightFiles: Map<string, Uint8A
  */
 export function readLayersArtifact(modelJsonBytes: Uint8Array, weightFiles: Map<string, Uint8Array>): LayersArtifact {
   const modelJson = parseJson(modelJsonBytes);
-  if (!isObject(modelJson)) throw artifactProblem('model.json', 'model.json is not a JSON object');
+  if (!isObject(modelJson)) throw modelJsonProblem('model.json is not a JSON object');
   const modelTopology = readTopology(modelJson);
   const groups = readManifest(modelJson);
   const weightSpecs = groups.flatMap((group) => group.weights);

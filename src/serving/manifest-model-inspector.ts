@@ -3,7 +3,7 @@ import type { InspectedModel, ModelInspector } from '../registry/ports';
 import type { Shape } from './keras-config';
 import { LAYER_RULES, type LayerWeight } from './keras-layers';
 import { readKerasTopology } from './keras-topology';
-import { artifactProblem, normalizeModelJson, readLayersArtifact, type LayersArtifact, type WeightSpec } from './layers-artifact';
+import { modelJsonProblem, normalizeModelJson, readLayersArtifact, type LayersArtifact, type WeightSpec } from './layers-artifact';
 
 /** What an inspector learns about a model, apart from the rewritten files. */
 export type ModelDescription = Pick<InspectedModel, 'inputShape' | 'outputUnits' | 'parameterCount'>;
@@ -14,7 +14,6 @@ interface NamedWeight extends LayerWeight {
 }
 
 const SUPPORTED = Object.keys(LAYER_RULES).join(', ');
-const problem = (message: string) => artifactProblem('model.json', message);
 
 /** Walks the layers in order: each one's output shape from its inputs', and the weights it creates. */
 function inferLayers(artifact: LayersArtifact): { inputShape: Shape; output: Shape; weights: NamedWeight[] } {
@@ -43,21 +42,21 @@ function inferLayers(artifact: LayersArtifact): { inputShape: Shape; output: Sha
 function checkManifest(expected: NamedWeight[], specs: WeightSpec[]): void {
   const byName = new Map<string, WeightSpec>();
   for (const spec of specs) {
-    if (byName.has(spec.name)) throw problem(`weight ${spec.name} is listed twice in the manifest`);
+    if (byName.has(spec.name)) throw modelJsonProblem(`weight ${spec.name} is listed twice in the manifest`);
     byName.set(spec.name, spec);
   }
   for (const weight of expected) {
     const spec = byName.get(weight.name);
     const needs = `${weight.owner} needs ${JSON.stringify(weight.shape)}`;
-    if (spec === undefined) throw problem(`the manifest has no weight ${weight.name}; ${needs}`);
+    if (spec === undefined) throw modelJsonProblem(`the manifest has no weight ${weight.name}; ${needs}`);
     if (JSON.stringify(spec.shape) !== JSON.stringify(weight.shape)) {
-      throw problem(`weight ${weight.name} has shape ${JSON.stringify(spec.shape)} in the manifest; ${needs}`);
+      throw modelJsonProblem(`weight ${weight.name} has shape ${JSON.stringify(spec.shape)} in the manifest; ${needs}`);
     }
-    if (spec.dtype !== 'float32') throw problem(`weight ${weight.name} has dtype ${spec.dtype}; layer weights are float32`);
+    if (spec.dtype !== 'float32') throw modelJsonProblem(`weight ${weight.name} has dtype ${spec.dtype}; layer weights are float32`);
     byName.delete(weight.name);
   }
   const [extra] = byName.keys();
-  if (extra !== undefined) throw problem(`weight ${extra} in the manifest belongs to no layer of the model`);
+  if (extra !== undefined) throw modelJsonProblem(`weight ${extra} in the manifest belongs to no layer of the model`);
 }
 
 /** Inspects an artifact already read by readLayersArtifact; throws UnprocessableError naming what is wrong. */
@@ -65,11 +64,16 @@ export function describeLayersArtifact(artifact: LayersArtifact): ModelDescripti
   const { inputShape, output, weights } = inferLayers(artifact);
   const outputUnits = output[output.length - 1];
   if (output.length < 2 || typeof outputUnits !== 'number') {
-    throw problem(`the model's output shape ${JSON.stringify(output)} has no fixed last dimension`);
+    throw modelJsonProblem(`the model's output shape ${JSON.stringify(output)} has no fixed last dimension`);
   }
   checkManifest(weights, artifact.weightSpecs);
   const parameterCount = weights.filter((w) => w.trainable).reduce((n, w) => n + w.shape.reduce((a, d) => a * d, 1), 0);
   return { inputShape: inputShape.slice(1), outputUnits, parameterCount };
+}
+
+/** What every inspector answers for an accepted artifact: its description, and its files as the registry stores them. */
+export function inspectedModel(artifact: LayersArtifact, description: ModelDescription): InspectedModel {
+  return { ...description, normalizedModelJson: normalizeModelJson(artifact), weights: artifact.weightData };
 }
 
 /**
@@ -80,7 +84,7 @@ export function createManifestModelInspector(): ModelInspector {
   return {
     async inspect(modelJson, weightFiles) {
       const artifact = readLayersArtifact(modelJson, weightFiles);
-      return { ...describeLayersArtifact(artifact), normalizedModelJson: normalizeModelJson(artifact), weights: artifact.weightData };
+      return inspectedModel(artifact, describeLayersArtifact(artifact));
     },
   };
 }

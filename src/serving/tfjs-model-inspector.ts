@@ -2,8 +2,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { DistilleryError } from '../errors';
 import type { ModelInspector } from '../registry/ports';
-import { normalizeModelJson, readLayersArtifact, type LayersArtifact } from './layers-artifact';
-import { describeLayersArtifact, type ModelDescription } from './manifest-model-inspector';
+import { readLayersArtifact, type LayersArtifact } from './layers-artifact';
+import { describeLayersArtifact, inspectedModel, type ModelDescription } from './manifest-model-inspector';
 
 /**
  * The manifest inspector and tfjs disagree about an artifact: a bug in the manifest inspector
@@ -102,7 +102,7 @@ export function createTfjsModelInspector(): ModelInspector {
       const artifact = readLayersArtifact(modelJson, weightFiles);
       const description = describeLayersArtifact(artifact);
       requireAgreement(description, await describeWithTfjs(artifact));
-      return { ...description, normalizedModelJson: normalizeModelJson(artifact), weights: artifact.weightData };
+      return inspectedModel(artifact, description);
     },
   };
 }

@@ -99,6 +99,15 @@ describe('CIFAR-10 files by role', () => {
     expect(parsed.train.pixels).toEqual(new Uint8Array([...first.pixels, ...second.pixels]));
   });
 
+  it('takes a split of one file as that file parses, pixels and labels', () => {
+    const parsed = parseDatasetFiles('cifar10-binary', { train: cifarBatch([3, 4]), test: cifarBatch([9]) });
+    const [train, test] = [parseCifar10Binary(cifarBatch([3, 4])), parseCifar10Binary(cifarBatch([9]))];
+    expect(parsed.roles).toEqual(['train', 'test']);
+    expect(parsed.train).toEqual({ ...train, numClasses: 10 });
+    expect(parsed.test).toEqual({ ...test, numClasses: 10 });
+    expectRole(formatError(() => parseDatasetFiles('cifar10-binary', { train: cifarBatch([0, 12]) })), 'train', 'file "train": CIFAR-10 record 1 has label 12, expected 0..9');
+  });
+
   it('parses each batch on its own, so errors name the batch and its own record index', () => {
     const files = { 'train-1': cifarBatch([0, 1]), 'train-2': cifarBatch([2, 12]) };
     expectRole(formatError(() => parseDatasetFiles('cifar10-binary', files)), 'train-2', 'file "train-2": CIFAR-10 record 1 has label 12, expected 0..9');

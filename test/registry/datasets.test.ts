@@ -10,9 +10,9 @@ import { createNodeBuiltinDatasets } from '../../src/registry/adapters/builtin-d
 import { createLocalFolderBlobStore } from '../../src/registry/adapters/blob/local-folder-blob-store';
 import { openSqliteRepository } from '../../src/registry/adapters/sql';
 import {
+  findDatasetFile,
   getDataset,
   listDatasets,
-  openDatasetFile,
   registerBuiltinDataset,
   registerUploadedDataset,
   type DatasetUploadDeps,
@@ -231,18 +231,21 @@ describe('refused uploads store nothing', () => {
 });
 
 describe('reading back', () => {
-  it('streams a stored file verified, and refuses bytes changed on disk', async () => {
+  it('finds a stored file\'s record, streams it verified, and refuses bytes changed on disk', async () => {
     const files = smallIdxFiles();
     const dataset = await registerUploadedDataset(deps, { name: 'digits', format: 'idx', files });
-    const { file, body } = await openDatasetFile(deps, 'digits', 1, 'train-images');
-    expect(file.sha256).toBe(sha256(files['train-images']!));
-    expect(await streamBytes(body)).toEqual(files['train-images']);
+    const file = await findDatasetFile(repo, 'digits', 1, 'train-images');
+    expect(file).toEqual(dataset.files.find((f) => f.role === 'train-images'));
+    expect(file).toMatchObject({ sha256: sha256(files['train-images']!), size: files['train-images']!.byteLength });
+    expect(await streamBytes(await deps.blobs.getStream(file))).toEqual(files['train-images']);
 
     const labels = dataset.files.find((f) => f.role === 'train-labels')!;
     const tampered = new Uint8Array(files['train-labels']!);
     tampered[8] = 9;
     await writeFile(join(blobRoot, ...labels.key.split('/')), tampered);
-    const opened = await openDatasetFile(deps, 'digits', 1, 'train-labels').then((o) => streamBytes(o.body)).catch((e: unknown) => e);
+    const opened = await findDatasetFile(repo, 'digits', 1, 'train-labels')
+      .then(async (found) => streamBytes(await deps.blobs.getStream(found)))
+      .catch((e: unknown) => e);
     expect(opened).toBeInstanceOf(IntegrityError);
   });
 
@@ -250,7 +253,8 @@ describe('reading back', () => {
     await registerUploadedDataset(deps, { name: 'digits', format: 'idx', files: smallIdxFiles() });
     await expect(getDataset(repo, 'nothing')).rejects.toBeInstanceOf(NotFoundError);
     await expect(getDataset(repo, 'digits', 2)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(openDatasetFile(deps, 'digits', 1, 'train')).rejects.toThrow(/has no file "train"/);
+    await expect(findDatasetFile(repo, 'digits', 1, 'train')).rejects.toThrow(/has no file "train"/);
+    await expect(findDatasetFile(repo, 'digits', 2, 'train-images')).rejects.toBeInstanceOf(NotFoundError);
   });
 });
 

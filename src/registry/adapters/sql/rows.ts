@@ -1,4 +1,4 @@
-// The logical tables the repository uses, and the one place a row differs from its record:
+// The logical tables the SQL stores use, and the one place a row differs from its record:
 // a version's two blob references are stored flat, as key / sha256 / size columns.
 import type { Table } from 'drizzle-orm';
 import type {
@@ -21,7 +21,7 @@ export interface VersionRow extends Omit<ModelVersionRecord, 'modelJson' | 'weig
   weightsSize: number;
 }
 
-/** The tables of one dialect's schema the repository reads and writes. */
+/** The tables of one dialect's schema the SQL stores read and write. */
 export interface RegistryTables<T extends Table> {
   models: TableOf<T, ModelRecord>;
   modelVersions: TableOf<T, VersionRow>;

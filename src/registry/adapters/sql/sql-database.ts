@@ -78,9 +78,14 @@ export interface SqlDatabase<T extends Table> {
   close(): Promise<void>;
 }
 
-/** The driver's error code, looked for through drizzle's `DrizzleQueryError` wrapper (its `cause`). */
+/** `error` and its causes, outermost first: drizzle wraps a driver's error in a `DrizzleQueryError` (its `cause`). */
+export function* errorChain(error: unknown): Generator<Error> {
+  for (let current = error; current instanceof Error; current = current.cause) yield current;
+}
+
+/** The driver's error code, looked for through drizzle's wrapper. */
 export function driverErrorCode(error: unknown): string | null {
-  for (let current = error; current instanceof Error; current = current.cause) {
+  for (const current of errorChain(error)) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') return code;
   }

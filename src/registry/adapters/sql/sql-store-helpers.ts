@@ -1,9 +1,8 @@
 // Small steps every SQL store shares: picking rows, naming what is missing, and turning a driver's
 // constraint errors into the registry's errors.
-import { and, type SQL } from 'drizzle-orm';
+import { and, type SQL, type Table } from 'drizzle-orm';
 import type { DistilleryError } from '../../../errors';
 import { NotFoundError } from '../../errors';
-import type { Table } from 'drizzle-orm';
 import type { ConstraintViolation, SqlDatabase } from './sql-database';
 
 export type ViolationErrors = Partial<Record<ConstraintViolation, () => DistilleryError>>;

@@ -3,7 +3,7 @@
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { ConstraintViolation, ResultOf, SqlDatabase, Statement } from '../sql-database';
+import { type ConstraintViolation, errorChain, type ResultOf, type SqlDatabase, type Statement } from '../sql-database';
 import { type AnySqliteDatabase, type SqliteStatement, sqliteDialect, sqliteStatements } from '../sqlite/sqlite-statements';
 
 /**
@@ -34,7 +34,7 @@ export class D1SqlDatabase implements SqlDatabase<SQLiteTable> {
   }
 
   violation(error: unknown): ConstraintViolation | null {
-    for (let current = error; current instanceof Error; current = current.cause) {
+    for (const current of errorChain(error)) {
       const found = VIOLATIONS.find(([pattern]) => pattern.test(current.message));
       if (found) return found[1];
     }
