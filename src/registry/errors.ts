@@ -29,3 +29,9 @@ export class LastAdminKeyError extends DistilleryError {
   readonly type = 'last-admin-key';
   readonly status = 409;
 }
+
+/** A node wrote with a fencing token that no longer holds its run: the run was claimed again, or finished. */
+export class StaleLeaseError extends DistilleryError {
+  readonly type = 'stale-lease';
+  readonly status = 409;
+}

@@ -4,11 +4,18 @@ import type {
   AliasRecord,
   ApiKeyRecord,
   BlobRef,
+  CheckpointRecord,
   DatasetRecord,
   IdempotencyRecord,
+  JsonObject,
   LineageEdgeRecord,
   ModelRecord,
   ModelVersionRecord,
+  NodeRecord,
+  RunEventRecord,
+  RunKind,
+  RunRecord,
+  RunStatus,
   Timestamp,
 } from './records';
 
@@ -159,12 +166,112 @@ export interface IdempotencyStore {
   releaseIdempotent(apiKeyId: string, key: string): Promise<boolean>;
 }
 
-// The stores the next aggregates get, declared here beside these when they are built: RunQueueStore
-// (claim with a lease and fencing token, heartbeat, events, checkpoints), NodeStore (registration,
-// last seen) and EnsembleStore (ensembles and their members). Repository then bundles them too.
+export interface NewRun extends Pick<RunRecord, 'id' | 'kind' | 'spec' | 'maxAttempts' | 'createdByKeyId' | 'idempotencyKey' | 'createdAt'> {}
+
+export interface RunFilter {
+  status?: RunStatus;
+  kind?: RunKind;
+}
+
+export interface NewRunEvent extends Omit<RunEventRecord, 'id' | 'runId' | 'attempt'> {}
+
+export interface NewCheckpoint extends Omit<CheckpointRecord, 'runId' | 'attempt' | 'isBest'> {}
+
+/** What `requeueExpiredRuns` did to the runs whose lease had expired, by the status each got. */
+export interface ExpiredLeases {
+  /** Back in the queue; the next claim makes the next attempt. */
+  requeued: RunRecord[];
+  /** Their last attempt's lease expired: failed with an `attempts-exhausted` error. */
+  failed: RunRecord[];
+  /** Asked to cancel before their node stopped: cancelled instead of re-queued. */
+  cancelled: RunRecord[];
+}
+
+/**
+ * The run queue. Fenced methods take the fencing token the node claimed the run with and throw
+ * StaleLeaseError, changing nothing, unless the run is still running under that token: the
+ * check is in the write's own SQL, so a write racing a re-claim cannot slip through.
+ */
+export interface RunQueueStore {
+  /**
+   * Stores a queued run (attempt 0). With an idempotency key the creating key already used, stores
+   * nothing and returns that key's run with `created: false` (whatever its spec: comparing
+   * requests is the caller's business).
+   */
+  enqueueRun(run: NewRun): Promise<{ run: RunRecord; created: boolean }>;
+  getRun(id: string): Promise<RunRecord | null>;
+  /** Newest first. */
+  listRuns(filter: RunFilter, page: Page): Promise<{ items: RunRecord[]; total: number }>;
+  /**
+   * Gives the oldest queued run to `nodeId` (a registered node): running, leased until
+   * `leaseUntil`, attempt + 1, a new fencing token. Null when nothing is queued. Concurrent claims
+   * never get the same run.
+   */
+  claimRun(nodeId: string, leaseUntil: Timestamp, now: Timestamp): Promise<RunRecord | null>;
+  /** Fenced: extends the lease. The run returned says whether a cancel was requested. */
+  heartbeatRun(runId: string, fencingToken: number, leaseUntil: Timestamp, now: Timestamp): Promise<RunRecord>;
+  /** Re-queues every running run whose lease ended before `now`, or fails (or cancels) it; see ExpiredLeases. */
+  requeueExpiredRuns(now: Timestamp): Promise<ExpiredLeases>;
+  /**
+   * Fenced: succeeded with its result. Repeating it with the same token and result returns the
+   * run unchanged (a retried completion). UnprocessableError when the version does not exist.
+   */
+  completeRun(runId: string, fencingToken: number, resultVersionId: string, now: Timestamp): Promise<RunRecord>;
+  /** Fenced: failed with `error` (`{ type, message, … }`); repeating it with the same token returns the run unchanged. */
+  failRun(runId: string, fencingToken: number, error: JsonObject, now: Timestamp): Promise<RunRecord>;
+  /**
+   * Cancels a queued run at once; a running one gets `cancelRequestedAt` (its node sees it on
+   * heartbeat and confirms). NotFoundError when absent; ConflictError naming the status when it
+   * has finished.
+   */
+  cancelRun(runId: string, now: Timestamp): Promise<RunRecord>;
+  /** Fenced: the node stopped a run asked to cancel; cancelled. ConflictError when no cancel was requested. */
+  confirmRunCancelled(runId: string, fencingToken: number, now: Timestamp): Promise<RunRecord>;
+
+  /** Fenced: stores the event under the run's current attempt. */
+  appendRunEvent(runId: string, fencingToken: number, event: NewRunEvent): Promise<RunEventRecord>;
+  /** Events with an id above `afterId` (0 for all), oldest first: a follower resumes from its Last-Event-ID. */
+  listRunEvents(runId: string, afterId: number, limit: number): Promise<RunEventRecord[]>;
+
+  /**
+   * Fenced: stores the checkpoint under the run's current attempt; one per attempt and epoch
+   * (repeating the same one returns it, a different one there is a ConflictError).
+   */
+  recordCheckpoint(runId: string, fencingToken: number, checkpoint: NewCheckpoint): Promise<CheckpointRecord>;
+  /** Fenced: makes this checkpoint of the run its only best one. NotFoundError when it is not the run's. */
+  markBestCheckpoint(runId: string, fencingToken: number, checkpointId: string): Promise<CheckpointRecord>;
+  /** In attempt, then epoch order. */
+  listCheckpoints(runId: string): Promise<CheckpointRecord[]>;
+  /** Where the next attempt resumes: the highest epoch of any attempt (the later attempt on a tie). */
+  latestCheckpoint(runId: string): Promise<CheckpointRecord | null>;
+  bestCheckpoint(runId: string): Promise<CheckpointRecord | null>;
+}
+
+export interface NewNode extends Omit<NodeRecord, 'lastSeenAt'> {}
+
+export interface NodeWithRuns extends NodeRecord {
+  /** The runs it holds now (running under its lease). */
+  currentRunIds: string[];
+}
+
+export interface NodeStore {
+  /**
+   * Registers a node, or (same name) updates what it runs on and keeps its id and creation time;
+   * either way it was last seen at `node.createdAt`.
+   */
+  registerNode(node: NewNode): Promise<NodeRecord>;
+  getNode(id: string): Promise<NodeRecord | null>;
+  /** Records that the node was heard from; null when it is not registered. */
+  touchNode(id: string, at: Timestamp): Promise<NodeRecord | null>;
+  /** By name. */
+  listNodes(): Promise<NodeWithRuns[]>;
+}
+
+// The store the next aggregate gets, declared here beside these when it is built: EnsembleStore
+// (ensembles and their members). Repository then bundles it too.
 
 /** Every store on one database, as an entry point opens it; `close()` releases its connections. */
-export interface Repository extends ModelStore, DatasetStore, ApiKeyStore, IdempotencyStore {
+export interface Repository extends ModelStore, DatasetStore, ApiKeyStore, IdempotencyStore, RunQueueStore, NodeStore {
   close(): Promise<void>;
 }
 

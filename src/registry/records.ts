@@ -133,3 +133,91 @@ export interface IdempotencyRecord {
   responseBody: string;
   createdAt: Timestamp;
 }
+
+export type RunKind = 'train' | 'distill' | 'evaluate';
+/**
+ * A run is queued, then running on a node (perhaps several times: each claim is an attempt), then
+ * finished: succeeded, failed or cancelled. Asking a running run to stop keeps it running with
+ * `cancelRequestedAt` set until its node confirms (or its lease expires).
+ */
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type RunEventKind = 'epoch' | 'status' | 'log';
+
+/** One training, distillation or evaluation job and the lease of the node running it. */
+export interface RunRecord {
+  id: string;
+  kind: RunKind;
+  /** What to run, as the API validated it. */
+  spec: JsonObject;
+  status: RunStatus;
+  /** Claims so far: 0 while never claimed, 1 on the first attempt. */
+  attempt: number;
+  /** After this many attempts whose leases expired the run fails instead of going back to the queue. */
+  maxAttempts: number;
+  /** The node holding (or that last held) the run. */
+  leaseOwner: string | null;
+  /** Until when the lease holds; null unless running. */
+  leaseExpiresAt: Timestamp | null;
+  /**
+   * Raised by every claim: each write of a node names the token it claimed with, and is refused
+   * once the run was claimed again (or finished), so a node that lost its lease cannot write.
+   */
+  fencingToken: number;
+  cancelRequestedAt: Timestamp | null;
+  createdByKeyId: string | null;
+  /** Unique per creating key, so a retried create returns the run created first. */
+  idempotencyKey: string | null;
+  resultVersionId: string | null;
+  /** Why the run failed (`{ type, message, … }`). */
+  error: JsonObject | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+  startedAt: Timestamp | null;
+  finishedAt: Timestamp | null;
+}
+
+/** Progress a node reports: `id` grows within the database, so a follower resumes after the last it saw. */
+export interface RunEventRecord {
+  id: number;
+  runId: string;
+  /** The attempt that wrote it. */
+  attempt: number;
+  kind: RunEventKind;
+  epoch: number | null;
+  metrics: Record<string, number>;
+  message: string | null;
+  createdAt: Timestamp;
+}
+
+/** Weights (and optimizer state) a run saved after an epoch; the next attempt resumes from the latest. */
+export interface CheckpointRecord {
+  id: string;
+  runId: string;
+  attempt: number;
+  epoch: number;
+  modelJson: BlobRef;
+  weights: BlobRef;
+  optimizer: BlobRef | null;
+  /** The validation metric the best checkpoint is chosen by, when the run has one. */
+  valMetric: number | null;
+  isBest: boolean;
+  createdAt: Timestamp;
+}
+
+/** A training node as it registered: what it runs on, and when it was last heard from. */
+export interface NodeRecord {
+  id: string;
+  /** Unique: a node registering again under its name keeps its id. */
+  name: string;
+  /** The tfjs backend, e.g. `tensorflow`, `wasm`, `cpu`. */
+  backend: string;
+  /** e.g. `cpu`, `NVIDIA H100`. */
+  device: string;
+  /** The Distillery version it runs. */
+  version: string;
+  /** The node-scoped API key it registered with. */
+  apiKeyId: string | null;
+  capabilities: JsonObject;
+  createdAt: Timestamp;
+  lastSeenAt: Timestamp;
+}

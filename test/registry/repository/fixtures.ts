@@ -1,6 +1,15 @@
 // Records for the Repository tests: valid by default, unique where the database requires it.
 import { randomUUID } from 'node:crypto';
-import { IDEMPOTENCY_IN_PROGRESS, type NewDataset, type NewLineageEdge, type NewModel, type NewModelVersion } from '../../../src/registry/ports';
+import {
+  IDEMPOTENCY_IN_PROGRESS,
+  type NewCheckpoint,
+  type NewDataset,
+  type NewLineageEdge,
+  type NewModel,
+  type NewModelVersion,
+  type NewNode,
+  type NewRun,
+} from '../../../src/registry/ports';
 import type { ApiKeyRecord, IdempotencyRecord } from '../../../src/registry/records';
 
 export const T0 = '2026-11-28T18:50:02.123Z';
@@ -79,6 +88,48 @@ export function newIdempotency(apiKeyId: string, overrides: Partial<IdempotencyR
     status: IDEMPOTENCY_IN_PROGRESS,
     responseBody: '',
     createdAt: T1,
+    ...overrides,
+  };
+}
+
+export function newRun(overrides: Partial<NewRun> = {}): NewRun {
+  return {
+    id: randomUUID(),
+    kind: 'distill',
+    spec: { epochs: 3, teachers: [{ version: 'resnet@1', weight: 1 }], temperature: 4 },
+    maxAttempts: 3,
+    createdByKeyId: null,
+    idempotencyKey: null,
+    createdAt: T0,
+    ...overrides,
+  };
+}
+
+export function newNode(overrides: Partial<NewNode> = {}): NewNode {
+  const id = randomUUID();
+  return {
+    id,
+    name: `node-${id}`,
+    backend: 'tensorflow',
+    device: 'cpu',
+    version: '0.1.0',
+    apiKeyId: null,
+    capabilities: { concurrency: 1 },
+    createdAt: T0,
+    ...overrides,
+  };
+}
+
+export function newCheckpoint(runId: string, epoch: number, overrides: Partial<NewCheckpoint> = {}): NewCheckpoint {
+  const id = randomUUID();
+  return {
+    id,
+    epoch,
+    modelJson: { key: `runs/${runId}/checkpoints/${id}/model.json`, sha256: 'd'.repeat(64), size: 2048 },
+    weights: { key: `runs/${runId}/checkpoints/${id}/weights.bin`, sha256: 'e'.repeat(64), size: 4_500_000_000 },
+    optimizer: { key: `runs/${runId}/checkpoints/${id}/optimizer.bin`, sha256: 'f'.repeat(64), size: 9_000_000 },
+    valMetric: 0.5 + epoch / 100,
+    createdAt: T0,
     ...overrides,
   };
 }

@@ -5,10 +5,19 @@ import type { StoreDriver } from './contract-suite';
 import { tests as datasetStoreTests } from './dataset-store.contract';
 import { tests as idempotencyStoreTests } from './idempotency-store.contract';
 import { tests as modelStoreTests } from './model-store.contract';
+import { tests as nodeStoreTests } from './node-store.contract';
+import { tests as runQueueTests } from './run-queue.contract';
 
 export interface StoreContractOptions {
   /** Per store, the shared tests this driver does not run, by title, each with the reason. */
-  skip?: { ModelStore?: Record<string, string>; DatasetStore?: Record<string, string>; ApiKeyStore?: Record<string, string>; IdempotencyStore?: Record<string, string> };
+  skip?: {
+    ModelStore?: Record<string, string>;
+    DatasetStore?: Record<string, string>;
+    ApiKeyStore?: Record<string, string>;
+    IdempotencyStore?: Record<string, string>;
+    RunQueueStore?: Record<string, string>;
+    NodeStore?: Record<string, string>;
+  };
 }
 
 export function tests(driver: StoreDriver, options: StoreContractOptions = {}): void {
@@ -16,4 +25,6 @@ export function tests(driver: StoreDriver, options: StoreContractOptions = {}): 
   datasetStoreTests(driver, { skip: options.skip?.DatasetStore });
   apiKeyStoreTests(driver, { skip: options.skip?.ApiKeyStore });
   idempotencyStoreTests(driver, { skip: options.skip?.IdempotencyStore });
+  runQueueTests(driver, { skip: options.skip?.RunQueueStore });
+  nodeStoreTests(driver, { skip: options.skip?.NodeStore });
 }

@@ -1,24 +1,43 @@
-// The logical tables the SQL stores use, and the one place a row differs from its record:
-// a version's two blob references are stored flat, as key / sha256 / size columns.
+// The logical tables the SQL stores use, and the one place a row differs from its record: the
+// blob references of a version or a checkpoint are stored flat, as key / sha256 / size columns.
 import type { Table } from 'drizzle-orm';
 import type {
   AliasRecord,
   ApiKeyRecord,
+  BlobRef,
+  CheckpointRecord,
   DatasetRecord,
   IdempotencyRecord,
   LineageEdgeRecord,
   ModelRecord,
   ModelVersionRecord,
+  NodeRecord,
+  RunEventRecord,
+  RunRecord,
 } from '../../records';
 import type { TableOf } from './sql-database';
 
-export interface VersionRow extends Omit<ModelVersionRecord, 'modelJson' | 'weights'> {
+/** A TensorFlow.js Layers artifact's `model.json` and `weights.bin`, as columns. */
+interface LayersArtifactRow {
   modelJsonKey: string;
   modelJsonSha256: string;
   modelJsonSize: number;
   weightsKey: string;
   weightsSha256: string;
   weightsSize: number;
+}
+
+interface LayersArtifact {
+  modelJson: BlobRef;
+  weights: BlobRef;
+}
+
+export interface VersionRow extends Omit<ModelVersionRecord, 'modelJson' | 'weights'>, LayersArtifactRow {}
+
+export interface CheckpointRow extends Omit<CheckpointRecord, 'modelJson' | 'weights' | 'optimizer'>, LayersArtifactRow {
+  optimizerKey: string | null;
+  optimizerSha256: string | null;
+  optimizerSize: number | null;
 }
 
 /** The tables of one dialect's schema the SQL stores read and write. */
@@ -30,8 +49,10 @@ export interface RegistryTables<T extends Table> {
   datasets: TableOf<T, DatasetRecord>;
   apiKeys: TableOf<T, ApiKeyRecord>;
   idempotencyKeys: TableOf<T, IdempotencyRecord>;
-  /** Only to check that a referenced run exists. */
-  runs: TableOf<T, { id: string }>;
+  runs: TableOf<T, RunRecord>;
+  runEvents: TableOf<T, RunEventRecord>;
+  checkpoints: TableOf<T, CheckpointRow>;
+  nodes: TableOf<T, NodeRecord>;
   versionCounters: TableOf<T, VersionCounterRow>;
 }
 
@@ -41,9 +62,8 @@ export interface VersionCounterRow {
   lastVersion: number;
 }
 
-export function toVersionRow({ modelJson, weights, ...rest }: ModelVersionRecord): VersionRow {
+function toArtifactRow({ modelJson, weights }: LayersArtifact): LayersArtifactRow {
   return {
-    ...rest,
     modelJsonKey: modelJson.key,
     modelJsonSha256: modelJson.sha256,
     modelJsonSize: modelJson.size,
@@ -53,11 +73,34 @@ export function toVersionRow({ modelJson, weights, ...rest }: ModelVersionRecord
   };
 }
 
+function toArtifact(row: LayersArtifactRow): LayersArtifact {
+  return {
+    modelJson: { key: row.modelJsonKey, sha256: row.modelJsonSha256, size: row.modelJsonSize },
+    weights: { key: row.weightsKey, sha256: row.weightsSha256, size: row.weightsSize },
+  };
+}
+
+export function toVersionRow({ modelJson, weights, ...rest }: ModelVersionRecord): VersionRow {
+  return { ...rest, ...toArtifactRow({ modelJson, weights }) };
+}
+
 export function toVersionRecord(row: VersionRow): ModelVersionRecord {
   const { modelJsonKey, modelJsonSha256, modelJsonSize, weightsKey, weightsSha256, weightsSize, ...rest } = row;
+  return { ...rest, ...toArtifact(row) };
+}
+
+export function toCheckpointRow({ modelJson, weights, optimizer, ...rest }: CheckpointRecord): CheckpointRow {
   return {
     ...rest,
-    modelJson: { key: modelJsonKey, sha256: modelJsonSha256, size: modelJsonSize },
-    weights: { key: weightsKey, sha256: weightsSha256, size: weightsSize },
+    ...toArtifactRow({ modelJson, weights }),
+    optimizerKey: optimizer?.key ?? null,
+    optimizerSha256: optimizer?.sha256 ?? null,
+    optimizerSize: optimizer?.size ?? null,
   };
+}
+
+export function toCheckpointRecord(row: CheckpointRow): CheckpointRecord {
+  const { modelJsonKey, modelJsonSha256, modelJsonSize, weightsKey, weightsSha256, weightsSize, optimizerKey, optimizerSha256, optimizerSize, ...rest } = row;
+  const optimizer = optimizerKey === null ? null : { key: optimizerKey, sha256: optimizerSha256 ?? '', size: optimizerSize ?? 0 };
+  return { ...rest, ...toArtifact(row), optimizer };
 }

@@ -59,6 +59,18 @@ export interface SqlDialect {
    * where writes take turns on the whole database.
    */
   readonly lockRows: SQL;
+  /**
+   * Ends a sub-select picking one row to take among many (the next queued run): `FOR UPDATE SKIP
+   * LOCKED` on PostgreSQL, so concurrent takers each lock a different row instead of queueing
+   * on the same one; nothing on SQLite and D1.
+   */
+  readonly lockRowsSkipLocked: SQL;
+  /**
+   * The value that makes the database number a new row, where a statement must name every column
+   * (`insertWhere`): NULL for SQLite's integer primary key, the column's sequence on PostgreSQL
+   * (an identity `by default`, since one `always` refuses any value).
+   */
+  nextIdentity(table: Table, column: Column): SQL;
 }
 
 /** What a violated constraint means, as far as the domain cares. */

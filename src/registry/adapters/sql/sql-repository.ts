@@ -7,6 +7,8 @@ import type { SqlDatabase } from './sql-database';
 import { sqlDatasetStore } from './sql-dataset-store';
 import { sqlIdempotencyStore } from './sql-idempotency-store';
 import { sqlModelStore } from './sql-model-store';
+import { sqlNodeStore } from './sql-node-store';
+import { sqlRunQueueStore } from './sql-run-queue-store';
 
 export function sqlRepository<T extends Table>(db: SqlDatabase<T>, tables: RegistryTables<T>): Repository {
   return {
@@ -14,6 +16,8 @@ export function sqlRepository<T extends Table>(db: SqlDatabase<T>, tables: Regis
     ...sqlDatasetStore(db, tables),
     ...sqlApiKeyStore(db, tables),
     ...sqlIdempotencyStore(db, tables),
+    ...sqlRunQueueStore(db, tables),
+    ...sqlNodeStore(db, tables),
     close: () => db.close(),
   };
 }

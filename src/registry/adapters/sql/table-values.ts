@@ -1,11 +1,8 @@
 // The closed vocabularies stored in text columns, shared by both dialects' schemas and their
 // CHECK constraints, so SQLite and PostgreSQL accept exactly the same values.
 import { type Column, type SQL, sql } from 'drizzle-orm';
-import type { DatasetFormat, LineageRelation, VersionStatus } from '../../records';
+import type { DatasetFormat, LineageRelation, RunEventKind, RunKind, RunStatus, VersionStatus } from '../../records';
 
-export type RunKind = 'train' | 'distill' | 'evaluate';
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-export type RunEventKind = 'epoch' | 'status' | 'log';
 export type EnsembleAggregation = 'mean-probabilities' | 'mean-logits' | 'weighted';
 
 /** Every member of a string union, checked complete by the compiler through the Record key type. */

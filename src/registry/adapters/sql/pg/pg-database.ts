@@ -1,5 +1,5 @@
 // SqlDatabase over node-postgres: a pool; a batch is one transaction over exactly its statements.
-import { count, type Column, type SQL, sql } from 'drizzle-orm';
+import { count, type Column, getTableName, type SQL, sql } from 'drizzle-orm';
 import type { NodePgDatabase, NodePgQueryResultHKT } from 'drizzle-orm/node-postgres';
 import type { PgColumn, PgDatabase, PgTable } from 'drizzle-orm/pg-core';
 import {
@@ -87,6 +87,8 @@ const pgStatements: SqlStatements<PgTable> = {
 const pgDialect: SqlDialect = {
   jsonArrayContains: (column, value) => sql`${column} @> ${JSON.stringify([value])}::jsonb`,
   lockRows: sql`for update`,
+  lockRowsSkipLocked: sql`for update skip locked`,
+  nextIdentity: (table, column) => sql`nextval(pg_get_serial_sequence(${getTableName(table)}, ${column.name}))`,
 };
 
 export class PgDatabaseAdapter implements SqlDatabase<PgTable> {

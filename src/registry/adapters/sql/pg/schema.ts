@@ -22,6 +22,9 @@ import type {
   DatasetSplitSummary,
   JsonObject,
   LineageRelation,
+  RunEventKind,
+  RunKind,
+  RunStatus,
   Scope,
   VersionStatus,
 } from '../../../records';
@@ -34,9 +37,6 @@ import {
   RUN_EVENT_KINDS,
   RUN_KINDS,
   RUN_STATUSES,
-  type RunEventKind,
-  type RunKind,
-  type RunStatus,
   VERSION_STATUSES,
 } from '../table-values';
 
@@ -188,6 +188,8 @@ export const nodes = pgTable('nodes', {
   name: text('name').notNull().unique(),
   backend: text('backend').notNull(),
   device: text('device').notNull(),
+  /** The node's Distillery version; empty for a node registered before versions were recorded. */
+  version: text('version').notNull().default(''),
   apiKeyId: text('api_key_id').references(() => apiKeys.id, { onDelete: 'restrict' }),
   capabilities: json<JsonObject>('capabilities'),
   createdAt: timestamp('created_at').notNull(),
@@ -205,6 +207,8 @@ export const runs = pgTable(
     maxAttempts: integer('max_attempts').notNull(),
     leaseOwner: text('lease_owner').references(() => nodes.id, { onDelete: 'restrict' }),
     leaseExpiresAt: timestamp('lease_expires_at'),
+    /** Set when a running run is asked to stop: the node sees it on its next heartbeat. */
+    cancelRequestedAt: timestamp('cancel_requested_at'),
     fencingToken: integer('fencing_token').notNull(),
     createdByKeyId: text('created_by_key_id').references(() => apiKeys.id, { onDelete: 'restrict' }),
     idempotencyKey: text('idempotency_key'),
@@ -229,7 +233,8 @@ export const runs = pgTable(
 export const runEvents = pgTable(
   'run_events',
   {
-    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    // By default, not always: the fenced insert (`insert … select`) names the id, as nextval.
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
     runId: text('run_id').notNull().references(() => runs.id, { onDelete: 'restrict' }),
     attempt: integer('attempt').notNull(),
     kind: text('kind').$type<RunEventKind>().notNull(),
@@ -259,7 +264,7 @@ export const checkpoints = pgTable(
     isBest: boolean('is_best').notNull(),
     createdAt: timestamp('created_at').notNull(),
   },
-  (t) => [unique('checkpoints_run_epoch_unique').on(t.runId, t.epoch)],
+  (t) => [unique('checkpoints_run_attempt_epoch_unique').on(t.runId, t.attempt, t.epoch)],
 );
 
 export const ensembles = pgTable(

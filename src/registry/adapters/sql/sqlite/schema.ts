@@ -18,6 +18,9 @@ import type {
   DatasetSplitSummary,
   JsonObject,
   LineageRelation,
+  RunEventKind,
+  RunKind,
+  RunStatus,
   Scope,
   VersionStatus,
 } from '../../../records';
@@ -30,9 +33,6 @@ import {
   RUN_EVENT_KINDS,
   RUN_KINDS,
   RUN_STATUSES,
-  type RunEventKind,
-  type RunKind,
-  type RunStatus,
   VERSION_STATUSES,
 } from '../table-values';
 
@@ -174,6 +174,8 @@ export const nodes = sqliteTable('nodes', {
   name: text('name').notNull().unique(),
   backend: text('backend').notNull(),
   device: text('device').notNull(),
+  /** The node's Distillery version; empty for a node registered before versions were recorded. */
+  version: text('version').notNull().default(''),
   apiKeyId: text('api_key_id').references(() => apiKeys.id, { onDelete: 'restrict' }),
   capabilities: json<JsonObject>('capabilities'),
   createdAt: timestamp('created_at').notNull(),
@@ -191,6 +193,8 @@ export const runs = sqliteTable(
     maxAttempts: integer('max_attempts').notNull(),
     leaseOwner: text('lease_owner').references(() => nodes.id, { onDelete: 'restrict' }),
     leaseExpiresAt: timestamp('lease_expires_at'),
+    /** Set when a running run is asked to stop: the node sees it on its next heartbeat. */
+    cancelRequestedAt: timestamp('cancel_requested_at'),
     fencingToken: integer('fencing_token').notNull(),
     createdByKeyId: text('created_by_key_id').references(() => apiKeys.id, { onDelete: 'restrict' }),
     idempotencyKey: text('idempotency_key'),
@@ -245,7 +249,7 @@ export const checkpoints = sqliteTable(
     isBest: integer('is_best', { mode: 'boolean' }).notNull(),
     createdAt: timestamp('created_at').notNull(),
   },
-  (t) => [unique('checkpoints_run_epoch_unique').on(t.runId, t.epoch)],
+  (t) => [unique('checkpoints_run_attempt_epoch_unique').on(t.runId, t.attempt, t.epoch)],
 );
 
 export const ensembles = sqliteTable(

@@ -29,6 +29,8 @@ export interface SqliteStatement<R> extends Statement<R> {
 export const sqliteDialect: SqlDialect = {
   jsonArrayContains: (column, value) => sql`exists (select 1 from json_each(${column}) where json_each.value = ${value})`,
   lockRows: sql``,
+  lockRowsSkipLocked: sql``,
+  nextIdentity: () => sql`null`,
 };
 
 const rows = <Row>(raw: unknown) => raw as Row[];
