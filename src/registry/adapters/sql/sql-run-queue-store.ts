@@ -44,9 +44,18 @@ export function sqlRunQueueStore<T extends Table>(db: SqlDatabase<T>, t: Registr
     });
   }
 
+  const isHeldBy = (run: RunRecord, fencingToken: number) => run.status === 'running' && run.fencingToken === fencingToken;
+
   /** Why a fenced write to the run changed nothing: absent, or not held by the token. */
   async function refusal(runId: string, fencingToken: number): Promise<never> {
     throw staleLease(await existingRun(runId), fencingToken);
+  }
+
+  /** The run, still held by the token, after a fenced write that changed nothing for some other reason. */
+  async function stillHeldRun(runId: string, fencingToken: number): Promise<RunRecord> {
+    const run = await existingRun(runId);
+    if (!isHeldBy(run, fencingToken)) throw staleLease(run, fencingToken);
+    return run;
   }
 
   /**
@@ -72,7 +81,7 @@ export function sqlRunQueueStore<T extends Table>(db: SqlDatabase<T>, t: Registr
     if (ended) return ended;
     const run = await existingRun(runId);
     if (run.fencingToken === fencingToken && sameEnd(run)) return run;
-    if (run.fencingToken === fencingToken && run.status === 'running' && options.whenHeld) throw options.whenHeld(run);
+    if (isHeldBy(run, fencingToken) && options.whenHeld) throw options.whenHeld(run);
     throw staleLease(run, fencingToken);
   }
 
@@ -240,8 +249,7 @@ export function sqlRunQueueStore<T extends Table>(db: SqlDatabase<T>, t: Registr
       const row = { ...toCheckpointRow({ ...checkpoint, runId, attempt: 0, isBest: false }), attempt: attemptOf(runId) };
       const recorded = first(await db.run(s.insertWhere(checkpoints, row, stillHeld(runId, fencingToken), { doNothing: true })));
       if (recorded) return toCheckpointRecord(recorded);
-      const run = await existingRun(runId);
-      if (run.fencingToken !== fencingToken || run.status !== 'running') throw staleLease(run, fencingToken);
+      const run = await stillHeldRun(runId, fencingToken);
       // Held, so the attempt's checkpoint of that epoch (or the id) exists: the same one is a retry.
       const stored = await getCheckpoint(allOf(eq(checkpoints.runId, runId), eq(checkpoints.attempt, run.attempt), eq(checkpoints.epoch, checkpoint.epoch)));
       const same = stored && stored.id === checkpoint.id && sameBlobs(stored, checkpoint);
@@ -264,8 +272,7 @@ export function sqlRunQueueStore<T extends Table>(db: SqlDatabase<T>, t: Registr
       );
       const best = marked.find((row) => row.id === checkpointId);
       if (best) return toCheckpointRecord(best);
-      const run = await existingRun(runId);
-      if (run.fencingToken !== fencingToken || run.status !== 'running') throw staleLease(run, fencingToken);
+      await stillHeldRun(runId, fencingToken);
       throw new NotFoundError(`checkpoint ${checkpointId} of run ${runId} not found`, { id: checkpointId });
     },
 
