@@ -181,6 +181,33 @@ export function tests(driver: StoreDriver, options: ContractOptions = {}): void 
       expect(done).toMatchObject({ status: 'succeeded', resultVersionId: version, attempt: 2, leaseExpiresAt: null, finishedAt: now() });
     });
 
+    test('lets a late completion and a requeue with a new claim race: exactly one of them wins, round after round', async () => {
+      const other = await driver.open();
+      try {
+        const version = await resultVersion();
+        const claimer = await registeredNode();
+        for (let round = 0; round < 10; round++) {
+          const run = await claimedRun();
+          clock.advance(LEASE_MS + 1);
+          const [completion, reclaim] = await Promise.allSettled([
+            repo.completeRun(run.id, run.fencingToken, version, now()),
+            other.requeueExpiredRuns(now()).then(() => claim(claimer.id, other)),
+          ]);
+          const stored = await repo.getRun(run.id);
+          if (completion.status === 'fulfilled') {
+            expect(stored).toMatchObject({ status: 'succeeded', attempt: 1 });
+            expect(reclaim).toMatchObject({ status: 'fulfilled', value: null });
+          } else {
+            expect(completion.reason).toBeInstanceOf(StaleLeaseError);
+            expect(stored).toMatchObject({ status: 'running', attempt: 2, leaseOwner: claimer.id });
+            expect(reclaim).toMatchObject({ status: 'fulfilled', value: stored });
+          }
+        }
+      } finally {
+        await other.close();
+      }
+    }, 30_000);
+
     test('fails a run whose last allowed attempt expired, saying why, instead of re-queueing it', async () => {
       const once = await claimedRun({ maxAttempts: 1 });
       clock.advance(LEASE_MS + 1);
