@@ -405,6 +405,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List runs, newest first
+         * @description Requires an API key with the `read` scope (`admin` grants every scope).
+         */
+        get: operations["listRuns"];
+        put?: never;
+        /**
+         * Start a train, distill or evaluate run
+         * @description Checked against the registry before anything is queued: the dataset, teachers and evaluated version exist, teachers are not archived, input shapes and classes agree, the architecture fits the dataset, the hyperparameters are in range. The run is queued; training nodes that execute it come next.
+         *
+         *     Requires an API key with the `write` scope (`admin` grants every scope). Honours `Idempotency-Key`: a repeated request replays the first response.
+         */
+        post: operations["createRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a run: its spec, status, attempt, node, timings and result
+         * @description Requires an API key with the `read` scope (`admin` grants every scope).
+         */
+        get: operations["getRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a run
+         * @description A queued run is cancelled at once; a running one gets `cancelRequestedAt` and stops when its node sees it. Cancelling a cancelled run again is a 409 like any finished run.
+         *
+         *     Requires an API key with the `write` scope (`admin` grants every scope).
+         */
+        post: operations["cancelRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -465,6 +533,64 @@ export interface components {
             };
             /** @example image-classification */
             task: string;
+        };
+        CreateRun: {
+            /**
+             * @description distill: how teachers' outputs combine (default `mean-probabilities`); `weighted` needs every teacher's weight.
+             * @enum {string}
+             */
+            aggregation?: "mean-probabilities" | "mean-logits" | "weighted";
+            /**
+             * @description train, distill: the student's architecture.
+             * @enum {string}
+             */
+            architecture?: "resnet18" | "resnet18-cifar" | "cnn-small" | "mlp";
+            dataset: {
+                /**
+                 * @description Unique name: lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters, without "..".
+                 * @example mnist-teacher
+                 */
+                name: string;
+                /** @description Defaults to the latest version. */
+                version?: number;
+            };
+            /**
+             * @description train, distill: seed, epochs, batchSize, optimizer, lrSchedule, augmentation, normalization, validationFraction, splitSeed; distill also temperature and alpha. Anything absent takes the reference protocol default; the run records the resolved values.
+             * @example {
+             *       "batchSize": 64,
+             *       "epochs": 20,
+             *       "optimizer": {
+             *         "lr": 0.001,
+             *         "name": "adam"
+             *       }
+             *     }
+             */
+            hyperparameters?: {
+                [key: string]: unknown;
+            };
+            kind: components["schemas"]["RunKind"];
+            /** @description Attempts (node claims whose lease expired) before the run fails; default 3. */
+            maxAttempts?: number;
+            /**
+             * @description train, distill: the model the result is registered under; created when the run succeeds if it does not exist.
+             * @example mnist-teacher
+             */
+            model?: string;
+            /** @description distill: the teacher versions. */
+            teachers?: components["schemas"]["RunTeacher"][];
+            /** @description evaluate: the version to evaluate. */
+            version?: {
+                /**
+                 * @description Unique name: lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters, without "..".
+                 * @example mnist-teacher
+                 */
+                model: string;
+                /**
+                 * @description A version number, an alias or `latest`.
+                 * @example latest
+                 */
+                version: number | string;
+            };
         };
         CreatedApiKey: components["schemas"]["ApiKey"] & {
             /**
@@ -711,6 +837,59 @@ export interface components {
              * @example mnist-teacher
              */
             name?: string;
+        };
+        Run: {
+            /** @description Claims so far: 0 while queued for the first time. */
+            attempt: number;
+            cancelRequestedAt: string | null;
+            createdAt: string;
+            createdByKeyId: string | null;
+            /** @description Why the run failed (`type`, `message`, …). */
+            error: {
+                [key: string]: unknown;
+            } | null;
+            finishedAt: string | null;
+            id: string;
+            kind: components["schemas"]["RunKind"];
+            leaseExpiresAt: string | null;
+            maxAttempts: number;
+            /** @description The node holding (or that last held) the run. */
+            node: string | null;
+            resultVersionId: string | null;
+            /** @description What the run executes, fully resolved: dataset id and version, teacher version ids, every hyperparameter. */
+            spec: {
+                [key: string]: unknown;
+            };
+            startedAt: string | null;
+            status: components["schemas"]["RunStatus"];
+            updatedAt: string;
+        };
+        /** @enum {string} */
+        RunKind: "train" | "distill" | "evaluate";
+        RunPage: {
+            items: components["schemas"]["Run"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /**
+         * @description queued, then running on a node (each claim an attempt), then succeeded, failed or cancelled.
+         * @enum {string}
+         */
+        RunStatus: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+        RunTeacher: {
+            /**
+             * @description Unique name: lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters, without "..".
+             * @example mnist-teacher
+             */
+            model: string;
+            /**
+             * @description A version number, an alias or `latest`.
+             * @example latest
+             */
+            version: number | string;
+            /** @description Relative weight in the aggregation; give every teacher one or none. */
+            weight?: number;
         };
         /**
          * @description `read`: GET registry data. `write`: create and change models, versions, aliases, datasets. `admin`: manage keys, implies every scope. `predict`: prediction routes. `node`: training-node routes.
@@ -2833,6 +3012,312 @@ export interface operations {
             };
             /** @description A resource the path names does not exist. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRuns: {
+        parameters: {
+            query?: {
+                /** @description Page size (1-500). */
+                limit?: number;
+                /** @description Items to skip. */
+                offset?: number;
+                /** @description queued, then running on a node (each claim an attempt), then succeeded, failed or cancelled. */
+                status?: components["schemas"]["RunStatus"];
+                kind?: components["schemas"]["RunKind"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of runs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunPage"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A client-chosen key (1-255 visible ASCII characters) for retrying this create safely: the same request with the same key replays the first response (`Idempotent-Replayed: true`) instead of creating again. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRun"];
+            };
+        };
+        responses: {
+            /** @description The queued run. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            /** @description The body cannot be parsed (malformed JSON or multipart). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with the same `Idempotency-Key` is still in progress (`idempotency-key-in-progress`): retry after `Retry-After` seconds. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body has a media type this route does not accept. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. The `Idempotency-Key` was used for a different request (`idempotency-key-reused`). The registry refuses the run (`unprocessable-entity`): an unknown dataset, model or version, an archived teacher, shapes or classes that disagree, a hyperparameter out of range, or a field that does not apply to the kind. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource the path names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run, cancelled or asked to stop. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource the path names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The run has finished (`conflict`; `status` says how). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/health';
 import { keyRoutes } from './routes/keys';
 import { lineageRoutes } from './routes/lineage';
 import { modelRoutes } from './routes/models';
+import { runRoutes } from './routes/runs';
 import { versionRoutes } from './routes/versions';
 
 function newApp(): OpenAPIHono<AppEnv> {
@@ -29,6 +30,7 @@ function mountRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route('/v1/models', aliasRoutes);
   app.route('/v1/models', lineageRoutes);
   app.route('/v1/datasets', datasetRoutes);
+  app.route('/v1/runs', runRoutes);
   app.route('/v1/keys', keyRoutes);
   app.route('/docs', docsRoutes);
 }

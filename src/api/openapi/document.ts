@@ -32,6 +32,7 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>): unknown {
       { name: 'aliases', description: 'Named pointers to versions, e.g. `production`.' },
       { name: 'lineage', description: 'Which versions were made from which.' },
       { name: 'datasets', description: 'Registered datasets.' },
+      { name: 'runs', description: 'Train, distill and evaluate runs: validated, then queued for training nodes.' },
       { name: 'keys', description: 'API keys.' },
     ],
   });

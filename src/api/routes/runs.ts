@@ -1,0 +1,179 @@
+// /v1/runs: start train, distill and evaluate runs (validated against the registry, then queued), list, read and cancel them.
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { RunRecord } from '../../registry/records';
+import { DEFAULT_MAX_ATTEMPTS, MAX_ATTEMPTS_LIMIT, cancelRun, createRun, getRun, listRuns } from '../../registry/runs';
+import { AGGREGATIONS, ARCHITECTURE_NAMES } from '../../training/spec';
+import type { AppEnv } from '../app-env';
+import { IDEMPOTENCY_HEADER } from '../middleware/idempotency';
+import { protectedRoute } from '../route-config';
+import { NameSchema, PageQuerySchema, RecordKeySchema, VersionNumberSchema, VersionRefValueSchema, json, pageEnvelope, recordOf, singleLineText } from '../schemas';
+
+const KINDS = ['train', 'distill', 'evaluate'] as const;
+const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+
+const KindSchema = z.enum(KINDS).openapi('RunKind');
+const StatusSchema = z.enum(STATUSES).openapi('RunStatus', {
+  description: 'queued, then running on a node (each claim an attempt), then succeeded, failed or cancelled.',
+});
+
+const VersionRefBodySchema = z.strictObject({
+  model: NameSchema,
+  version: VersionRefValueSchema.openapi({ description: 'A version number, an alias or `latest`.', example: 'latest' }),
+});
+
+const TeacherSchema = VersionRefBodySchema.extend({
+  weight: z.number().min(0).optional().openapi({ description: 'Relative weight in the aggregation; give every teacher one or none.' }),
+}).openapi('RunTeacher');
+
+const CreateRunSchema = z
+  .strictObject({
+    kind: KindSchema,
+    dataset: z.strictObject({
+      name: NameSchema,
+      version: VersionNumberSchema.optional().openapi({ description: 'Defaults to the latest version.' }),
+    }),
+    model: NameSchema.optional().openapi({
+      description: 'train, distill: the model the result is registered under; created when the run succeeds if it does not exist.',
+    }),
+    architecture: z.enum(ARCHITECTURE_NAMES).optional().openapi({ description: "train, distill: the student's architecture." }),
+    teachers: z.array(TeacherSchema).min(1).max(64).optional().openapi({ description: 'distill: the teacher versions.' }),
+    aggregation: z.enum(AGGREGATIONS).optional().openapi({
+      description: "distill: how teachers' outputs combine (default `mean-probabilities`); `weighted` needs every teacher's weight.",
+    }),
+    version: VersionRefBodySchema.optional().openapi({ description: 'evaluate: the version to evaluate.' }),
+    hyperparameters: recordOf(RecordKeySchema, z.unknown(), { additionalProperties: {} })
+      .optional()
+      .openapi({
+        description:
+          'train, distill: seed, epochs, batchSize, optimizer, lrSchedule, augmentation, normalization, validationFraction, splitSeed; ' +
+          'distill also temperature and alpha. Anything absent takes the reference protocol default; the run records the resolved values.',
+        example: { epochs: 20, batchSize: 64, optimizer: { name: 'adam', lr: 0.001 } },
+      }),
+    maxAttempts: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_ATTEMPTS_LIMIT)
+      .optional()
+      .openapi({ description: `Attempts (node claims whose lease expired) before the run fails; default ${DEFAULT_MAX_ATTEMPTS}.` }),
+  })
+  .openapi('CreateRun');
+
+const RunSchema = z
+  .object({
+    id: z.string(),
+    kind: KindSchema,
+    status: StatusSchema,
+    spec: z.record(z.string(), z.unknown()).openapi({
+      description: 'What the run executes, fully resolved: dataset id and version, teacher version ids, every hyperparameter.',
+    }),
+    attempt: z.number().int().openapi({ description: 'Claims so far: 0 while queued for the first time.' }),
+    maxAttempts: z.number().int(),
+    node: z.string().nullable().openapi({ description: 'The node holding (or that last held) the run.' }),
+    leaseExpiresAt: z.string().nullable(),
+    cancelRequestedAt: z.string().nullable(),
+    resultVersionId: z.string().nullable(),
+    error: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'Why the run failed (`type`, `message`, …).' }),
+    createdByKeyId: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+  })
+  .openapi('Run');
+
+/** What a client sees of a run: never its fencing token or idempotency key. */
+function toRun(run: RunRecord): z.infer<typeof RunSchema> {
+  return {
+    id: run.id,
+    kind: run.kind,
+    status: run.status,
+    spec: run.spec,
+    attempt: run.attempt,
+    maxAttempts: run.maxAttempts,
+    node: run.leaseOwner,
+    leaseExpiresAt: run.leaseExpiresAt,
+    cancelRequestedAt: run.cancelRequestedAt,
+    resultVersionId: run.resultVersionId,
+    error: run.error,
+    createdByKeyId: run.createdByKeyId,
+    createdAt: run.createdAt,
+    updatedAt: run.updatedAt,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+  };
+}
+
+const RunIdParams = z.object({ id: singleLineText({ min: 1, max: 128 }).openapi({ param: { name: 'id', in: 'path' } }) });
+
+const ListRunsQuery = PageQuerySchema.extend({ status: StatusSchema.optional(), kind: KindSchema.optional() });
+
+const createRunRoute = protectedRoute(
+  'write',
+  {
+    method: 'post',
+    operationId: 'createRun',
+    path: '/',
+    tags: ['runs'],
+    summary: 'Start a train, distill or evaluate run',
+    description:
+      'Checked against the registry before anything is queued: the dataset, teachers and evaluated version exist, teachers are not archived, ' +
+      "input shapes and classes agree, the architecture fits the dataset, the hyperparameters are in range. The run is queued; training nodes that execute it come next.",
+    request: { body: { required: true, ...json(CreateRunSchema) } },
+    responses: { 201: { description: 'The queued run.', ...json(RunSchema) } },
+  },
+  {
+    idempotent: true,
+    problems: {
+      422: 'The registry refuses the run (`unprocessable-entity`): an unknown dataset, model or version, an archived teacher, shapes or classes that disagree, a hyperparameter out of range, or a field that does not apply to the kind.',
+    },
+  },
+);
+
+const listRunsRoute = protectedRoute('read', {
+  method: 'get',
+  operationId: 'listRuns',
+  path: '/',
+  tags: ['runs'],
+  summary: 'List runs, newest first',
+  request: { query: ListRunsQuery },
+  responses: { 200: { description: 'A page of runs.', ...json(pageEnvelope(RunSchema, 'RunPage')) } },
+});
+
+const getRunRoute = protectedRoute('read', {
+  method: 'get',
+  operationId: 'getRun',
+  path: '/{id}',
+  tags: ['runs'],
+  summary: 'Read a run: its spec, status, attempt, node, timings and result',
+  request: { params: RunIdParams },
+  responses: { 200: { description: 'The run.', ...json(RunSchema) } },
+});
+
+const cancelRunRoute = protectedRoute(
+  'write',
+  {
+    method: 'post',
+    operationId: 'cancelRun',
+    path: '/{id}/cancel',
+    tags: ['runs'],
+    summary: 'Cancel a run',
+    description: 'A queued run is cancelled at once; a running one gets `cancelRequestedAt` and stops when its node sees it. Cancelling a cancelled run again is a 409 like any finished run.',
+    request: { params: RunIdParams },
+    responses: { 200: { description: 'The run, cancelled or asked to stop.', ...json(RunSchema) } },
+  },
+  { problems: { 409: 'The run has finished (`conflict`; `status` says how).' } },
+);
+
+export const runRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(createRunRoute, async (c) => {
+    const requester = { apiKeyId: c.get('principal').apiKeyId, idempotencyKey: c.req.header(IDEMPOTENCY_HEADER) ?? null };
+    return c.json(toRun(await createRun(c.get('deps'), c.req.valid('json'), requester)), 201);
+  })
+  .openapi(listRunsRoute, async (c) => {
+    const { status, kind, ...page } = c.req.valid('query');
+    const { items, total } = await listRuns(c.get('deps').repo, { status, kind }, page);
+    return c.json({ items: items.map(toRun), total, ...page }, 200);
+  })
+  .openapi(getRunRoute, async (c) => c.json(toRun(await getRun(c.get('deps').repo, c.req.valid('param').id)), 200))
+  .openapi(cancelRunRoute, async (c) => c.json(toRun(await cancelRun(c.get('deps'), c.req.valid('param').id)), 200));

@@ -1,0 +1,253 @@
+// Runs as clients start them: a train, distill or evaluate request checked against the registry
+// (dataset, teachers, architecture, shapes, classes, hyperparameters) and queued as the fully
+// resolved spec a node will run, so a later attempt reads exactly what was validated.
+import {
+  ARCHITECTURES,
+  InvalidSpecError,
+  distillSpecSchema,
+  parseDistillSpec,
+  parseTrainSpec,
+  trainSpecSchema,
+  type Aggregation,
+  type Architecture,
+} from '../training/spec';
+import { NotFoundError, UnprocessableError } from './errors';
+import { assertValidName } from './names';
+import type { Clock, DatasetStore, ModelStore, Page, RunFilter, RunQueueStore } from './ports';
+import type { DatasetRecord, JsonObject, ModelRecord, ModelVersionRecord, RunKind, RunRecord } from './records';
+import { findVersion } from './version-refs';
+
+export const DEFAULT_MAX_ATTEMPTS = 3;
+export const MAX_ATTEMPTS_LIMIT = 10;
+
+/** A model version as a request names it: a number, an alias or `latest`. */
+export interface VersionRef {
+  model: string;
+  version: number | string;
+}
+
+export interface TeacherRef extends VersionRef {
+  /** Relative weight in the aggregation; give every teacher one or none. */
+  weight?: number;
+}
+
+/** A run request as the client sends it; which fields apply depends on `kind`. */
+export interface RunRequest {
+  kind: RunKind;
+  dataset: { name: string; version?: number };
+  /** train, distill: the model the result is registered under (created when the run succeeds if absent). */
+  model?: string;
+  /** train, distill: the student's architecture. */
+  architecture?: Architecture;
+  /** distill */
+  teachers?: TeacherRef[];
+  /** distill */
+  aggregation?: Aggregation;
+  /** evaluate: the version to evaluate. */
+  version?: VersionRef;
+  /** train, distill: every engine setting not given above; the reference protocol fills the rest. */
+  hyperparameters?: Record<string, unknown>;
+  maxAttempts?: number;
+}
+
+/** Who asked, for the run's record and its per-key idempotency. */
+export interface RunRequester {
+  apiKeyId: string | null;
+  idempotencyKey: string | null;
+}
+
+type RunDeps = { repo: ModelStore & DatasetStore & RunQueueStore; clock: Clock };
+
+/** Which top-level fields each kind takes: any other is refused rather than silently ignored. */
+const FIELDS_BY_KIND: Record<RunKind, readonly (keyof RunRequest)[]> = {
+  train: ['model', 'architecture', 'hyperparameters'],
+  distill: ['model', 'architecture', 'teachers', 'aggregation', 'hyperparameters'],
+  evaluate: ['version'],
+};
+const OPTIONAL_FIELDS: readonly (keyof RunRequest)[] = ['hyperparameters', 'aggregation'];
+const KIND_FIELDS = [...new Set(Object.values(FIELDS_BY_KIND).flat())];
+
+/** Spec fields the request sets at its top level (or from the teachers), not among the hyperparameters. */
+const SET_AT_TOP_LEVEL = new Set(['architecture', 'aggregation', 'teacherWeights']);
+const HYPERPARAMETERS: Record<'train' | 'distill', Set<string>> = {
+  train: new Set(Object.keys(trainSpecSchema.shape).filter((key) => !SET_AT_TOP_LEVEL.has(key))),
+  distill: new Set(Object.keys(distillSpecSchema.shape).filter((key) => !SET_AT_TOP_LEVEL.has(key))),
+};
+
+function fieldError(path: string, message: string, details: Record<string, unknown> = {}): UnprocessableError {
+  return new UnprocessableError(`${path}: ${message}`, { ...details, errors: [{ in: 'body', path, message }] });
+}
+
+/**
+ * Validates `request` against the registry and queues it (attempt 0) with its resolved spec; any
+ * failure is a 422 naming the field, and nothing is queued.
+ */
+export async function createRun(deps: RunDeps, request: RunRequest, requester: RunRequester): Promise<RunRecord> {
+  assertFieldsOfKind(request);
+  const maxAttempts = request.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS_LIMIT) {
+    throw fieldError('maxAttempts', `must be an integer from 1 to ${MAX_ATTEMPTS_LIMIT}`);
+  }
+  const dataset = await resolveDataset(deps.repo, request.dataset);
+  const spec = await resolveSpec(deps.repo, request, dataset);
+  const { run } = await deps.repo.enqueueRun({
+    id: crypto.randomUUID(),
+    kind: request.kind,
+    spec,
+    maxAttempts,
+    createdByKeyId: requester.apiKeyId,
+    idempotencyKey: requester.idempotencyKey,
+    createdAt: deps.clock.now().toISOString(),
+  });
+  return run;
+}
+
+export async function getRun(repo: RunQueueStore, id: string): Promise<RunRecord> {
+  const run = await repo.getRun(id);
+  if (!run) throw new NotFoundError(`run "${id}" does not exist`, { run: id });
+  return run;
+}
+
+export function listRuns(repo: RunQueueStore, filter: RunFilter, page: Page): Promise<{ items: RunRecord[]; total: number }> {
+  return repo.listRuns(filter, page);
+}
+
+/** A queued run is cancelled at once, a running one asked to stop; a finished one is a ConflictError naming its status. */
+export function cancelRun(deps: { repo: RunQueueStore; clock: Clock }, id: string): Promise<RunRecord> {
+  return deps.repo.cancelRun(id, deps.clock.now().toISOString());
+}
+
+function assertFieldsOfKind(request: RunRequest): void {
+  const wanted = FIELDS_BY_KIND[request.kind];
+  for (const field of KIND_FIELDS) {
+    const given = request[field] !== undefined;
+    if (given && !wanted.includes(field)) throw fieldError(field, `does not apply to a ${request.kind} run`);
+    if (!given && wanted.includes(field) && !OPTIONAL_FIELDS.includes(field)) throw fieldError(field, `is required for a ${request.kind} run`);
+  }
+}
+
+async function resolveDataset(repo: DatasetStore, ref: RunRequest['dataset']): Promise<DatasetRecord> {
+  const found = ref.version === undefined ? await repo.getLatestDataset(ref.name) : await repo.getDataset(ref.name, ref.version);
+  if (found) return found;
+  if (ref.version !== undefined && (await repo.getLatestDataset(ref.name))) {
+    throw fieldError('dataset.version', `dataset "${ref.name}" has no version ${ref.version}`);
+  }
+  throw fieldError('dataset.name', `dataset "${ref.name}" does not exist`);
+}
+
+async function resolveSpec(repo: ModelStore, request: RunRequest, dataset: DatasetRecord): Promise<JsonObject> {
+  const datasetRef = { id: dataset.id, name: dataset.name, version: dataset.version };
+  if (request.kind === 'evaluate') {
+    const { model, version } = await resolveVersion(repo, request.version!, 'version');
+    assertFitsDataset(model, dataset, 'version');
+    return { dataset: datasetRef, version: { id: version.id, model: model.name, version: version.version } };
+  }
+  const architecture = request.architecture!;
+  assertArchitectureFits(architecture, dataset);
+  await assertTargetModel(repo, request.model!, dataset);
+  const hyperparameters = checkedHyperparameters(request.kind, request.hyperparameters ?? {});
+  if (request.kind === 'train') {
+    const training = toFieldErrors(() => parseTrainSpec({ ...hyperparameters, architecture }));
+    return { dataset: datasetRef, model: request.model!, training } as JsonObject;
+  }
+  const teachers = await resolveTeachers(repo, request.teachers!, dataset);
+  const teacherWeights = teacherWeightsOf(request.teachers!);
+  const training = toFieldErrors(() => parseDistillSpec({ ...hyperparameters, architecture, aggregation: request.aggregation, teacherWeights }));
+  return { dataset: datasetRef, model: request.model!, teachers, training } as JsonObject;
+}
+
+async function resolveVersion(repo: ModelStore, ref: VersionRef, field: string): Promise<{ model: ModelRecord; version: ModelVersionRecord }> {
+  const model = await repo.getModelByName(ref.model);
+  if (!model) throw fieldError(`${field}.model`, `model "${ref.model}" does not exist`);
+  const version = await findVersion(repo, model, String(ref.version));
+  if (!version) throw fieldError(`${field}.version`, `model "${ref.model}" has no version or alias "${ref.version}"`);
+  return { model, version };
+}
+
+const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((dim, i) => dim === b[i]);
+const sameLabels = (a: string[], b: string[]) => a.length === b.length && a.every((label, i) => label === b[i]);
+
+/** The model takes the dataset's examples and has one output per dataset class. */
+function assertFitsDataset(model: ModelRecord, dataset: DatasetRecord, field: string): void {
+  if (!sameShape(model.inputShape, dataset.shape)) {
+    throw fieldError(field, `model "${model.name}" takes input shape ${JSON.stringify(model.inputShape)} but dataset "${dataset.name}" has ${JSON.stringify(dataset.shape)}`);
+  }
+  if (model.classLabels.length !== dataset.classLabels.length) {
+    throw fieldError(field, `model "${model.name}" has ${model.classLabels.length} classes but dataset "${dataset.name}" has ${dataset.classLabels.length}`);
+  }
+}
+
+/** The catalogue's one shape fact: the smallest input side each architecture's downsampling survives. */
+function assertArchitectureFits(architecture: Architecture, dataset: DatasetRecord): void {
+  const [height, width] = dataset.shape;
+  const side = Math.min(height ?? 0, width ?? 0);
+  const { minInputSide } = ARCHITECTURES[architecture];
+  if (dataset.shape.length < 2 || side < minInputSide) {
+    throw fieldError('architecture', `${architecture} needs images of at least ${minInputSide}x${minInputSide}; dataset "${dataset.name}" has shape ${JSON.stringify(dataset.shape)}`);
+  }
+}
+
+/** The result's model: a valid name, and if it exists already, one the dataset's results can be registered under. */
+async function assertTargetModel(repo: ModelStore, name: string, dataset: DatasetRecord): Promise<void> {
+  assertValidName('model', name);
+  const existing = await repo.getModelByName(name);
+  if (existing) assertFitsDataset(existing, dataset, 'model');
+}
+
+/** Teachers as the spec records them: existing, active versions whose models agree with each other and the dataset. */
+async function resolveTeachers(repo: ModelStore, refs: TeacherRef[], dataset: DatasetRecord) {
+  const resolved: { model: ModelRecord; version: ModelVersionRecord; weight: number | null }[] = [];
+  for (const [index, ref] of refs.entries()) {
+    const field = `teachers[${index}]`;
+    const { model, version } = await resolveVersion(repo, ref, field);
+    if (version.status === 'archived') throw fieldError(`${field}.version`, `${model.name} version ${version.version} is archived`);
+    if (resolved.some((other) => other.version.id === version.id)) throw fieldError(field, `${model.name} version ${version.version} is listed twice`);
+    const first = resolved[0]?.model;
+    if (first && !sameShape(model.inputShape, first.inputShape)) {
+      throw fieldError(`${field}.model`, `input shape ${JSON.stringify(model.inputShape)} differs from teachers[0] (${JSON.stringify(first.inputShape)})`);
+    }
+    if (first && !sameLabels(model.classLabels, first.classLabels)) {
+      throw fieldError(`${field}.model`, `class labels ${JSON.stringify(model.classLabels)} differ from teachers[0] (${JSON.stringify(first.classLabels)})`);
+    }
+    assertFitsDataset(model, dataset, `${field}.model`);
+    resolved.push({ model, version, weight: ref.weight ?? null });
+  }
+  return resolved.map(({ model, version, weight }) => ({ versionId: version.id, model: model.name, version: version.version, weight }));
+}
+
+/** One weight per teacher, or undefined when none has one (equal weights); a mix is ambiguous. */
+function teacherWeightsOf(refs: TeacherRef[]): number[] | undefined {
+  const weighted = refs.filter((ref) => ref.weight !== undefined).length;
+  if (weighted === 0) return undefined;
+  const missing = refs.findIndex((ref) => ref.weight === undefined);
+  if (missing >= 0) throw fieldError(`teachers[${missing}].weight`, 'give every teacher a weight, or none');
+  return refs.map((ref) => ref.weight!);
+}
+
+function checkedHyperparameters(kind: 'train' | 'distill', hyperparameters: Record<string, unknown>): Record<string, unknown> {
+  for (const key of Object.keys(hyperparameters)) {
+    if (SET_AT_TOP_LEVEL.has(key)) throw fieldError(`hyperparameters.${key}`, 'is set at the top level of the request (teacherWeights: each teacher\'s weight)');
+    if (!HYPERPARAMETERS[kind].has(key)) {
+      throw fieldError(`hyperparameters.${key}`, `is not a ${kind} setting; known: ${[...HYPERPARAMETERS[kind]].join(', ')}`);
+    }
+  }
+  return hyperparameters;
+}
+
+/** The spec parser's issues as body fields: the request sets `teacherWeights` through the teachers. */
+function toFieldErrors<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof InvalidSpecError)) throw error;
+    const errors = error.issues.map(({ path, message }) => ({ in: 'body', path: requestPath(path), message }));
+    throw new UnprocessableError(`invalid run: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { errors });
+  }
+}
+
+function requestPath(specPath: string): string {
+  const [head, index] = specPath.split('.');
+  if (head === 'teacherWeights') return index === undefined ? 'teachers' : `teachers[${index}].weight`;
+  if (head === 'architecture' || head === 'aggregation') return head;
+  return specPath === '' ? 'hyperparameters' : `hyperparameters.${specPath}`;
+}
