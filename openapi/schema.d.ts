@@ -462,7 +462,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel a run
-         * @description A queued run is cancelled at once; a running one gets `cancelRequestedAt` and stops when its node sees it. Cancelling a cancelled run again is a 409 like any finished run.
+         * @description A queued run is cancelled at once; a running one gets `cancelRequestedAt` and stops when its node sees it. Cancelling a cancelled run again returns it unchanged (a retry).
          *
          *     Requires an API key with the `write` scope (`admin` grants every scope).
          */
@@ -560,7 +560,7 @@ export interface components {
              *       "batchSize": 64,
              *       "epochs": 20,
              *       "optimizer": {
-             *         "lr": 0.001,
+             *         "learningRate": 0.001,
              *         "name": "adam"
              *       }
              *     }
@@ -3316,7 +3316,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The run has finished (`conflict`; `status` says how). */
+            /** @description The run has succeeded or failed (`conflict`; `runStatus` says which). */
             409: {
                 headers: {
                     [name: string]: unknown;

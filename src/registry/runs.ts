@@ -4,10 +4,8 @@
 import {
   ARCHITECTURES,
   InvalidSpecError,
-  distillSpecSchema,
   parseDistillSpec,
   parseTrainSpec,
-  trainSpecSchema,
   type Aggregation,
   type Architecture,
 } from '../training/spec';
@@ -69,10 +67,6 @@ const KIND_FIELDS = [...new Set(Object.values(FIELDS_BY_KIND).flat())];
 
 /** Spec fields the request sets at its top level (or from the teachers), not among the hyperparameters. */
 const SET_AT_TOP_LEVEL = new Set(['architecture', 'aggregation', 'teacherWeights']);
-const HYPERPARAMETERS: Record<'train' | 'distill', Set<string>> = {
-  train: new Set(Object.keys(trainSpecSchema.shape).filter((key) => !SET_AT_TOP_LEVEL.has(key))),
-  distill: new Set(Object.keys(distillSpecSchema.shape).filter((key) => !SET_AT_TOP_LEVEL.has(key))),
-};
 
 function fieldError(path: string, message: string, details: Record<string, unknown> = {}): UnprocessableError {
   return new UnprocessableError(`${path}: ${message}`, { ...details, errors: [{ in: 'body', path, message }] });
@@ -145,14 +139,17 @@ async function resolveSpec(repo: ModelStore, request: RunRequest, dataset: Datas
   const architecture = request.architecture!;
   assertArchitectureFits(architecture, dataset);
   await assertTargetModel(repo, request.model!, dataset);
-  const hyperparameters = checkedHyperparameters(request.kind, request.hyperparameters ?? {});
+  const hyperparameters = request.hyperparameters ?? {};
+  assertNoTopLevelFields(hyperparameters);
   if (request.kind === 'train') {
     const training = toFieldErrors(() => parseTrainSpec({ ...hyperparameters, architecture }));
+    assertAllKnown(hyperparameters, training, 'hyperparameters', 'train');
     return { dataset: datasetRef, model: request.model!, training } as JsonObject;
   }
   const teachers = await resolveTeachers(repo, request.teachers!, dataset);
   const teacherWeights = teacherWeightsOf(request.teachers!);
   const training = toFieldErrors(() => parseDistillSpec({ ...hyperparameters, architecture, aggregation: request.aggregation, teacherWeights }));
+  assertAllKnown(hyperparameters, training, 'hyperparameters', 'distill');
   return { dataset: datasetRef, model: request.model!, teachers, training } as JsonObject;
 }
 
@@ -224,14 +221,27 @@ function teacherWeightsOf(refs: TeacherRef[]): number[] | undefined {
   return refs.map((ref) => ref.weight!);
 }
 
-function checkedHyperparameters(kind: 'train' | 'distill', hyperparameters: Record<string, unknown>): Record<string, unknown> {
+function assertNoTopLevelFields(hyperparameters: Record<string, unknown>): void {
   for (const key of Object.keys(hyperparameters)) {
-    if (SET_AT_TOP_LEVEL.has(key)) throw fieldError(`hyperparameters.${key}`, 'is set at the top level of the request (teacherWeights: each teacher\'s weight)');
-    if (!HYPERPARAMETERS[kind].has(key)) {
-      throw fieldError(`hyperparameters.${key}`, `is not a ${kind} setting; known: ${[...HYPERPARAMETERS[kind]].join(', ')}`);
-    }
+    if (SET_AT_TOP_LEVEL.has(key)) throw fieldError(`hyperparameters.${key}`, "is set at the top level of the request (teacherWeights: each teacher's weight)");
   }
-  return hyperparameters;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The spec schemas drop keys they do not know (at every depth: `optimizer.lr` for `learningRate`),
+ * so a key of the request missing from the parsed spec is a misspelt or inapplicable setting:
+ * refused, never silently replaced by its default.
+ */
+function assertAllKnown(input: Record<string, unknown>, parsed: unknown, path: string, kind: string): void {
+  if (!isPlainObject(parsed)) return;
+  for (const [key, value] of Object.entries(input)) {
+    if (!Object.hasOwn(parsed, key)) {
+      throw fieldError(`${path}.${key}`, `is not a ${kind} setting here; known: ${Object.keys(parsed).join(', ')}`);
+    }
+    if (isPlainObject(value)) assertAllKnown(value, parsed[key], `${path}.${key}`, kind);
+  }
 }
 
 /** The spec parser's issues as body fields: the request sets `teacherWeights` through the teachers. */

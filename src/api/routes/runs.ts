@@ -47,7 +47,7 @@ const CreateRunSchema = z
         description:
           'train, distill: seed, epochs, batchSize, optimizer, lrSchedule, augmentation, normalization, validationFraction, splitSeed; ' +
           'distill also temperature and alpha. Anything absent takes the reference protocol default; the run records the resolved values.',
-        example: { epochs: 20, batchSize: 64, optimizer: { name: 'adam', lr: 0.001 } },
+        example: { epochs: 20, batchSize: 64, optimizer: { name: 'adam', learningRate: 0.001 } },
       }),
     maxAttempts: z
       .number()
@@ -158,11 +158,11 @@ const cancelRunRoute = protectedRoute(
     path: '/{id}/cancel',
     tags: ['runs'],
     summary: 'Cancel a run',
-    description: 'A queued run is cancelled at once; a running one gets `cancelRequestedAt` and stops when its node sees it. Cancelling a cancelled run again is a 409 like any finished run.',
+    description: 'A queued run is cancelled at once; a running one gets `cancelRequestedAt` and stops when its node sees it. Cancelling a cancelled run again returns it unchanged (a retry).',
     request: { params: RunIdParams },
     responses: { 200: { description: 'The run, cancelled or asked to stop.', ...json(RunSchema) } },
   },
-  { problems: { 409: 'The run has finished (`conflict`; `status` says how).' } },
+  { problems: { 409: 'The run has succeeded or failed (`conflict`; `runStatus` says which).' } },
 );
 
 export const runRoutes = new OpenAPIHono<AppEnv>()
