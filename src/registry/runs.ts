@@ -10,6 +10,7 @@ import {
   type Architecture,
 } from '../training/spec';
 import { NotFoundError, UnprocessableError } from './errors';
+import { IdempotencyKeyReusedError } from './idempotency';
 import { assertValidName } from './names';
 import type { Clock, DatasetStore, ModelStore, Page, RunFilter, RunQueueStore } from './ports';
 import type { DatasetRecord, JsonObject, ModelRecord, ModelVersionRecord, RunKind, RunRecord } from './records';
@@ -84,7 +85,7 @@ export async function createRun(deps: RunDeps, request: RunRequest, requester: R
   }
   const dataset = await resolveDataset(deps.repo, request.dataset);
   const spec = await resolveSpec(deps.repo, request, dataset);
-  const { run } = await deps.repo.enqueueRun({
+  const { run, created } = await deps.repo.enqueueRun({
     id: crypto.randomUUID(),
     kind: request.kind,
     spec,
@@ -93,7 +94,27 @@ export async function createRun(deps: RunDeps, request: RunRequest, requester: R
     idempotencyKey: requester.idempotencyKey,
     createdAt: deps.clock.now().toISOString(),
   });
+  // The middleware replays a completed key; the store's key catches what it cannot (a response
+  // never recorded): its run is returned only when it is this very request.
+  if (!created && !(run.kind === request.kind && run.maxAttempts === maxAttempts && sameJson(run.spec, spec))) {
+    throw new IdempotencyKeyReusedError(`Idempotency-Key "${requester.idempotencyKey}" already started a different run`, {
+      idempotencyKey: requester.idempotencyKey,
+      runId: run.id,
+    });
+  }
   return run;
+}
+
+/** Deep equality of JSON values, whatever their key order (PostgreSQL's jsonb does not keep it). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => sameJson(item, b[i]));
+  }
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && sameJson(a[key], b[key]));
+  }
+  return a === b;
 }
 
 export async function getRun(repo: RunQueueStore, id: string): Promise<RunRecord> {

@@ -225,6 +225,26 @@ describe('idempotency', () => {
     expect(other.response.status).toBe(422);
     expect(await runCount()).toBe(before + 1);
   });
+
+  it('returns the run a key already started only when it is the same request, even without a recorded response', async () => {
+    // As if the first request queued its run but its response was never recorded (the server stopped).
+    const { data: keys } = await server.client.GET('/v1/keys');
+    const adminKeyId = keys!.items.find((key) => key.scopes.includes('admin'))!.id;
+    const first = await queuedRun(TRAIN);
+    const { run: stored } = await server.deps.repo.enqueueRun({
+      id: crypto.randomUUID(), kind: 'train', spec: first.spec, maxAttempts: 3, createdByKeyId: adminKeyId, idempotencyKey: 'unrecorded', createdAt: new Date().toISOString(),
+    });
+    const before = await runCount();
+
+    const other = await createRun({ ...TRAIN, hyperparameters: { epochs: 5 } }, server.client, 'unrecorded');
+    expect(other.response.status).toBe(422);
+    expect(other.error).toMatchObject({ runId: stored.id });
+    expect(other.error!.type).toContain('idempotency-key-reused');
+    const same = await createRun(TRAIN, server.client, 'unrecorded');
+    expect(same.response.status).toBe(201);
+    expect(same.data!.id).toBe(stored.id);
+    expect(await runCount()).toBe(before);
+  });
 });
 
 describe('scopes', () => {
