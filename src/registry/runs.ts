@@ -69,8 +69,8 @@ const KIND_FIELDS = [...new Set(Object.values(FIELDS_BY_KIND).flat())];
 /** Spec fields the request sets at its top level (or from the teachers), not among the hyperparameters. */
 const SET_AT_TOP_LEVEL = new Set(['architecture', 'aggregation', 'teacherWeights']);
 
-function fieldError(path: string, message: string, details: Record<string, unknown> = {}): UnprocessableError {
-  return new UnprocessableError(`${path}: ${message}`, { ...details, errors: [{ in: 'body', path, message }] });
+function fieldError(path: string, message: string): UnprocessableError {
+  return new UnprocessableError(`${path}: ${message}`, { errors: [{ in: 'body', path, message }] });
 }
 
 /**
