@@ -164,13 +164,11 @@ async function resolveSpec(repo: ModelStore, request: RunRequest, dataset: Datas
   assertNoTopLevelFields(hyperparameters);
   if (request.kind === 'train') {
     const training = toFieldErrors(() => parseTrainSpec({ ...hyperparameters, architecture }));
-    assertAllKnown(hyperparameters, training, 'hyperparameters', 'train');
     return { dataset: datasetRef, model: request.model!, training } as JsonObject;
   }
   const teachers = await resolveTeachers(repo, request.teachers!, dataset);
   const teacherWeights = teacherWeightsOf(request.teachers!);
   const training = toFieldErrors(() => parseDistillSpec({ ...hyperparameters, architecture, aggregation: request.aggregation, teacherWeights }));
-  assertAllKnown(hyperparameters, training, 'hyperparameters', 'distill');
   return { dataset: datasetRef, model: request.model!, teachers, training } as JsonObject;
 }
 
@@ -249,21 +247,6 @@ function assertNoTopLevelFields(hyperparameters: Record<string, unknown>): void 
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/**
- * The spec schemas drop keys they do not know (at every depth: `optimizer.lr` for `learningRate`),
- * so a key of the request missing from the parsed spec is a misspelt or inapplicable setting:
- * refused, never silently replaced by its default.
- */
-function assertAllKnown(input: Record<string, unknown>, parsed: unknown, path: string, kind: string): void {
-  if (!isPlainObject(parsed)) return;
-  for (const [key, value] of Object.entries(input)) {
-    if (!Object.hasOwn(parsed, key)) {
-      throw fieldError(`${path}.${key}`, `is not a ${kind} setting here; known: ${Object.keys(parsed).join(', ')}`);
-    }
-    if (isPlainObject(value)) assertAllKnown(value, parsed[key], `${path}.${key}`, kind);
-  }
-}
 
 /** The spec parser's issues as body fields: the request sets `teacherWeights` through the teachers. */
 function toFieldErrors<T>(parse: () => T): T {

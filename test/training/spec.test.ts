@@ -35,4 +35,16 @@ describe('run specs', () => {
     }
     expect(() => parseTrainSpec({})).toThrow(/architecture/);
   });
+
+  it('refuses unknown settings at every depth, each named by its own path', () => {
+    try {
+      parseDistillSpec({ architecture: 'mlp', temprature: 2, optimizer: { lr: 0.1 }, lrSchedule: { name: 'step', stepSize: 1, gama: 0.5 } });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidSpecError);
+      const paths = (error as InvalidSpecError).issues.map((i) => i.path);
+      expect(paths.sort()).toEqual(['lrSchedule.gama', 'optimizer.lr', 'temprature']);
+    }
+    expect(() => parseTrainSpec({ architecture: 'mlp', temperature: 4 })).toThrow(InvalidSpecError);
+  });
 });

@@ -2,7 +2,7 @@
 
 import { z } from 'zod';
 
-export const normalizationSchema = z.object({
+export const normalizationSchema = z.strictObject({
   /** One value for every channel, or one per channel. */
   mean: z.array(z.number()).min(1),
   std: z.array(z.number().positive()).min(1),

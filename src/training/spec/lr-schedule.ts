@@ -3,10 +3,10 @@
 import { z } from 'zod';
 
 export const lrScheduleSchema = z.discriminatedUnion('name', [
-  z.object({ name: z.literal('constant') }),
+  z.strictObject({ name: z.literal('constant') }),
   /** CosineAnnealingLR with T_max = epochs. */
-  z.object({ name: z.literal('cosine'), minLearningRate: z.number().min(0).default(0) }),
+  z.strictObject({ name: z.literal('cosine'), minLearningRate: z.number().min(0).default(0) }),
   /** StepLR: multiply by gamma every stepSize epochs. */
-  z.object({ name: z.literal('step'), stepSize: z.number().int().positive(), gamma: z.number().positive().default(0.1) }),
+  z.strictObject({ name: z.literal('step'), stepSize: z.number().int().positive(), gamma: z.number().positive().default(0.1) }),
 ]);
 export type LrSchedule = z.infer<typeof lrScheduleSchema>;

@@ -2,7 +2,7 @@
 
 import { z } from 'zod';
 
-export const optimizerSpecSchema = z.object({
+export const optimizerSpecSchema = z.strictObject({
   name: z.enum(['adam', 'adamw', 'sgd']).default('adam'),
   learningRate: z.number().positive().default(1e-3),
   /** SGD only; torch.optim.SGD's default is 0. */

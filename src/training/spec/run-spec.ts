@@ -1,5 +1,6 @@
 // Run specifications for train and distill runs: plain serialisable objects, defaults = the reference protocol.
-// Pure zod: the API and the Worker validate run requests with it without loading tfjs.
+// Pure zod: the API and the Worker validate run requests with it without loading tfjs. Objects are
+// strict at every depth: a misspelt setting (`optimizer.lr`) is refused, never replaced by its default.
 
 import { z } from 'zod';
 import { InvalidSpecError } from '../errors';
@@ -9,7 +10,7 @@ import { DEFAULT_NORMALIZATION, DEFAULT_SPLIT_SEED, DEFAULT_VALIDATION_FRACTION,
 import { lrScheduleSchema } from './lr-schedule';
 import { optimizerSpecSchema } from './optimizer';
 
-export const trainSpecSchema = z.object({
+export const trainSpecSchema = z.strictObject({
   architecture: z.enum(ARCHITECTURE_NAMES),
   /** Fixes initial weights, shuffling and augmentation: same seed, same backend, same data -> same weights. */
   seed: z.number().int().min(0).max(0xffffffff).default(0),
@@ -45,9 +46,15 @@ export type DistillSpecInput = z.input<typeof distillSpecSchema>;
 function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input);
   if (!result.success) {
-    throw new InvalidSpecError(result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    throw new InvalidSpecError(result.error.issues.flatMap(specIssues));
   }
   return result.data;
+}
+
+/** One issue per offending field: an unknown key is named by its own path, not its parent's. */
+function specIssues(issue: z.core.$ZodIssue): { path: string; message: string }[] {
+  if (issue.code !== 'unrecognized_keys') return [{ path: issue.path.join('.'), message: issue.message }];
+  return issue.keys.map((key) => ({ path: [...issue.path, key].join('.'), message: 'is not a setting of this run kind' }));
 }
 
 export const parseTrainSpec = (input: unknown): TrainSpec => parseWith(trainSpecSchema, input);
