@@ -1,0 +1,35 @@
+// Who may write for a run: a `node` key acts only for runs its own node holds (the lease owner is a
+// node registered with that key); an admin key may act for any node. The fencing token itself is
+// checked by the store, inside each write's SQL.
+import { NotFoundError } from '../registry/errors';
+import type { NodeStore, RunQueueStore } from '../registry/ports';
+import type { NodeRecord, RunRecord } from '../registry/records';
+import type { Principal } from './app-env';
+import { ForbiddenError } from './http-errors';
+
+const isAdmin = (principal: Principal) => principal.scopes.includes('admin');
+
+/** The node `nodeId`, when the caller's key registered it (or is an admin key); else 404 / 403. */
+export async function nodeOfCaller(repo: NodeStore, principal: Principal, nodeId: string): Promise<NodeRecord> {
+  const node = await repo.getNode(nodeId);
+  if (!node) throw new NotFoundError(`node "${nodeId}" is not registered`, { node: nodeId });
+  if (!isAdmin(principal) && node.apiKeyId !== principal.apiKeyId) {
+    throw new ForbiddenError(`node "${node.name}" was registered with another API key`, { node: nodeId });
+  }
+  return node;
+}
+
+/**
+ * The run `runId`, when its lease owner is a node of the caller's key (or the key is an admin's);
+ * else 404 / 403. Whether the caller's fencing token is still the run's is the store's check.
+ */
+export async function runHeldByCaller(repo: NodeStore & RunQueueStore, principal: Principal, runId: string): Promise<RunRecord> {
+  const run = await repo.getRun(runId);
+  if (!run) throw new NotFoundError(`run "${runId}" does not exist`, { run: runId });
+  if (isAdmin(principal)) return run;
+  const owner = run.leaseOwner ? await repo.getNode(run.leaseOwner) : null;
+  if (!owner || owner.apiKeyId !== principal.apiKeyId) {
+    throw new ForbiddenError(`run "${runId}" is not held by a node of this API key`, { run: runId });
+  }
+  return run;
+}
