@@ -267,6 +267,26 @@ export interface NodeStore {
   listNodes(): Promise<NodeWithRuns[]>;
 }
 
+/** Teacher logits on a dataset version's training file, computed once and reused by later distill runs. */
+export interface TeacherOutputsRecord {
+  /** Hex sha256 of (teacher version id, dataset id, normalisation): see docs/node-protocol.md. */
+  key: string;
+  teacherVersionId: string;
+  datasetId: string;
+  normalization: JsonObject;
+  /** float32 little-endian, examples x classes, in the training file's order. */
+  blob: BlobRef;
+  createdAt: Timestamp;
+}
+
+export interface TeacherOutputsStore {
+  getTeacherOutputs(key: string): Promise<TeacherOutputsRecord | null>;
+  /** Stores the record unless one has the key; either way returns the stored one (the first write wins). */
+  recordTeacherOutputs(record: TeacherOutputsRecord): Promise<TeacherOutputsRecord>;
+}
+
+// (TeacherOutputsStore joins Repository when its SQL adapter lands.)
+
 // The store the next aggregate gets, declared here beside these when it is built: EnsembleStore
 // (ensembles and their members). Repository then bundles it too.
 
