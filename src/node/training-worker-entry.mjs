@@ -1,0 +1,7 @@
+// Entry of the training worker thread. A Worker cannot load TypeScript by itself (under tsx or
+// vitest the parent's loader does not reach worker threads), so this registers tsx's loader in
+// the thread and then imports the worker module.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('./training-worker.ts');
