@@ -13,6 +13,8 @@ export interface ServerConfig extends SharedSettings {
   dataDir: string;
   /** S3 bucket for blobs; null selects the local folder `<dataDir>/blobs`. */
   s3Bucket: string | null;
+  /** Training nodes run inside this process (worker threads), each with concurrency 1; 0 turns them off. */
+  embeddedNodes: number;
 }
 
 export function sqliteFile(config: Pick<ServerConfig, 'dataDir'>): string {
@@ -34,6 +36,7 @@ export function configFromEnv(env: Record<string, string | undefined>): ServerCo
     databaseUrl: databaseUrl ?? null,
     dataDir: nonEmpty(env.DISTILLERY_DATA_DIR) ?? './data',
     s3Bucket: nonEmpty(env.S3_BUCKET) ?? null,
+    embeddedNodes: integerSetting(env, 'DISTILLERY_EMBEDDED_NODES', 1, 0),
     ...sharedSettingsFromEnv(env),
   };
 }

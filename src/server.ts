@@ -16,6 +16,8 @@ import type { BlobStore, Clock, Repository } from './registry/ports';
 import { createTfjsModelInspector } from './serving/tfjs-model-inspector';
 import { createJsonLogger } from './server/json-logger';
 import { createSwaggerUiAssets } from './server/swagger-ui-assets';
+import { startEmbeddedNodes, type EmbeddedNodes } from './node/embedded-nodes';
+import { backendPreferenceFromEnv } from './training/backend';
 
 export interface RunningServer {
   /** Base URL with the port actually bound, e.g. `http://127.0.0.1:8080`. */
@@ -23,6 +25,8 @@ export interface RunningServer {
   deps: AppDeps;
   /** The bootstrap admin token when this start created it (first start), else null. */
   bootstrapAdminKey: string | null;
+  /** The in-process training nodes (config.embeddedNodes of them). */
+  embeddedNodes: EmbeddedNodes['agents'];
   close(): Promise<void>;
 }
 
@@ -74,7 +78,18 @@ export async function startServer(
     };
     const bootstrapAdminKey = await ensureBootstrapAdminKey(repo, clock, { envKey: config.adminKey ?? undefined });
     const server = await listen(createApp(deps).fetch, config);
-    return { url: serverUrl(server.address() as AddressInfo), deps, bootstrapAdminKey, close: () => closeAll(server, repo, blobs) };
+    const address = server.address() as AddressInfo;
+    const nodes = await startNodes(config, env, deps, address).catch(async (error: unknown) => {
+      await closeHttp(server);
+      throw error;
+    });
+    return {
+      url: serverUrl(address),
+      deps,
+      bootstrapAdminKey,
+      embeddedNodes: nodes?.agents ?? [],
+      close: () => closeAll(server, nodes, repo, blobs),
+    };
   } catch (error) {
     blobs.close();
     await repo.close();
@@ -82,15 +97,40 @@ export async function startServer(
   }
 }
 
+/** The embedded nodes, on a node key of their own, talking to this server by its loopback address. */
+async function startNodes(config: ServerConfig, env: Record<string, string | undefined>, deps: AppDeps, address: AddressInfo): Promise<EmbeddedNodes | null> {
+  if (config.embeddedNodes === 0) return null;
+  return startEmbeddedNodes({
+    count: config.embeddedNodes,
+    apiUrl: `http://${loopbackHost(address)}:${address.port}`,
+    backend: backendPreferenceFromEnv(env),
+    deps,
+    logger: deps.logger,
+  });
+}
+
+/** A wildcard bind is reached over loopback; a specific address as it is. */
+function loopbackHost(address: AddressInfo): string {
+  if (address.address === '0.0.0.0') return '127.0.0.1';
+  if (address.address === '::') return '[::1]';
+  return address.family === 'IPv6' ? `[${address.address}]` : address.address;
+}
+
 function serverUrl(address: AddressInfo): string {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return `http://${host === '0.0.0.0' || host === '[::]' ? 'localhost' : host}:${address.port}`;
 }
 
-async function closeAll(server: ServerType, repo: Repository, blobs: { close(): void }): Promise<void> {
-  await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+/** Nodes first (their last writes still reach the server), then the server, then what it holds open. */
+async function closeAll(server: ServerType, nodes: EmbeddedNodes | null, repo: Repository, blobs: { close(): void }): Promise<void> {
+  await nodes?.close();
+  await closeHttp(server);
   blobs.close();
   await repo.close();
+}
+
+function closeHttp(server: ServerType): Promise<void> {
+  return new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
 }
 
 function listen(fetch: (request: Request) => Response | Promise<Response>, config: ServerConfig): Promise<ServerType> {

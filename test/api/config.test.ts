@@ -15,6 +15,7 @@ describe('configFromEnv', () => {
       jsonLimitBytes: DEFAULT_JSON_LIMIT_BYTES,
       uploadLimitBytes: DEFAULT_UPLOAD_LIMIT_BYTES,
       logLevel: 'info',
+      embeddedNodes: 1,
     });
     expect(sqliteFile(config)).toBe('data/distillery.sqlite');
     expect(blobFolder(config)).toBe('data/blobs');
@@ -31,6 +32,7 @@ describe('configFromEnv', () => {
       DISTILLERY_JSON_LIMIT: '2048',
       DISTILLERY_UPLOAD_LIMIT: '1048576',
       LOG_LEVEL: 'WARN',
+      DISTILLERY_EMBEDDED_NODES: '0',
     });
     expect(config).toEqual({
       port: 9000,
@@ -42,6 +44,7 @@ describe('configFromEnv', () => {
       jsonLimitBytes: 2048,
       uploadLimitBytes: 1048576,
       logLevel: 'warn',
+      embeddedNodes: 0,
     });
   });
 
@@ -56,6 +59,7 @@ describe('configFromEnv', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ DISTILLERY_ADMIN_KEY: 'hunter2' }, 'DISTILLERY_ADMIN_KEY'],
+    [{ DISTILLERY_EMBEDDED_NODES: 'one' }, 'DISTILLERY_EMBEDDED_NODES'],
   ])('refuses %o naming %s', (env, name) => {
     expect(() => configFromEnv(env)).toThrow(ConfigError);
     expect(() => configFromEnv(env)).toThrow(name);

@@ -7,7 +7,7 @@ import { createDistilleryClient, type DistilleryClient } from '../../openapi/cli
 import type { AppDeps, Logger } from '../../src/api/app-env';
 import { configFromEnv, type ServerConfig } from '../../src/config';
 import type { Clock } from '../../src/registry/ports';
-import { startServer } from '../../src/server';
+import { startServer, type RunningServer } from '../../src/server';
 
 export interface TestServer {
   baseUrl: string;
@@ -15,6 +15,8 @@ export interface TestServer {
   client: DistilleryClient;
   adminKey: string;
   deps: AppDeps;
+  /** The server's in-process training nodes (none unless config.embeddedNodes asks for them). */
+  embeddedNodes: RunningServer['embeddedNodes'];
   /** The temp data directory (SQLite file and blobs), removed by close(). */
   dataDir: string;
   /** Log lines the server wrote, for asserting on request logging. */
@@ -40,6 +42,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     host: '127.0.0.1',
     port: 0,
     dataDir,
+    // A test that wants a training node in the server asks for one (embeddedNodes: 1).
+    embeddedNodes: 0,
     ...options.config,
   };
   const logs: TestServer['logs'] = [];
@@ -53,6 +57,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     client: createDistilleryClient(running.url, adminKey),
     adminKey,
     deps: running.deps,
+    embeddedNodes: running.embeddedNodes,
     dataDir,
     logs,
     fetch: (path, init = {}, apiKey = adminKey) => {
