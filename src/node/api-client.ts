@@ -108,9 +108,12 @@ export function createNodeApiClient({ apiUrl, token }: NodeApiClientOptions) {
 
     /** PUTs the bytes where an upload target says: a presigned URL, or the API's upload route. */
     async upload(lease: Lease, target: UploadTarget, bytes: Uint8Array): Promise<void> {
+      // A presigned PUT gets exactly the headers it was signed with; the API's route also the token.
       const headers = new Headers(target.headers);
-      headers.set('Content-Type', headers.get('Content-Type') ?? 'application/octet-stream');
-      if (!isAbsolute(target.url)) headers.set(FENCING_TOKEN_HEADER, String(lease.fencingToken));
+      if (!isAbsolute(target.url)) {
+        headers.set('Content-Type', headers.get('Content-Type') ?? 'application/octet-stream');
+        headers.set(FENCING_TOKEN_HEADER, String(lease.fencingToken));
+      }
       await send(target.url, { method: target.method, headers, body: bytes as Uint8Array<ArrayBuffer> });
     },
 
