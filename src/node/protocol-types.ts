@@ -48,7 +48,8 @@ export interface CheckpointInput {
   epoch: number;
   modelJson: FileRef;
   weights: FileRef;
-  optimizer: FileRef;
+  /** Null for a checkpoint stored without optimizer state (this node always stores it). */
+  optimizer: FileRef | null;
   metrics: Record<string, unknown>;
 }
 

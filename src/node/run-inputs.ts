@@ -8,6 +8,12 @@ import type { Assignment, CheckpointInput, FileRef, ResumeInput, VersionInput } 
 
 type Download = (file: FileRef) => Promise<Uint8Array>;
 
+/** A checkpoint to resume from that this node cannot resume with. */
+export class ResumeInputError extends Error {
+  override readonly name = 'ResumeInputError';
+  readonly type = 'invalid-resume-checkpoint';
+}
+
 const parseJson = <T>(bytes: Uint8Array): T => JSON.parse(new TextDecoder().decode(bytes)) as T;
 
 async function modelArtifacts(download: Download, version: Pick<VersionInput, 'modelJson' | 'weights'>): Promise<ModelArtifactsBytes> {
@@ -16,7 +22,9 @@ async function modelArtifacts(download: Download, version: Pick<VersionInput, 'm
 }
 
 async function checkpointArtifacts(download: Download, checkpoint: CheckpointInput): Promise<CheckpointArtifacts> {
-  const [model, optimizer] = await Promise.all([modelArtifacts(download, checkpoint), download(checkpoint.optimizer)]);
+  const { optimizer: optimizerFile } = checkpoint;
+  if (!optimizerFile) throw new ResumeInputError(`checkpoint ${checkpoint.checkpointId} has no optimizer state to resume with`);
+  const [model, optimizer] = await Promise.all([modelArtifacts(download, checkpoint), download(optimizerFile)]);
   return { ...model, optimizer, metrics: checkpoint.metrics as unknown as CheckpointMetrics };
 }
 
