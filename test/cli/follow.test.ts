@@ -5,12 +5,11 @@
 // (Batch events, which only the terminal's bar shows, wait for the store to accept the kind.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewRunEvent } from '../../src/registry/ports';
-import { smallIdxFiles } from '../registry/datasets-fixtures';
-import { datasetUploadForm } from '../support/requests';
 import { startTestServer, type TestServer } from '../support/server';
 import { addVersion, createModel } from '../api/typed-requests';
 import { runCli } from './cli-process';
 import { startEventsFront, type EventsFront } from './events-front';
+import { registerDigits } from './fixtures';
 
 let server: TestServer;
 let nodeId: string;
@@ -19,9 +18,7 @@ const now = () => new Date().toISOString();
 
 beforeAll(async () => {
   server = await startTestServer();
-  const form = datasetUploadForm({ name: 'digits', format: 'idx', class_labels: JSON.stringify(['zero', 'one', 'two']) }, smallIdxFiles());
-  const response = await server.fetch('/v1/datasets', { method: 'POST', body: form });
-  if (response.status !== 201) throw new Error(`registering the dataset: ${await response.text()}`);
+  await registerDigits(server);
   const node = await server.deps.repo.registerNode({
     id: crypto.randomUUID(), name: 'test-node', backend: 'cpu', device: 'cpu', version: '0.1.0', apiKeyId: null, capabilities: {}, createdAt: now(),
   });

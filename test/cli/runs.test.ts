@@ -4,21 +4,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uploadVersion } from '../../openapi/client';
 import type { components } from '../../openapi/schema';
-import { smallIdxFiles } from '../registry/datasets-fixtures';
-import { imageClassifierArtifact, uploadForm } from '../support/artifacts';
-import { datasetUploadForm } from '../support/requests';
 import { startTestServer, type TestServer } from '../support/server';
-import { createModel } from '../api/typed-requests';
 import { cliJson, runCli, type CliTarget } from './cli-process';
+import { registerDigitTeachers, registerDigits } from './fixtures';
 
 type Run = components['schemas']['Run'];
 type RunPage = components['schemas']['RunPage'];
-
-const LABELS = ['zero', 'one', 'two'];
-/** The shape of smallIdxFiles()' images. */
-const IMAGE_SHAPE = [4, 5, 1];
 
 let server: TestServer;
 let target: CliTarget;
@@ -28,15 +20,8 @@ beforeAll(async () => {
   server = await startTestServer();
   target = { baseUrl: server.baseUrl, token: server.adminKey };
   scratch = await mkdtemp(join(tmpdir(), 'distillery-cli-'));
-  const form = datasetUploadForm({ name: 'digits', format: 'idx', class_labels: JSON.stringify(LABELS) }, smallIdxFiles());
-  const response = await server.fetch('/v1/datasets', { method: 'POST', body: form });
-  if (response.status !== 201) throw new Error(`registering the dataset: ${await response.text()}`);
-  const artifact = await imageClassifierArtifact(IMAGE_SHAPE, LABELS.length);
-  for (const teacher of ['teacher-a', 'teacher-b']) {
-    await createModel(server, teacher, { task: 'image-classification', inputShape: IMAGE_SHAPE, classLabels: LABELS });
-    const { error } = await uploadVersion(server.client, teacher, uploadForm(artifact));
-    if (error) throw new Error(`uploading ${teacher}: ${JSON.stringify(error)}`);
-  }
+  await registerDigits(server);
+  await registerDigitTeachers(server, ['teacher-a', 'teacher-b']);
 });
 afterAll(async () => {
   await server.close();
