@@ -92,10 +92,11 @@ interface PreparedRun {
 }
 
 async function trainOrDistill(inputs: RunInputs, dataset: ParsedDataset, hooks: RunExecutionHooks): Promise<Record<string, number>> {
+  const init = initArtifacts(inputs);
   const prepared = inputs.kind === 'train' ? prepareTrain(inputs, dataset.train) : await prepareDistill(inputs, dataset.train, hooks);
   try {
     const started = performance.now();
-    const result = await prepared.run(engineHooks(inputs, hooks));
+    const result = await prepared.run(engineHooks(inputs, hooks, init));
     const trainSeconds = secondsSince(started);
     try {
       return {
@@ -174,9 +175,8 @@ async function teacherLogitsOnTrain(
 }
 
 /** The engine's hooks from the node's: progress, per-epoch wall time, checkpoints, cancel, resume and init. */
-function engineHooks(inputs: RunInputs, hooks: RunExecutionHooks): RunHooks {
+function engineHooks(inputs: RunInputs, hooks: RunExecutionHooks, init: ModelArtifactsBytes | undefined): RunHooks {
   let epochStarted = performance.now();
-  const init = initArtifacts(inputs);
   return {
     ...(hooks.checkpoints && { checkpoints: hooks.checkpoints }),
     ...(hooks.signal && { signal: hooks.signal }),

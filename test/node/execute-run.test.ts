@@ -166,7 +166,8 @@ describeOnEveryBackend('executeRun', () => {
     await expect(executeRun({ ...inputs, teachers: inputs.teachers.slice(1) })).rejects.toThrow(/the spec names teachers \[t0, t1\], the inputs hold \[t1\]/);
     const train: RunInputs = { kind: 'train', spec: { dataset: datasetRef, model: 'm', training, init: { versionId: 't0' } }, dataset, teachers: [] };
     await expect(executeRun(train)).rejects.toThrow(RunInputsError);
+    await expect(executeRun({ ...train, spec: { dataset: datasetRef, model: 'm', training }, init: teachers[0] })).rejects.toThrow(/init artifacts given for a spec with no init/);
     await expect(executeRun({ kind: 'evaluate', spec: { dataset: datasetRef }, dataset, teachers: [] })).rejects.toThrow(/needs the artifacts of the version/);
-    await expect(executeRun({ ...train, spec: { ...train.spec, training: { ...training, lr: 1 } } })).rejects.toThrow(/lr/);
+    await expect(executeRun({ ...train, spec: { dataset: datasetRef, model: 'm', training: { ...training, lr: 1 } } })).rejects.toThrow(/lr: is not a setting/);
   });
 });
