@@ -1,6 +1,7 @@
 // configFromEnv: defaults, adapter selection and refusal of unusable values.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_JSON_LIMIT_BYTES, DEFAULT_UPLOAD_LIMIT_BYTES, blobFolder, configFromEnv, sqliteFile } from '../../src/config';
+import { DEFAULT_HEARTBEAT_SECONDS, DEFAULT_LEASE_SECONDS } from '../../src/env-settings';
 
 describe('configFromEnv', () => {
   it('defaults to port 8080, SQLite and local blobs under ./data', () => {
@@ -15,6 +16,8 @@ describe('configFromEnv', () => {
       jsonLimitBytes: DEFAULT_JSON_LIMIT_BYTES,
       uploadLimitBytes: DEFAULT_UPLOAD_LIMIT_BYTES,
       logLevel: 'info',
+      leaseSeconds: DEFAULT_LEASE_SECONDS,
+      heartbeatSeconds: DEFAULT_HEARTBEAT_SECONDS,
     });
     expect(sqliteFile(config)).toBe('data/distillery.sqlite');
     expect(blobFolder(config)).toBe('data/blobs');
@@ -31,6 +34,8 @@ describe('configFromEnv', () => {
       DISTILLERY_JSON_LIMIT: '2048',
       DISTILLERY_UPLOAD_LIMIT: '1048576',
       LOG_LEVEL: 'WARN',
+      DISTILLERY_LEASE_SECONDS: '120',
+      DISTILLERY_HEARTBEAT_SECONDS: '20',
     });
     expect(config).toEqual({
       port: 9000,
@@ -42,6 +47,8 @@ describe('configFromEnv', () => {
       jsonLimitBytes: 2048,
       uploadLimitBytes: 1048576,
       logLevel: 'warn',
+      leaseSeconds: 120,
+      heartbeatSeconds: 20,
     });
   });
 
@@ -56,6 +63,8 @@ describe('configFromEnv', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ DISTILLERY_ADMIN_KEY: 'hunter2' }, 'DISTILLERY_ADMIN_KEY'],
+    [{ DISTILLERY_LEASE_SECONDS: '1' }, 'DISTILLERY_LEASE_SECONDS'],
+    [{ DISTILLERY_LEASE_SECONDS: '20', DISTILLERY_HEARTBEAT_SECONDS: '20' }, 'DISTILLERY_HEARTBEAT_SECONDS'],
   ])('refuses %o naming %s', (env, name) => {
     expect(() => configFromEnv(env)).toThrow(ConfigError);
     expect(() => configFromEnv(env)).toThrow(name);
