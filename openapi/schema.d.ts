@@ -405,6 +405,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List training nodes by name, with when each was last seen and the runs it holds
+         * @description Requires an API key with the `read` scope (`admin` grants every scope).
+         */
+        get: operations["listNodes"];
+        put?: never;
+        /**
+         * Register a training node (again: same name, same id)
+         * @description Requires an API key with the `node` scope (`admin` grants every scope). Refuses `Idempotency-Key` (422): registering is idempotent by name already.
+         */
+        post: operations["registerNode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/nodes/{nodeId}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Claim the next queued run, with a lease, a fencing token and its inputs
+         * @description Runs whose lease expired are re-queued (or failed, after their last attempt) first.
+         *
+         *     Requires an API key with the `node` scope (`admin` grants every scope).
+         */
+        post: operations["claimRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/runs": {
         parameters: {
             query?: never;
@@ -420,7 +466,7 @@ export interface paths {
         put?: never;
         /**
          * Start a train, distill or evaluate run
-         * @description Checked against the registry before anything is queued: the dataset, teachers and evaluated version exist, teachers are not archived, input shapes and classes agree, the architecture fits the dataset, the hyperparameters are in range. The run is queued; training nodes that execute it come next.
+         * @description Checked against the registry before anything is queued: the dataset, teachers and evaluated version exist, teachers are not archived, input shapes and classes agree, the architecture fits the dataset, the hyperparameters are in range. The run is queued until a training node claims it.
          *
          *     Requires an API key with the `write` scope (`admin` grants every scope). Honours `Idempotency-Key`: a repeated request replays the first response.
          */
@@ -439,7 +485,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Read a run: its spec, status, attempt, node, timings and result
+         * Read a run: its spec, status, attempt, node, progress, timings and result
          * @description Requires an API key with the `read` scope (`admin` grants every scope).
          */
         get: operations["getRun"];
@@ -473,6 +519,128 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/runs/{id}/cancelled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm that the node stopped a run asked to cancel
+         * @description Requires an API key with the `node` scope (`admin` grants every scope).
+         */
+        post: operations["confirmRunCancelled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish a run: train and distill register the best checkpoint as a version, evaluate records its metrics
+         * @description A train or distill run's best checkpoint becomes the next version of the run's model (created from the dataset's shape and classes if absent) with these metrics, the training spec as params, and lineage edges to every teacher (normalised weight, method, temperature, alpha, aggregation) and to the init version. Registration happens once: a retried completion returns the same run and version.
+         *
+         *     Requires an API key with the `node` scope (`admin` grants every scope).
+         */
+        post: operations["completeRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report progress: batch, epoch, status and log events
+         * @description Requires an API key with the `node` scope (`admin` grants every scope).
+         */
+        post: operations["appendRunEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}/fail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fail a run, saying why
+         * @description Requires an API key with the `node` scope (`admin` grants every scope).
+         */
+        post: operations["failRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Renew the lease of a run the node holds
+         * @description Requires an API key with the `node` scope (`admin` grants every scope).
+         */
+        post: operations["heartbeatRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}/inputs/{inputId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download one input of a run the node holds (verified against its sha256)
+         * @description Requires an API key with the `node` scope (`admin` grants every scope).
+         */
+        get: operations["downloadRunInput"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -489,9 +657,74 @@ export interface components {
             revokedAt: string | null;
             scopes: components["schemas"]["Scope"][];
         };
+        AppendRunEvents: {
+            events: components["schemas"]["NewRunEvent"][];
+            /** @description The token the run was claimed with. */
+            fencingToken: number;
+        };
+        Assignment: {
+            /** @description Send it with every write for this run (and as `Distillery-Fencing-Token` on downloads). */
+            fencingToken: number;
+            heartbeatSeconds: number;
+            inputs: {
+                dataset: {
+                    classLabels: string[];
+                    files: (components["schemas"]["InputDownload"] & {
+                        role: string;
+                    })[];
+                    format: string;
+                    id: string;
+                    name: string;
+                    shape: number[];
+                    version: number;
+                };
+                evaluate: components["schemas"]["VersionInput"] & (Record<string, never> | null);
+                init: components["schemas"]["VersionInput"] & (Record<string, never> | null);
+                /** @description The latest checkpoint of an earlier attempt (and the best so far), or null. */
+                resume: components["schemas"]["CheckpointInput"] & ({
+                    best: components["schemas"]["CheckpointInput"];
+                } | null);
+                teachers: (components["schemas"]["VersionInput"] & {
+                    outputs: {
+                        cached: components["schemas"]["InputDownload"] & (Record<string, never> | null);
+                        /** @description Hex sha256 of [teacher version id, dataset id, normalisation]: names the cached logits. */
+                        key: string;
+                    };
+                    weight: number | null;
+                })[];
+            };
+            leaseExpiresAt: string;
+            leaseSeconds: number;
+            run: components["schemas"]["Run"];
+        };
         BlobSummary: {
             sha256: string;
             size: number;
+        };
+        CheckpointInput: {
+            attempt: number;
+            checkpointId: string;
+            epoch: number;
+            /** @description The CheckpointMetrics the node stored with it. */
+            metrics: {
+                [key: string]: unknown;
+            };
+            modelJson: components["schemas"]["InputDownload"];
+            optimizer: components["schemas"]["InputDownload"] & (Record<string, never> | null);
+            weights: components["schemas"]["InputDownload"];
+        };
+        CompleteRun: {
+            /** @description The token the run was claimed with. */
+            fencingToken: number;
+            /**
+             * @description validation_accuracy, test_accuracy, test_nll, test_ece, …
+             * @example {
+             *       "test_accuracy": 0.87
+             *     }
+             */
+            metrics: {
+                [key: string]: number;
+            };
         };
         CreateApiKey: {
             name: string;
@@ -567,6 +800,19 @@ export interface components {
              */
             hyperparameters?: {
                 [key: string]: unknown;
+            };
+            /** @description train, distill: start from this version's weights instead of a fresh initialisation (lineage relation `init`); it must exist, not be archived, and fit the dataset. */
+            init?: {
+                /**
+                 * @description Unique name: lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters, without "..".
+                 * @example mnist-teacher
+                 */
+                model: string;
+                /**
+                 * @description A version number, an alias or `latest`.
+                 * @example latest
+                 */
+                version: number | string;
             };
             kind: components["schemas"]["RunKind"];
             /** @description Attempts (node claims whose lease expired) before the run fails; default 3. */
@@ -684,9 +930,42 @@ export interface components {
             /** Format: binary */
             "train-labels"?: string;
         };
+        FailRun: {
+            /**
+             * @description Why it failed: `type`, `message`, and anything else worth keeping.
+             * @example {
+             *       "epoch": 3,
+             *       "message": "loss became NaN",
+             *       "type": "nan-loss"
+             *     }
+             */
+            error: {
+                message: string;
+                type: string;
+            } & {
+                [key: string]: unknown;
+            };
+            /** @description The token the run was claimed with. */
+            fencingToken: number;
+        };
+        FencedRequest: {
+            /** @description The token the run was claimed with. */
+            fencingToken: number;
+        };
         Health: {
             /** @enum {string} */
             status: "ok";
+        };
+        Heartbeat: {
+            /** @description Stop at the next batch and confirm with `POST …/cancelled`. */
+            cancelRequested: boolean;
+            leaseExpiresAt: string;
+        };
+        InputDownload: {
+            sha256: string;
+            size: number;
+            /** @description A relative URL is an API route (send the node key and `Distillery-Fencing-Token`); an absolute one a presigned GET (send no key). */
+            url: string;
         };
         Lineage: {
             edges: components["schemas"]["LineageEdge"][];
@@ -778,6 +1057,37 @@ export interface components {
             offset: number;
             total: number;
         };
+        NewRunEvent: {
+            epoch?: number;
+            /**
+             * @description `batch`: metrics batch, batches, loss; `epoch`: the epoch metrics (learningRate, trainLoss, trainAccuracy, validationLoss, validationAccuracy, epochs, seconds); `status`, `log`: a message.
+             * @enum {string}
+             */
+            kind: "batch" | "epoch" | "status" | "log";
+            message?: string;
+            metrics?: {
+                [key: string]: number;
+            };
+        };
+        Node: {
+            backend: string;
+            capabilities: {
+                [key: string]: unknown;
+            };
+            createdAt: string;
+            device: string;
+            id: string;
+            lastSeenAt: string;
+            name: string;
+            version: string;
+        };
+        NodeList: {
+            items: components["schemas"]["NodeWithRuns"][];
+        };
+        NodeWithRuns: components["schemas"]["Node"] & {
+            /** @description The runs it holds now. */
+            currentRunIds: string[];
+        };
         ParentRef: {
             datasetId?: string;
             /** @example knowledge-distillation */
@@ -838,6 +1148,33 @@ export interface components {
              */
             name?: string;
         };
+        RegisterNode: {
+            /**
+             * @description The tfjs backend it trains on.
+             * @example tensorflow
+             */
+            backend: string;
+            /**
+             * @example {
+             *       "concurrency": 1
+             *     }
+             */
+            capabilities?: {
+                [key: string]: unknown;
+            };
+            /** @example NVIDIA H100 */
+            device: string;
+            /**
+             * @description Unique: registering the same name again keeps the node id.
+             * @example gpu-box-1
+             */
+            name: string;
+            /**
+             * @description The Distillery version it runs.
+             * @example 0.1.0
+             */
+            version: string;
+        };
         Run: {
             /** @description Claims so far: 0 while queued for the first time. */
             attempt: number;
@@ -853,8 +1190,15 @@ export interface components {
             kind: components["schemas"]["RunKind"];
             leaseExpiresAt: string | null;
             maxAttempts: number;
+            /** @description The target model (train, distill) or the evaluated model (evaluate). */
+            model: string | null;
             /** @description The node holding (or that last held) the run. */
             node: string | null;
+            progress: components["schemas"]["RunProgress"];
+            /** @description A succeeded run's metrics: an evaluate run's, or its registered version's. */
+            result: {
+                [key: string]: number;
+            } | null;
             resultVersionId: string | null;
             /** @description What the run executes, fully resolved: dataset id and version, teacher version ids, every hyperparameter. */
             spec: {
@@ -864,6 +1208,21 @@ export interface components {
             status: components["schemas"]["RunStatus"];
             updatedAt: string;
         };
+        RunEvent: {
+            attempt: number;
+            createdAt: string;
+            epoch: number | null;
+            id: number;
+            kind: string;
+            message: string | null;
+            metrics: {
+                [key: string]: number;
+            };
+            runId: string;
+        };
+        RunEventList: {
+            items: components["schemas"]["RunEvent"][];
+        };
         /** @enum {string} */
         RunKind: "train" | "distill" | "evaluate";
         RunPage: {
@@ -872,6 +1231,16 @@ export interface components {
             offset: number;
             total: number;
         };
+        /** @description From the latest batch and epoch events its node reported; null before the first. */
+        RunProgress: {
+            batch: number | null;
+            batches: number | null;
+            epoch: number | null;
+            /** @description Epochs the run trains for; null for an evaluate run. */
+            epochs: number | null;
+            /** @description The latest batch's loss, or the finished epoch's training loss. */
+            loss: number | null;
+        } | null;
         /**
          * @description queued, then running on a node (each claim an attempt), then succeeded, failed or cancelled.
          * @enum {string}
@@ -928,6 +1297,13 @@ export interface components {
             tags?: {
                 [key: string]: string;
             };
+        };
+        VersionInput: {
+            model: string;
+            modelJson: components["schemas"]["InputDownload"];
+            version: number;
+            versionId: string;
+            weights: components["schemas"]["InputDownload"];
         };
         VersionUpload: {
             /** @description JSON text of a `VersionUploadMetadata` object (description, params, metrics, tags, parents, sourceRunId). */
@@ -3039,6 +3415,223 @@ export interface operations {
             };
         };
     };
+    listNodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every node. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NodeList"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    registerNode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterNode"];
+            };
+        };
+        responses: {
+            /** @description The node, registered before under this name: its id is kept. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Node"];
+                };
+            };
+            /** @description The node, newly registered. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Node"];
+                };
+            };
+            /** @description The body cannot be parsed (malformed JSON or multipart). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body has a media type this route does not accept. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. An `Idempotency-Key` was sent (`validation-error`): registering is idempotent by name already. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    claimRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                nodeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run now leased to the node. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assignment"];
+                };
+            };
+            /** @description Nothing is queued. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource the path names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listRuns: {
         parameters: {
             query?: {
@@ -3049,6 +3642,8 @@ export interface operations {
                 /** @description queued, then running on a node (each claim an attempt), then succeeded, failed or cancelled. */
                 status?: components["schemas"]["RunStatus"];
                 kind?: components["schemas"]["RunKind"];
+                /** @description Only the runs of this model: its train and distill runs, and the evaluations of its versions. */
+                model?: string;
             };
             header?: never;
             path?: never;
@@ -3317,6 +3912,620 @@ export interface operations {
                 };
             };
             /** @description The run has succeeded or failed (`conflict`; `runStatus` says which). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmRunCancelled: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FencedRequest"];
+            };
+        };
+        responses: {
+            /** @description The run, cancelled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            /** @description The body cannot be parsed (malformed JSON or multipart). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource the path names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The run is not held with this fencing token any more (`stale-lease`: claimed again, or finished); nothing changed. Or the run was not asked to cancel (`conflict`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body has a media type this route does not accept. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    completeRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompleteRun"];
+            };
+        };
+        responses: {
+            /** @description The run, succeeded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            /** @description The body cannot be parsed (malformed JSON or multipart). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource the path names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The run is not held with this fencing token any more (`stale-lease`: claimed again, or finished); nothing changed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body has a media type this route does not accept. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. The run has no checkpoint to register, or its model.json does not name one `weights.bin`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appendRunEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppendRunEvents"];
+            };
+        };
+        responses: {
+            /** @description The events as stored, under the current attempt. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunEventList"];
+                };
+            };
+            /** @description The body cannot be parsed (malformed JSON or multipart). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource the path names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The run is not held with this fencing token any more (`stale-lease`: claimed again, or finished); nothing changed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body has a media type this route does not accept. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    failRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FailRun"];
+            };
+        };
+        responses: {
+            /** @description The run, failed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            /** @description The body cannot be parsed (malformed JSON or multipart). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource the path names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The run is not held with this fencing token any more (`stale-lease`: claimed again, or finished); nothing changed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body has a media type this route does not accept. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    heartbeatRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FencedRequest"];
+            };
+        };
+        responses: {
+            /** @description The new lease, and whether a cancel was asked for. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Heartbeat"];
+                };
+            };
+            /** @description The body cannot be parsed (malformed JSON or multipart). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource the path names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The run is not held with this fencing token any more (`stale-lease`: claimed again, or finished); nothing changed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body has a media type this route does not accept. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    downloadRunInput: {
+        parameters: {
+            query?: never;
+            header: {
+                "distillery-fencing-token": number;
+            };
+            path: {
+                id: string;
+                inputId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bytes. `ETag` is their sha256. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource the path names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The run is not held with this fencing token any more (`stale-lease`: claimed again, or finished); nothing changed. */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -1,5 +1,5 @@
 // The settings both entry points (Node server, Worker) read from their environment — body limits, bootstrap
-// admin key, log level — parsed by one set of rules, with no Node import so the Worker can use them.
+// admin key, log level, run leases — parsed by one set of rules, with no Node import so the Worker can use them.
 import { parseToken } from './registry/api-keys';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -11,6 +11,8 @@ export class ConfigError extends Error {
 
 export const DEFAULT_JSON_LIMIT_BYTES = 1024 * 1024;
 export const DEFAULT_UPLOAD_LIMIT_BYTES = 512 * 1024 * 1024;
+export const DEFAULT_LEASE_SECONDS = 30;
+export const DEFAULT_HEARTBEAT_SECONDS = 10;
 
 export type Env = Record<string, string | undefined>;
 
@@ -20,9 +22,16 @@ export interface SharedSettings {
   jsonLimitBytes: number;
   uploadLimitBytes: number;
   logLevel: LogLevel;
+  /** How long a claim or heartbeat holds a run before it is re-queued. */
+  leaseSeconds: number;
+  /** How often a node is told to heartbeat: shorter than the lease, so one late heartbeat loses nothing. */
+  heartbeatSeconds: number;
 }
 
-/** Reads DISTILLERY_ADMIN_KEY, DISTILLERY_JSON_LIMIT, DISTILLERY_UPLOAD_LIMIT and LOG_LEVEL; ConfigError on unusable values. */
+/**
+ * Reads DISTILLERY_ADMIN_KEY, DISTILLERY_JSON_LIMIT, DISTILLERY_UPLOAD_LIMIT, LOG_LEVEL, DISTILLERY_LEASE_SECONDS and
+ * DISTILLERY_HEARTBEAT_SECONDS (which must be shorter than the lease); ConfigError on unusable values.
+ */
 export function sharedSettingsFromEnv(env: Env): SharedSettings {
   const adminKey = nonEmpty(env.DISTILLERY_ADMIN_KEY);
   if (adminKey && !parseToken(adminKey)) {
@@ -30,11 +39,18 @@ export function sharedSettingsFromEnv(env: Env): SharedSettings {
   }
   const logLevel = (nonEmpty(env.LOG_LEVEL) ?? 'info').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const leaseSeconds = integerSetting(env, 'DISTILLERY_LEASE_SECONDS', DEFAULT_LEASE_SECONDS, 2);
+  const heartbeatSeconds = integerSetting(env, 'DISTILLERY_HEARTBEAT_SECONDS', Math.min(DEFAULT_HEARTBEAT_SECONDS, leaseSeconds - 1), 1);
+  if (heartbeatSeconds >= leaseSeconds) {
+    throw new ConfigError(`DISTILLERY_HEARTBEAT_SECONDS (${heartbeatSeconds}) must be shorter than DISTILLERY_LEASE_SECONDS (${leaseSeconds})`);
+  }
   return {
     adminKey: adminKey ?? null,
     jsonLimitBytes: integerSetting(env, 'DISTILLERY_JSON_LIMIT', DEFAULT_JSON_LIMIT_BYTES, 1),
     uploadLimitBytes: integerSetting(env, 'DISTILLERY_UPLOAD_LIMIT', DEFAULT_UPLOAD_LIMIT_BYTES, 1),
     logLevel: logLevel as LogLevel,
+    leaseSeconds,
+    heartbeatSeconds,
   };
 }
 

@@ -72,6 +72,7 @@ export async function startServer(
       clock,
       inspector: createTfjsModelInspector(),
       limits: { jsonBytes: config.jsonLimitBytes, uploadBytes: config.uploadLimitBytes },
+      leases: { leaseSeconds: config.leaseSeconds, heartbeatSeconds: config.heartbeatSeconds },
       logger,
       builtinDatasets: createNodeBuiltinDatasets(),
       docsAssets: createSwaggerUiAssets(),

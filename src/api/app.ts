@@ -14,6 +14,8 @@ import { healthRoutes } from './routes/health';
 import { keyRoutes } from './routes/keys';
 import { lineageRoutes } from './routes/lineage';
 import { modelRoutes } from './routes/models';
+import { nodeRunRoutes } from './routes/node-runs';
+import { nodeRoutes } from './routes/nodes';
 import { runRoutes } from './routes/runs';
 import { versionRoutes } from './routes/versions';
 
@@ -31,6 +33,8 @@ function mountRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route('/v1/models', lineageRoutes);
   app.route('/v1/datasets', datasetRoutes);
   app.route('/v1/runs', runRoutes);
+  app.route('/v1/runs', nodeRunRoutes);
+  app.route('/v1/nodes', nodeRoutes);
   app.route('/v1/keys', keyRoutes);
   app.route('/docs', docsRoutes);
 }

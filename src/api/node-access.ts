@@ -19,6 +19,14 @@ export async function nodeOfCaller(repo: NodeStore, principal: Principal, nodeId
   return node;
 }
 
+/** A node key may register a name that is free or already its own; an admin key may take over any. */
+export async function assertMayRegisterNode(repo: NodeStore, principal: Principal, name: string): Promise<void> {
+  const existing = (await repo.listNodes()).find((node) => node.name === name);
+  if (existing && !isAdmin(principal) && existing.apiKeyId !== principal.apiKeyId) {
+    throw new ForbiddenError(`node "${name}" is registered with another API key`, { name });
+  }
+}
+
 /**
  * The run `runId`, when its lease owner is a node of the caller's key (or the key is an admin's);
  * else 404 / 403. Whether the caller's fencing token is still the run's is the store's check.

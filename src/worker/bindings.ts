@@ -15,6 +15,8 @@ export type WorkerVars = {
   DISTILLERY_JSON_LIMIT?: string;
   DISTILLERY_UPLOAD_LIMIT?: string;
   LOG_LEVEL?: string;
+  DISTILLERY_LEASE_SECONDS?: string;
+  DISTILLERY_HEARTBEAT_SECONDS?: string;
   R2_ACCOUNT_ID?: string;
   R2_ACCESS_KEY_ID?: string;
   R2_SECRET_ACCESS_KEY?: string;

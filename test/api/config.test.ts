@@ -1,6 +1,7 @@
 // configFromEnv: defaults, adapter selection and refusal of unusable values.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_JSON_LIMIT_BYTES, DEFAULT_UPLOAD_LIMIT_BYTES, blobFolder, configFromEnv, sqliteFile } from '../../src/config';
+import { DEFAULT_HEARTBEAT_SECONDS, DEFAULT_LEASE_SECONDS } from '../../src/env-settings';
 
 describe('configFromEnv', () => {
   it('defaults to port 8080, SQLite and local blobs under ./data', () => {
@@ -16,6 +17,8 @@ describe('configFromEnv', () => {
       uploadLimitBytes: DEFAULT_UPLOAD_LIMIT_BYTES,
       logLevel: 'info',
       embeddedNodes: 1,
+      leaseSeconds: DEFAULT_LEASE_SECONDS,
+      heartbeatSeconds: DEFAULT_HEARTBEAT_SECONDS,
     });
     expect(sqliteFile(config)).toBe('data/distillery.sqlite');
     expect(blobFolder(config)).toBe('data/blobs');
@@ -33,6 +36,8 @@ describe('configFromEnv', () => {
       DISTILLERY_UPLOAD_LIMIT: '1048576',
       LOG_LEVEL: 'WARN',
       DISTILLERY_EMBEDDED_NODES: '0',
+      DISTILLERY_LEASE_SECONDS: '120',
+      DISTILLERY_HEARTBEAT_SECONDS: '20',
     });
     expect(config).toEqual({
       port: 9000,
@@ -45,6 +50,8 @@ describe('configFromEnv', () => {
       uploadLimitBytes: 1048576,
       logLevel: 'warn',
       embeddedNodes: 0,
+      leaseSeconds: 120,
+      heartbeatSeconds: 20,
     });
   });
 
@@ -60,6 +67,8 @@ describe('configFromEnv', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ DISTILLERY_ADMIN_KEY: 'hunter2' }, 'DISTILLERY_ADMIN_KEY'],
     [{ DISTILLERY_EMBEDDED_NODES: 'one' }, 'DISTILLERY_EMBEDDED_NODES'],
+    [{ DISTILLERY_LEASE_SECONDS: '1' }, 'DISTILLERY_LEASE_SECONDS'],
+    [{ DISTILLERY_LEASE_SECONDS: '20', DISTILLERY_HEARTBEAT_SECONDS: '20' }, 'DISTILLERY_HEARTBEAT_SECONDS'],
   ])('refuses %o naming %s', (env, name) => {
     expect(() => configFromEnv(env)).toThrow(ConfigError);
     expect(() => configFromEnv(env)).toThrow(name);

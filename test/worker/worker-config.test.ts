@@ -1,6 +1,6 @@
 // workerConfigFromEnv: the Node server's rules for the shared settings, and R2's S3 credentials all or none.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_JSON_LIMIT_BYTES, DEFAULT_UPLOAD_LIMIT_BYTES } from '../../src/env-settings';
+import { ConfigError, DEFAULT_HEARTBEAT_SECONDS, DEFAULT_JSON_LIMIT_BYTES, DEFAULT_LEASE_SECONDS, DEFAULT_UPLOAD_LIMIT_BYTES } from '../../src/env-settings';
 import type { WorkerEnv } from '../../src/worker/bindings';
 import { workerConfigFromEnv } from '../../src/worker/worker-config';
 
@@ -15,6 +15,8 @@ describe('workerConfigFromEnv', () => {
       jsonLimitBytes: DEFAULT_JSON_LIMIT_BYTES,
       uploadLimitBytes: DEFAULT_UPLOAD_LIMIT_BYTES,
       logLevel: 'info',
+      leaseSeconds: DEFAULT_LEASE_SECONDS,
+      heartbeatSeconds: DEFAULT_HEARTBEAT_SECONDS,
       r2S3: null,
     });
   });
@@ -25,6 +27,8 @@ describe('workerConfigFromEnv', () => {
       DISTILLERY_JSON_LIMIT: '2048',
       DISTILLERY_UPLOAD_LIMIT: ' 4096 ',
       LOG_LEVEL: 'WARN',
+      DISTILLERY_LEASE_SECONDS: '60',
+      DISTILLERY_HEARTBEAT_SECONDS: '15',
       ...R2_S3,
     }));
     expect(config).toEqual({
@@ -32,6 +36,8 @@ describe('workerConfigFromEnv', () => {
       jsonLimitBytes: 2048,
       uploadLimitBytes: 4096,
       logLevel: 'warn',
+      leaseSeconds: 60,
+      heartbeatSeconds: 15,
       r2S3: { accountId: 'acc', accessKeyId: 'key', secretAccessKey: 'secret', bucketName: 'blobs' },
     });
   });

@@ -1,6 +1,8 @@
 // /v1/runs: start train, distill and evaluate runs (validated against the registry, then queued), list, read and cancel them.
 import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { RunQueueStore } from '../../registry/ports';
 import type { RunRecord } from '../../registry/records';
+import { runProgress } from '../../registry/run-progress';
 import { DEFAULT_MAX_ATTEMPTS, MAX_ATTEMPTS_LIMIT, cancelRun, createRun, getRun, listRuns } from '../../registry/runs';
 import { AGGREGATIONS, ARCHITECTURE_NAMES } from '../../training/spec';
 import type { AppEnv } from '../app-env';
@@ -41,6 +43,9 @@ const CreateRunSchema = z
       description: "distill: how teachers' outputs combine (default `mean-probabilities`); `weighted` needs every teacher's weight.",
     }),
     version: VersionRefBodySchema.optional().openapi({ description: 'evaluate: the version to evaluate.' }),
+    init: VersionRefBodySchema.optional().openapi({
+      description: "train, distill: start from this version's weights instead of a fresh initialisation (lineage relation `init`); it must exist, not be archived, and fit the dataset.",
+    }),
     hyperparameters: recordOf(RecordKeySchema, z.unknown(), { additionalProperties: {} })
       .optional()
       .openapi({
@@ -59,7 +64,17 @@ const CreateRunSchema = z
   })
   .openapi('CreateRun');
 
-const RunSchema = z
+const RunProgressSchema = z
+  .object({
+    epoch: z.number().int().nullable(),
+    epochs: z.number().int().nullable().openapi({ description: 'Epochs the run trains for; null for an evaluate run.' }),
+    batch: z.number().int().nullable(),
+    batches: z.number().int().nullable(),
+    loss: z.number().nullable().openapi({ description: "The latest batch's loss, or the finished epoch's training loss." }),
+  })
+  .openapi('RunProgress');
+
+export const RunSchema = z
   .object({
     id: z.string(),
     kind: KindSchema,
@@ -72,7 +87,10 @@ const RunSchema = z
     node: z.string().nullable().openapi({ description: 'The node holding (or that last held) the run.' }),
     leaseExpiresAt: z.string().nullable(),
     cancelRequestedAt: z.string().nullable(),
+    model: z.string().nullable().openapi({ description: 'The target model (train, distill) or the evaluated model (evaluate).' }),
+    progress: RunProgressSchema.nullable().openapi({ description: 'From the latest batch and epoch events its node reported; null before the first.' }),
     resultVersionId: z.string().nullable(),
+    result: z.record(z.string(), z.number()).nullable().openapi({ description: "A succeeded run's metrics: an evaluate run's, or its registered version's." }),
     error: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'Why the run failed (`type`, `message`, …).' }),
     createdByKeyId: z.string().nullable(),
     createdAt: z.string(),
@@ -82,8 +100,8 @@ const RunSchema = z
   })
   .openapi('Run');
 
-/** What a client sees of a run: never its fencing token or idempotency key. */
-function toRun(run: RunRecord): z.infer<typeof RunSchema> {
+/** What a client sees of a run, with its progress: never its fencing token or idempotency key. */
+export async function publicRun(repo: RunQueueStore, run: RunRecord): Promise<z.infer<typeof RunSchema>> {
   return {
     id: run.id,
     kind: run.kind,
@@ -94,7 +112,10 @@ function toRun(run: RunRecord): z.infer<typeof RunSchema> {
     node: run.leaseOwner,
     leaseExpiresAt: run.leaseExpiresAt,
     cancelRequestedAt: run.cancelRequestedAt,
+    model: run.model,
+    progress: await runProgress(repo, run),
     resultVersionId: run.resultVersionId,
+    result: run.result,
     error: run.error,
     createdByKeyId: run.createdByKeyId,
     createdAt: run.createdAt,
@@ -104,9 +125,13 @@ function toRun(run: RunRecord): z.infer<typeof RunSchema> {
   };
 }
 
-const RunIdParams = z.object({ id: singleLineText({ min: 1, max: 128 }).openapi({ param: { name: 'id', in: 'path' } }) });
+export const RunIdParams = z.object({ id: singleLineText({ min: 1, max: 128 }).openapi({ param: { name: 'id', in: 'path' } }) });
 
-const ListRunsQuery = PageQuerySchema.extend({ status: StatusSchema.optional(), kind: KindSchema.optional() });
+const ListRunsQuery = PageQuerySchema.extend({
+  status: StatusSchema.optional(),
+  kind: KindSchema.optional(),
+  model: NameSchema.optional().openapi({ description: 'Only the runs of this model: its train and distill runs, and the evaluations of its versions.' }),
+});
 
 const createRunRoute = protectedRoute(
   'write',
@@ -118,7 +143,7 @@ const createRunRoute = protectedRoute(
     summary: 'Start a train, distill or evaluate run',
     description:
       'Checked against the registry before anything is queued: the dataset, teachers and evaluated version exist, teachers are not archived, ' +
-      "input shapes and classes agree, the architecture fits the dataset, the hyperparameters are in range. The run is queued; training nodes that execute it come next.",
+      "input shapes and classes agree, the architecture fits the dataset, the hyperparameters are in range. The run is queued until a training node claims it.",
     request: { body: { required: true, ...json(CreateRunSchema) } },
     responses: { 201: { description: 'The queued run.', ...json(RunSchema) } },
   },
@@ -145,7 +170,7 @@ const getRunRoute = protectedRoute('read', {
   operationId: 'getRun',
   path: '/{id}',
   tags: ['runs'],
-  summary: 'Read a run: its spec, status, attempt, node, timings and result',
+  summary: 'Read a run: its spec, status, attempt, node, progress, timings and result',
   request: { params: RunIdParams },
   responses: { 200: { description: 'The run.', ...json(RunSchema) } },
 });
@@ -168,12 +193,20 @@ const cancelRunRoute = protectedRoute(
 export const runRoutes = new OpenAPIHono<AppEnv>()
   .openapi(createRunRoute, async (c) => {
     const requester = { apiKeyId: c.get('principal').apiKeyId, idempotencyKey: c.req.header(IDEMPOTENCY_HEADER) ?? null };
-    return c.json(toRun(await createRun(c.get('deps'), c.req.valid('json'), requester)), 201);
+    const { repo } = c.get('deps');
+    return c.json(await publicRun(repo, await createRun(c.get('deps'), c.req.valid('json'), requester)), 201);
   })
   .openapi(listRunsRoute, async (c) => {
-    const { status, kind, ...page } = c.req.valid('query');
-    const { items, total } = await listRuns(c.get('deps').repo, { status, kind }, page);
-    return c.json({ items: items.map(toRun), total, ...page }, 200);
+    const { status, kind, model, ...page } = c.req.valid('query');
+    const { repo } = c.get('deps');
+    const { items, total } = await listRuns(repo, { status, kind, model }, page);
+    return c.json({ items: await Promise.all(items.map((run) => publicRun(repo, run))), total, ...page }, 200);
   })
-  .openapi(getRunRoute, async (c) => c.json(toRun(await getRun(c.get('deps').repo, c.req.valid('param').id)), 200))
-  .openapi(cancelRunRoute, async (c) => c.json(toRun(await cancelRun(c.get('deps'), c.req.valid('param').id)), 200));
+  .openapi(getRunRoute, async (c) => {
+    const { repo } = c.get('deps');
+    return c.json(await publicRun(repo, await getRun(repo, c.req.valid('param').id)), 200);
+  })
+  .openapi(cancelRunRoute, async (c) => {
+    const { repo } = c.get('deps');
+    return c.json(await publicRun(repo, await cancelRun(c.get('deps'), c.req.valid('param').id)), 200);
+  });

@@ -1,0 +1,40 @@
+// The spec a run stores, as createRun resolved it (src/registry/runs.ts): what a node executes and
+// what completion registers. Read back through these types, never re-validated.
+import type { JsonObject, RunRecord } from './records';
+
+/** A version the spec names: its id, plus the model name and number it had when the run was created. */
+export interface SpecVersion {
+  versionId: string;
+  model: string;
+  version: number;
+}
+
+export interface SpecTeacher extends SpecVersion {
+  weight: number | null;
+}
+
+export interface SpecDataset {
+  id: string;
+  name: string;
+  version: number;
+}
+
+/** train and distill runs. */
+export interface TrainingRunSpec {
+  dataset: SpecDataset;
+  /** The model the result is registered under. */
+  model: string;
+  init?: SpecVersion;
+  /** distill only. */
+  teachers?: SpecTeacher[];
+  /** The engine's resolved TrainSpec or DistillSpec. */
+  training: JsonObject & { architecture: string; epochs: number; normalization: JsonObject };
+}
+
+export interface EvaluateRunSpec {
+  dataset: SpecDataset;
+  version: { id: string; model: string; version: number };
+}
+
+export const trainingSpecOf = (run: RunRecord): TrainingRunSpec => run.spec as unknown as TrainingRunSpec;
+export const evaluateSpecOf = (run: RunRecord): EvaluateRunSpec => run.spec as unknown as EvaluateRunSpec;
