@@ -194,7 +194,11 @@ export function startRunSession(api: NodeApiClient, thread: TrainingThread, assi
         onTeacherLogits: (teacherIndex, logits) => {
           const teacher = assignment.inputs.teachers[teacherIndex];
           if (!teacher) return Promise.reject(new Error(`the engine computed logits of teacher ${teacherIndex}, which the run does not have`));
-          return enqueue(() => api.putTeacherOutputs(lease, teacher.outputs.key, float32ToBytes(logits)));
+          // A cache: when storing fails the run goes on (a later run computes them again), unless the lease is gone.
+          return enqueue(() => api.putTeacherOutputs(lease, teacher.outputs.key, float32ToBytes(logits))).catch((error: unknown) => {
+            if (error instanceof LeaseLostError) throw error;
+            observer.log(lease.runId, `teacher ${teacherIndex}'s logits not stored: ${String(error)}`);
+          });
         },
       });
     } catch (error) {
