@@ -59,7 +59,9 @@ export function progressBarObserver(stream: NodeJS.WriteStream): NodeObserver & 
     cliProgress.Presets.shades_classic,
   );
   const byRun = new Map<string, { bar: cliProgress.SingleBar; valAcc: string }>();
-  const lines = linesObserver((line) => bars.log(`${line}\n`));
+  // While bars are drawn a line goes above them at the next redraw; with none it is written at once
+  // (cli-progress redraws only while it has bars, so a buffered line could wait for the next run).
+  const lines = linesObserver((line) => (byRun.size > 0 ? bars.log(`${line}\n`) : stream.write(`${line}\n`)));
   return {
     ...lines,
     runStarted(assignment) {
@@ -71,6 +73,7 @@ export function progressBarObserver(stream: NodeJS.WriteStream): NodeObserver & 
       const entry = byRun.get(runId);
       if (entry) bars.remove(entry.bar);
       byRun.delete(runId);
+      if (byRun.size === 0) bars.update();
       lines.runEnded(runId, end);
     },
     batch(runId, progress) {
