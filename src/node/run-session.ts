@@ -33,8 +33,9 @@ export interface RunObserver {
   log(runId: string, message: string): void;
 }
 
-class LeaseLostError extends Error {
-  override readonly name = 'LeaseLostError';
+/** The run's writes have stopped: its lease is gone, or the node is stopping. */
+class WritesStoppedError extends Error {
+  override readonly name = 'WritesStoppedError';
 }
 
 const CHECKPOINT_FILES = ['model.json', 'weights.bin', 'optimizer.bin'] as const;
@@ -77,15 +78,15 @@ export function startRunSession(api: NodeApiClient, thread: TrainingThread, assi
 
   /** Runs a write unless the run was lost or interrupted; a stale-lease answer loses the run. */
   async function write<T>(send: () => Promise<T>): Promise<T> {
-    if (lostReason !== null) throw new LeaseLostError(lostReason);
-    if (interrupted) throw new LeaseLostError('the node is stopping');
+    if (lostReason !== null) throw new WritesStoppedError(lostReason);
+    if (interrupted) throw new WritesStoppedError('the node is stopping');
     try {
       return await send();
     } catch (error) {
       if (error instanceof NodeApiError && error.isStaleLease) {
         lostReason ??= error.message;
         stopTraining();
-        throw new LeaseLostError(error.message);
+        throw new WritesStoppedError(error.message);
       }
       throw error;
     }
@@ -101,7 +102,7 @@ export function startRunSession(api: NodeApiClient, thread: TrainingThread, assi
   /** Progress events are best effort: a failure is logged, never stops the run (a lost lease does, in write()). */
   function sendEvent(event: NewRunEvent): void {
     enqueue(() => api.appendEvents(lease, [event])).catch((error: unknown) => {
-      if (!(error instanceof LeaseLostError)) observer.log(lease.runId, `event not recorded: ${String(error)}`);
+      if (!(error instanceof WritesStoppedError)) observer.log(lease.runId, `event not recorded: ${String(error)}`);
     });
   }
 
@@ -134,7 +135,7 @@ export function startRunSession(api: NodeApiClient, thread: TrainingThread, assi
       }
     } catch (error) {
       // A missed heartbeat is retried at the next tick; the lease outlasts a few of them.
-      if (!(error instanceof LeaseLostError)) observer.log(lease.runId, `heartbeat failed: ${String(error)}`);
+      if (!(error instanceof WritesStoppedError)) observer.log(lease.runId, `heartbeat failed: ${String(error)}`);
     }
   }
 
@@ -145,7 +146,7 @@ export function startRunSession(api: NodeApiClient, thread: TrainingThread, assi
         await enqueue(send);
         return null;
       } catch (error) {
-        if (error instanceof LeaseLostError || !isTransient(error) || attempt >= FINAL_WRITE_ATTEMPTS) throw error;
+        if (error instanceof WritesStoppedError || !isTransient(error) || attempt >= FINAL_WRITE_ATTEMPTS) throw error;
         observer.log(lease.runId, `report failed (attempt ${attempt}), retrying: ${String(error)}`);
         await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
       }
@@ -168,7 +169,7 @@ export function startRunSession(api: NodeApiClient, thread: TrainingThread, assi
       await report(() => api.fail(lease, outcome.error));
       return { status: 'failed', error: outcome.error };
     } catch (error) {
-      if (error instanceof LeaseLostError) return lostReason === null ? { status: 'interrupted' } : { status: 'lease-lost', reason: lostReason };
+      if (error instanceof WritesStoppedError) return lostReason === null ? { status: 'interrupted' } : { status: 'lease-lost', reason: lostReason };
       return { status: 'unreported', reason: String(error) };
     }
   }
@@ -196,7 +197,7 @@ export function startRunSession(api: NodeApiClient, thread: TrainingThread, assi
           if (!teacher) return Promise.reject(new Error(`the engine computed logits of teacher ${teacherIndex}, which the run does not have`));
           // A cache: when storing fails the run goes on (a later run computes them again), unless the lease is gone.
           return enqueue(() => api.putTeacherOutputs(lease, teacher.outputs.key, float32ToBytes(logits))).catch((error: unknown) => {
-            if (error instanceof LeaseLostError) throw error;
+            if (error instanceof WritesStoppedError) throw error;
             observer.log(lease.runId, `teacher ${teacherIndex}'s logits not stored: ${String(error)}`);
           });
         },
