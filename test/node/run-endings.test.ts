@@ -1,6 +1,7 @@
-// A running run asked to cancel stops at its next batch and its node confirms it (cancelled); a node
-// process stopped with SIGTERM mid-run exits cleanly and writes nothing more for the run, leaving it
-// to its lease (its next attempt resumes from the latest checkpoint).
+// How runs end on a node other than by success: a run the engine refuses is failed with the error's
+// type and message; a running run asked to cancel stops at its next batch and its node confirms it;
+// a node process stopped with SIGTERM mid-run exits cleanly and writes nothing more for the run,
+// leaving it to its lease (its next attempt resumes from the latest checkpoint).
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server';
 import { createRun, getRun, issueNodeKey, registerBandDataset, runEvents, spawnNode, stopNode, waitForRun, type CreateRun, type NodeProcess } from './support';
@@ -25,7 +26,18 @@ async function serverWithDataset(embeddedNodes: number): Promise<TestServer> {
 /** Waits until the run has reported a first epoch: it is training, not downloading. */
 const trainedAnEpoch = (server: TestServer, id: string) => waitForRun(server, id, 60_000, (run) => (run.progress?.epoch ?? 0) >= 1 && run.status === 'running');
 
-describe('cancel and stop', () => {
+describe('failure, cancel and stop', () => {
+  it('a run the engine refuses is failed with the error type and message, and the node takes the next run', async () => {
+    const server = await serverWithDataset(1);
+    // Five examples leave nothing for a 10 % validation split: the engine refuses the run.
+    await registerBandDataset(server, 'five', 5);
+    const doomed = await createRun(server, { ...LONG_RUN, dataset: { name: 'five' }, model: 'five' });
+    const next = await createRun(server, { ...LONG_RUN, hyperparameters: { epochs: 1 }, model: 'next' });
+    const failed = await waitForRun(server, doomed.id);
+    expect(failed).toMatchObject({ status: 'failed', attempt: 1, error: { type: 'incompatible-data', message: expect.stringContaining('too few') } });
+    expect((await waitForRun(server, next.id)).status).toBe('succeeded');
+  });
+
   it('a cancel reaches the running run by heartbeat; the node stops it and confirms', async () => {
     const server = await serverWithDataset(1);
     const run = await createRun(server, LONG_RUN);
