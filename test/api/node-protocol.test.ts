@@ -272,7 +272,14 @@ function protocolSuite(database: string, start: (options: TestServerOptions) => 
         const latest = await recordCheckpoint(run.id, first.fencingToken, 2, 0.6, false);
 
         clock.advance((LEASE_SECONDS + 1) * 1000);
+        // Swept back into the queue (as any claim does first), it is held by nobody: a late write is stale.
+        await server.deps.repo.requeueExpiredRuns(clock.now().toISOString());
+        const queued = await call('POST', `/v1/runs/${run.id}/heartbeat`, nodeKey, { fencingToken: first.fencingToken });
+        expect([queued.status, queued.body.type]).toEqual([409, expect.stringMatching(/stale-lease/)]);
+        expect((await call('GET', `/v1/runs/${run.id}`, server.adminKey)).body).toMatchObject({ status: 'queued', attempt: 1, node: null });
         const second = await claimRun(node.id, run.id);
+        const listed = (await call('GET', '/v1/nodes', server.adminKey)).body.items;
+        expect(listed.find((item: Json) => item.id === node.id).currentRunIds).toEqual([run.id]);
         expect(second.run).toMatchObject({ attempt: 2, status: 'running' });
         expect(second.fencingToken).toBeGreaterThan(first.fencingToken);
         expect(second.inputs.resume).toMatchObject({ checkpointId: latest.checkpoint.id, attempt: 1, epoch: 2, metrics: { epoch: 2, validationAccuracy: 0.6 }, best: { epoch: 1, metrics: { validationAccuracy: 0.7 } } });
