@@ -9,7 +9,7 @@ const FENCING_TOKEN_DESCRIPTION = 'The fencing token the node claimed the run wi
 /** In a JSON body. */
 export const FencingTokenSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).openapi({ description: FENCING_TOKEN_DESCRIPTION, example: 7 });
 
-/** As a request header (Hono hands validators header names in lower case). */
+/** As a request header. */
 export const fencingTokenHeader = integerParam({ min: 0, max: Number.MAX_SAFE_INTEGER }).openapi({
   param: { name: FENCING_TOKEN_HEADER, in: 'header', required: true },
   description: FENCING_TOKEN_DESCRIPTION,

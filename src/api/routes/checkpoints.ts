@@ -118,8 +118,8 @@ const uploadFileRoute = protectedRoute(
         name: FileNameSchema.openapi({ param: { name: 'name', in: 'path' } }),
       }),
       headers: z.object({
-        [FENCING_TOKEN_HEADER.toLowerCase()]: fencingTokenHeader,
-        [CONTENT_SHA256_HEADER.toLowerCase()]: Sha256Schema.optional().openapi({ param: { name: CONTENT_SHA256_HEADER, in: 'header' } }),
+        [FENCING_TOKEN_HEADER]: fencingTokenHeader,
+        [CONTENT_SHA256_HEADER]: Sha256Schema.optional().openapi({ param: { name: CONTENT_SHA256_HEADER, in: 'header' } }),
       }),
       body: { required: true, content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } },
     },
@@ -197,7 +197,7 @@ export const checkpointRoutes = new OpenAPIHono<AppEnv>()
     const { id, epoch, name } = c.req.valid('param');
     const headers = c.req.valid('header');
     const run = await runHeldByCaller(c.get('deps').repo, c.get('principal'), id);
-    assertHeldWith(run, headers[FENCING_TOKEN_HEADER.toLowerCase()] as number);
+    assertHeldWith(run, headers[FENCING_TOKEN_HEADER]);
     const stored = await receiveRawUpload(c, checkpointFileKey(run.id, run.attempt, epoch, name));
     return c.json({ name, sha256: stored.sha256, size: stored.size }, 200);
   })
