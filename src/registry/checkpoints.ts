@@ -8,9 +8,6 @@ import type { BlobRef, CheckpointRecord, JsonObject, RunRecord } from './records
 export const CHECKPOINT_FILES = ['model.json', 'weights.bin', 'optimizer.bin'] as const;
 export type CheckpointFileName = (typeof CHECKPOINT_FILES)[number];
 
-/** Where the engine's CheckpointMetrics of a checkpoint are kept, beside its files (written by the API only, never presigned). */
-export const CHECKPOINT_METRICS_FILE = 'metrics.json';
-
 /** How long a presigned checkpoint PUT stays valid. */
 export const CHECKPOINT_UPLOAD_SECONDS = 15 * 60;
 
@@ -81,8 +78,6 @@ export async function commitCheckpoint(
   const modelJson = refs.get('model.json');
   const weights = refs.get('weights.bin');
   if (!modelJson || !weights) throw new UnprocessableError('a checkpoint needs model.json and weights.bin', { field: 'files' });
-  const metricsKey = checkpointFileKey(run.id, run.attempt, commit.epoch, CHECKPOINT_METRICS_FILE);
-  await deps.blobs.put(metricsKey, new TextEncoder().encode(JSON.stringify(commit.metrics)), { contentType: 'application/json' });
   const recorded = await deps.repo.recordCheckpoint(run.id, fencingToken, {
     // The same id for the same attempt and epoch, so a retried commit is recognised as the same checkpoint.
     id: `${run.id}.${run.attempt}.${commit.epoch}`,
@@ -91,6 +86,7 @@ export async function commitCheckpoint(
     weights,
     optimizer: refs.get('optimizer.bin') ?? null,
     valMetric: commit.valMetric,
+    metrics: commit.metrics,
     createdAt: deps.clock.now().toISOString(),
   });
   return commit.isBest ? deps.repo.markBestCheckpoint(run.id, fencingToken, recorded.id) : recorded;

@@ -64,7 +64,7 @@ describe('run progress', () => {
     const second = await heldRun(server, node).catch(() => null);
     const resumed = second?.id === first.id ? second : (await server.deps.repo.getRun(first.id))!;
     expect(resumed.attempt).toBe(2);
-    await append(resumed, 'log', 2);
+    await append(resumed, 'batch', 2, { batch: 1, batches: 10, loss: 1 });
     await append(resumed, 'epoch', 2, { trainLoss: 1.2, validationAccuracy: 0.5 });
     const response = await server.fetch(`/v1/runs/${first.id}/metrics`);
     expect(await response.json()).toEqual({

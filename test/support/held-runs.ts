@@ -30,7 +30,7 @@ export async function registerNodeKey(server: TestServer, name: string): Promise
 export async function heldRun(server: TestServer, node: NodeKey): Promise<RunRecord> {
   const { repo } = server.deps;
   const now = new Date();
-  const { run } = await repo.enqueueRun({ id: crypto.randomUUID(), kind: 'train', spec: {}, maxAttempts: 3, createdByKeyId: null, idempotencyKey: null, createdAt: now.toISOString() });
+  const { run } = await repo.enqueueRun({ id: crypto.randomUUID(), kind: 'train', spec: {}, model: null, maxAttempts: 3, createdByKeyId: null, idempotencyKey: null, createdAt: now.toISOString() });
   for (;;) {
     const claimed = await repo.claimRun(node.nodeId, new Date(now.getTime() + 600_000).toISOString(), now.toISOString());
     if (!claimed) throw new Error(`run ${run.id} was not claimed`);
