@@ -585,6 +585,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/teacher-outputs/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a teacher's stored outputs (verified against the recorded sha256, also the ETag)
+         * @description Requires an API key with the `node` or `read` scope (`admin` grants every scope).
+         */
+        get: operations["downloadTeacherOutputs"];
+        /**
+         * Store a teacher's outputs (float32 little-endian, examples x classes, in training-file order)
+         * @description For a run the node holds (`Distillery-Run`, `Distillery-Fencing-Token`) with a teacher of that key. The first write wins: a second PUT answers 200 with what is stored, and reads nothing.
+         *
+         *     Requires an API key with the `node` scope (`admin` grants every scope).
+         */
+        put: operations["storeTeacherOutputs"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1120,6 +1146,17 @@ export interface components {
             name: components["schemas"]["CheckpointFileName"];
             sha256: string;
             size: number;
+        };
+        TeacherOutputs: {
+            createdAt: string;
+            datasetId: string;
+            key: string;
+            normalization: {
+                [key: string]: unknown;
+            };
+            sha256: string;
+            size: number;
+            teacherVersionId: string;
         };
         /** @description Fields to change; `tags` replaces all tags. */
         UpdateModel: {
@@ -4090,6 +4127,205 @@ export interface operations {
                 };
             };
             /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    downloadTeacherOutputs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The `outputs.key` of a teacher in a claim. */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The outputs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource the path names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    storeTeacherOutputs: {
+        parameters: {
+            query?: never;
+            header: {
+                "Distillery-Run": string;
+                /** @description The fencing token the node claimed the run with; a stale one is refused (409 `stale-lease`). */
+                "Distillery-Fencing-Token": number;
+                "Distillery-Content-Sha256"?: string;
+            };
+            path: {
+                /** @description The `outputs.key` of a teacher in a claim. */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Already stored: the first record. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeacherOutputs"];
+                };
+            };
+            /** @description Stored. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeacherOutputs"];
+                };
+            };
+            /** @description The body cannot be parsed (malformed JSON or multipart). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource the path names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The run is not running under this fencing token (`stale-lease`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The upload has no `Content-Length`, or is chunked (`length-required`): a streamed body must declare its size. */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body has a media type this route does not accept. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. The run has no teacher with that key, or the bytes do not hash to `Distillery-Content-Sha256` (nothing is kept). */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -17,6 +17,7 @@ import { lineageRoutes } from './routes/lineage';
 import { modelRoutes } from './routes/models';
 import { runProgressRoutes } from './routes/run-progress';
 import { runRoutes } from './routes/runs';
+import { teacherOutputRoutes } from './routes/teacher-outputs';
 import { versionRoutes } from './routes/versions';
 
 function newApp(): OpenAPIHono<AppEnv> {
@@ -35,6 +36,7 @@ function mountRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route('/v1/runs', runRoutes);
   app.route('/v1/runs', checkpointRoutes);
   app.route('/v1/runs', runProgressRoutes);
+  app.route('/v1/teacher-outputs', teacherOutputRoutes);
   app.route('/v1/keys', keyRoutes);
   app.route('/docs', docsRoutes);
 }

@@ -6,11 +6,10 @@ import { UnprocessableError } from '../registry/errors';
 import type { BlobRef } from '../registry/records';
 import type { AppEnv } from './app-env';
 import { BadRequestError, UnsupportedMediaTypeError } from './http-errors';
+import { Sha256HexSchema } from './schemas';
 
 /** The sha256 (lowercase hex) the client says the body has; checked against what was stored. */
 export const CONTENT_SHA256_HEADER = 'Distillery-Content-Sha256';
-
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 export interface RawUploadExpectation {
   /** The size recorded earlier (an upload plan); the Content-Length must equal it. */
@@ -51,7 +50,7 @@ export async function receiveRawUpload(c: Context<AppEnv>, key: string, expected
 
 function declaredSha256(header: string | undefined, recorded: string | undefined): string | undefined {
   if (header === undefined) return recorded;
-  if (!SHA256_HEX.test(header)) throw fieldError(CONTENT_SHA256_HEADER, 'must be 64 lowercase hex digits');
+  if (!Sha256HexSchema.safeParse(header).success) throw fieldError(CONTENT_SHA256_HEADER, 'must be 64 lowercase hex digits');
   if (recorded !== undefined && header !== recorded) throw fieldError(CONTENT_SHA256_HEADER, `differs from the sha256 declared for this file (${recorded})`);
   return header;
 }

@@ -5,7 +5,7 @@ import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { Scope } from '../registry/records';
 import type { AppEnv } from './app-env';
-import { apiKeyAuth, publicAccess } from './middleware/auth';
+import { apiKeyAuth, describeScopes, publicAccess } from './middleware/auth';
 import { limitJsonBody, limitStreamedUpload, limitUploadBody } from './middleware/body-limit';
 import { idempotency, IDEMPOTENCY_HEADER, refuseIdempotencyKey } from './middleware/idempotency';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from './problem';
@@ -102,7 +102,7 @@ function isStreamedUpload(route: RouteConfig): boolean {
  * their declared Content-Length, everything else the JSON limit).
  * @example protectedRoute('read', { method: 'get', path: '/{name}', responses: { 200: ... } }, { problems: { 409: 'Why.' } })
  */
-export function protectedRoute<const R extends NamedRoute>(scope: Scope, route: R, options: ProtectedRouteOptions = {}) {
+export function protectedRoute<const R extends NamedRoute>(scope: Scope | readonly Scope[], route: R, options: ProtectedRouteOptions = {}) {
   const middleware: MiddlewareHandler<AppEnv>[] = [apiKeyAuth({ scope })];
   const mediaTypes = Object.keys(route.request?.body?.content ?? {});
   if (mediaTypes.length > 0) {
@@ -111,7 +111,7 @@ export function protectedRoute<const R extends NamedRoute>(scope: Scope, route: 
   }
   if (options.idempotent) middleware.push(idempotency);
   if (options.refusesIdempotencyKey) middleware.push(refuseIdempotencyKey(options.refusesIdempotencyKey));
-  const note = `Requires an API key with the \`${scope}\` scope (\`admin\` grants every scope).${
+  const note = `Requires an API key with the ${describeScopes(scope)} scope (\`admin\` grants every scope).${
     options.idempotent ? ` Honours \`${IDEMPOTENCY_HEADER}\`: a repeated request replays the first response.` : ''
   }${options.refusesIdempotencyKey ? ` Refuses \`${IDEMPOTENCY_HEADER}\` (422): ${options.refusesIdempotencyKey}` : ''}`;
   // The header is declared for the spec (and checked); handlers never read it, so their types stay the route's own.

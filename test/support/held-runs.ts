@@ -1,6 +1,6 @@
 // Test support: a run held by a node, set up through the server's repository (node registration and
 // claiming have their own routes elsewhere), with the node's API key issued over HTTP.
-import type { RunRecord } from '../../src/registry/records';
+import type { JsonObject, RunRecord } from '../../src/registry/records';
 import type { TestServer } from './server';
 
 export interface NodeKey {
@@ -27,10 +27,10 @@ export async function registerNodeKey(server: TestServer, name: string): Promise
 }
 
 /** Queues a train run and lets `node` claim it (whatever else is queued goes first). */
-export async function heldRun(server: TestServer, node: NodeKey): Promise<RunRecord> {
+export async function heldRun(server: TestServer, node: NodeKey, spec: JsonObject = {}): Promise<RunRecord> {
   const { repo } = server.deps;
   const now = new Date();
-  const { run } = await repo.enqueueRun({ id: crypto.randomUUID(), kind: 'train', spec: {}, model: null, maxAttempts: 3, createdByKeyId: null, idempotencyKey: null, createdAt: now.toISOString() });
+  const { run } = await repo.enqueueRun({ id: crypto.randomUUID(), kind: 'train', spec, model: null, maxAttempts: 3, createdByKeyId: null, idempotencyKey: null, createdAt: now.toISOString() });
   for (;;) {
     const claimed = await repo.claimRun(node.nodeId, new Date(now.getTime() + 600_000).toISOString(), now.toISOString());
     if (!claimed) throw new Error(`run ${run.id} was not claimed`);

@@ -10,15 +10,14 @@ import { runHeldByCaller } from '../node-access';
 import { FENCING_TOKEN_HEADER, FencingTokenSchema, fencingTokenHeader } from '../node-headers';
 import { CONTENT_SHA256_HEADER, receiveRawUpload } from '../raw-upload';
 import { protectedRoute } from '../route-config';
-import { integerParam, json, recordOf, RecordKeySchema } from '../schemas';
+import { integerParam, json, recordOf, RecordKeySchema, Sha256HexSchema } from '../schemas';
 import { RunIdParams } from './runs';
 
 const FileNameSchema = z.enum(CHECKPOINT_FILES).openapi('CheckpointFileName');
-const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
 const EpochSchema = z.number().int().min(1).max(1_000_000);
 
 const DeclaredFileSchema = z
-  .strictObject({ name: FileNameSchema, size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), sha256: Sha256Schema })
+  .strictObject({ name: FileNameSchema, size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), sha256: Sha256HexSchema })
   .openapi('CheckpointFileDeclaration');
 
 const DeclaredFilesSchema = z
@@ -119,7 +118,7 @@ const uploadFileRoute = protectedRoute(
       }),
       headers: z.object({
         [FENCING_TOKEN_HEADER]: fencingTokenHeader,
-        [CONTENT_SHA256_HEADER]: Sha256Schema.optional().openapi({ param: { name: CONTENT_SHA256_HEADER, in: 'header' } }),
+        [CONTENT_SHA256_HEADER]: Sha256HexSchema.optional().openapi({ param: { name: CONTENT_SHA256_HEADER, in: 'header' } }),
       }),
       body: { required: true, content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } },
     },
