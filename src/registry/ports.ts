@@ -12,6 +12,7 @@ import type {
   ModelRecord,
   ModelVersionRecord,
   NodeRecord,
+  RunEventKind,
   RunEventRecord,
   RunKind,
   RunRecord,
@@ -166,11 +167,19 @@ export interface IdempotencyStore {
   releaseIdempotent(apiKeyId: string, key: string): Promise<boolean>;
 }
 
-export interface NewRun extends Pick<RunRecord, 'id' | 'kind' | 'spec' | 'maxAttempts' | 'createdByKeyId' | 'idempotencyKey' | 'createdAt'> {}
+export interface NewRun extends Pick<RunRecord, 'id' | 'kind' | 'spec' | 'model' | 'maxAttempts' | 'createdByKeyId' | 'idempotencyKey' | 'createdAt'> {}
 
 export interface RunFilter {
   status?: RunStatus;
   kind?: RunKind;
+  /** The run's `model`: the target of a train or distill run, the evaluated model of an evaluate run. */
+  model?: string;
+}
+
+/** What a succeeded run produced: the version it registered (train, distill) and its metrics. */
+export interface RunOutcome {
+  resultVersionId: string | null;
+  result: Record<string, number>;
 }
 
 export interface NewRunEvent extends Omit<RunEventRecord, 'id' | 'runId' | 'attempt'> {}
@@ -213,10 +222,10 @@ export interface RunQueueStore {
   /** Re-queues every running run whose lease ended before `now`, or fails (or cancels) it; see ExpiredLeases. */
   requeueExpiredRuns(now: Timestamp): Promise<ExpiredLeases>;
   /**
-   * Fenced: succeeded with its result. Repeating it with the same token and result returns the
-   * run unchanged (a retried completion). UnprocessableError when the version does not exist.
+   * Fenced: succeeded with its outcome. Repeating it with the same token and result version returns
+   * the run unchanged (a retried completion). UnprocessableError when the version does not exist.
    */
-  completeRun(runId: string, fencingToken: number, resultVersionId: string, now: Timestamp): Promise<RunRecord>;
+  completeRun(runId: string, fencingToken: number, outcome: RunOutcome, now: Timestamp): Promise<RunRecord>;
   /** Fenced: failed with `error` (`{ type, message, … }`); repeating it with the same token returns the run unchanged. */
   failRun(runId: string, fencingToken: number, error: JsonObject, now: Timestamp): Promise<RunRecord>;
   /**
@@ -232,6 +241,8 @@ export interface RunQueueStore {
   appendRunEvent(runId: string, fencingToken: number, event: NewRunEvent): Promise<RunEventRecord>;
   /** Events with an id above `afterId` (0 for all), oldest first: a follower resumes from its Last-Event-ID. */
   listRunEvents(runId: string, afterId: number, limit: number): Promise<RunEventRecord[]>;
+  /** The run's newest event of that kind, or null: what a run's progress is read from. */
+  latestRunEvent(runId: string, kind: RunEventKind): Promise<RunEventRecord | null>;
 
   /**
    * Fenced: stores the checkpoint under the run's current attempt; one per attempt and epoch
@@ -285,13 +296,11 @@ export interface TeacherOutputsStore {
   recordTeacherOutputs(record: TeacherOutputsRecord): Promise<TeacherOutputsRecord>;
 }
 
-// (TeacherOutputsStore joins Repository when its SQL adapter lands.)
-
 // The store the next aggregate gets, declared here beside these when it is built: EnsembleStore
 // (ensembles and their members). Repository then bundles it too.
 
 /** Every store on one database, as an entry point opens it; `close()` releases its connections. */
-export interface Repository extends ModelStore, DatasetStore, ApiKeyStore, IdempotencyStore, RunQueueStore, NodeStore {
+export interface Repository extends ModelStore, DatasetStore, ApiKeyStore, IdempotencyStore, RunQueueStore, NodeStore, TeacherOutputsStore {
   close(): Promise<void>;
 }
 

@@ -141,7 +141,8 @@ export type RunKind = 'train' | 'distill' | 'evaluate';
  * `cancelRequestedAt` set until its node confirms (or its lease expires).
  */
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-export type RunEventKind = 'epoch' | 'status' | 'log';
+/** `batch`: progress within an epoch (batch, batches, loss); `epoch`: an epoch's metrics; `status`, `log`: a message. */
+export type RunEventKind = 'batch' | 'epoch' | 'status' | 'log';
 
 /** One training, distillation or evaluation job and the lease of the node running it. */
 export interface RunRecord {
@@ -167,7 +168,11 @@ export interface RunRecord {
   createdByKeyId: string | null;
   /** Unique per creating key, so a retried create returns the run created first. */
   idempotencyKey: string | null;
+  /** The target model's name (train, distill) or the evaluated version's model (evaluate): what `?model=` filters by. */
+  model: string | null;
   resultVersionId: string | null;
+  /** A succeeded run's metrics: an evaluate run's, or those its registered version got. */
+  result: Record<string, number> | null;
   /** Why the run failed (`{ type, message, … }`). */
   error: JsonObject | null;
   createdAt: Timestamp;
@@ -201,6 +206,8 @@ export interface CheckpointRecord {
   /** The validation metric the best checkpoint is chosen by, when the run has one. */
   valMetric: number | null;
   isBest: boolean;
+  /** What the node stored with it (the engine's CheckpointMetrics: the epoch's numbers, the best so far, the history). */
+  metrics: JsonObject;
   createdAt: Timestamp;
 }
 

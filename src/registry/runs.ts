@@ -44,6 +44,8 @@ export interface RunRequest {
   aggregation?: Aggregation;
   /** evaluate: the version to evaluate. */
   version?: VersionRef;
+  /** train, distill: start from this version's weights instead of a fresh initialisation (lineage relation `init`). */
+  init?: VersionRef;
   /** train, distill: every engine setting not given above; the reference protocol fills the rest. */
   hyperparameters?: Record<string, unknown>;
   maxAttempts?: number;
@@ -59,11 +61,11 @@ type RunDeps = { repo: ModelStore & DatasetStore & RunQueueStore; clock: Clock }
 
 /** Which top-level fields each kind takes: any other is refused rather than silently ignored. */
 const FIELDS_BY_KIND: Record<RunKind, readonly (keyof RunRequest)[]> = {
-  train: ['model', 'architecture', 'hyperparameters'],
-  distill: ['model', 'architecture', 'teachers', 'aggregation', 'hyperparameters'],
+  train: ['model', 'architecture', 'init', 'hyperparameters'],
+  distill: ['model', 'architecture', 'init', 'teachers', 'aggregation', 'hyperparameters'],
   evaluate: ['version'],
 };
-const OPTIONAL_FIELDS: readonly (keyof RunRequest)[] = ['hyperparameters', 'aggregation'];
+const OPTIONAL_FIELDS: readonly (keyof RunRequest)[] = ['hyperparameters', 'aggregation', 'init'];
 const KIND_FIELDS = [...new Set(Object.values(FIELDS_BY_KIND).flat())];
 
 /** Spec fields the request sets at its top level (or from the teachers), not among the hyperparameters. */
@@ -89,6 +91,7 @@ export async function createRun(deps: RunDeps, request: RunRequest, requester: R
     id: crypto.randomUUID(),
     kind: request.kind,
     spec,
+    model: request.kind === 'evaluate' ? request.version!.model : request.model!,
     maxAttempts,
     createdByKeyId: requester.apiKeyId,
     idempotencyKey: requester.idempotencyKey,
@@ -162,14 +165,24 @@ async function resolveSpec(repo: ModelStore, request: RunRequest, dataset: Datas
   await assertTargetModel(repo, request.model!, dataset);
   const hyperparameters = request.hyperparameters ?? {};
   assertNoTopLevelFields(hyperparameters);
+  // Recorded only when given, so a run without one has the spec it always had.
+  const init = request.init ? { init: await resolveInit(repo, request.init, dataset) } : {};
   if (request.kind === 'train') {
     const training = toFieldErrors(() => parseTrainSpec({ ...hyperparameters, architecture }));
-    return { dataset: datasetRef, model: request.model!, training } as JsonObject;
+    return { dataset: datasetRef, model: request.model!, ...init, training } as JsonObject;
   }
   const teachers = await resolveTeachers(repo, request.teachers!, dataset);
   const teacherWeights = teacherWeightsOf(request.teachers!);
   const training = toFieldErrors(() => parseDistillSpec({ ...hyperparameters, architecture, aggregation: request.aggregation, teacherWeights }));
-  return { dataset: datasetRef, model: request.model!, teachers, training } as JsonObject;
+  return { dataset: datasetRef, model: request.model!, ...init, teachers, training } as JsonObject;
+}
+
+/** The version a run starts from: existing, active, and fitting the dataset. */
+async function resolveInit(repo: ModelStore, ref: VersionRef, dataset: DatasetRecord) {
+  const { model, version } = await resolveVersion(repo, ref, 'init');
+  if (version.status === 'archived') throw fieldError('init.version', `${model.name} version ${version.version} is archived`);
+  assertFitsDataset(model, dataset, 'init.model');
+  return { versionId: version.id, model: model.name, version: version.version };
 }
 
 async function resolveVersion(repo: ModelStore, ref: VersionRef, field: string): Promise<{ model: ModelRecord; version: ModelVersionRecord }> {

@@ -219,7 +219,7 @@ describe('idempotency', () => {
     const adminKeyId = keys!.items.find((key) => key.scopes.includes('admin'))!.id;
     const first = await queuedRun(TRAIN);
     const { run: stored } = await server.deps.repo.enqueueRun({
-      id: crypto.randomUUID(), kind: 'train', spec: first.spec, maxAttempts: 3, createdByKeyId: adminKeyId, idempotencyKey: 'unrecorded', createdAt: new Date().toISOString(),
+      id: crypto.randomUUID(), kind: 'train', spec: first.spec, model: first.spec.model as string, maxAttempts: 3, createdByKeyId: adminKeyId, idempotencyKey: 'unrecorded', createdAt: new Date().toISOString(),
     });
     const before = await runCount();
 

@@ -104,7 +104,7 @@ function toRun(run: RunRecord): z.infer<typeof RunSchema> {
   };
 }
 
-const RunIdParams = z.object({ id: singleLineText({ min: 1, max: 128 }).openapi({ param: { name: 'id', in: 'path' } }) });
+export const RunIdParams = z.object({ id: singleLineText({ min: 1, max: 128 }).openapi({ param: { name: 'id', in: 'path' } }) });
 
 const ListRunsQuery = PageQuerySchema.extend({ status: StatusSchema.optional(), kind: KindSchema.optional() });
 

@@ -97,6 +97,7 @@ export function newRun(overrides: Partial<NewRun> = {}): NewRun {
     id: randomUUID(),
     kind: 'distill',
     spec: { epochs: 3, teachers: [{ version: 'resnet@1', weight: 1 }], temperature: 4 },
+    model: 'student',
     maxAttempts: 3,
     createdByKeyId: null,
     idempotencyKey: null,
@@ -129,6 +130,7 @@ export function newCheckpoint(runId: string, epoch: number, overrides: Partial<N
     weights: { key: `runs/${runId}/checkpoints/${id}/weights.bin`, sha256: 'e'.repeat(64), size: 4_500_000_000 },
     optimizer: { key: `runs/${runId}/checkpoints/${id}/optimizer.bin`, sha256: 'f'.repeat(64), size: 9_000_000 },
     valMetric: 0.5 + epoch / 100,
+    metrics: { epoch, validationAccuracy: 0.5 + epoch / 100, history: [] },
     createdAt: T0,
     ...overrides,
   };

@@ -342,6 +342,15 @@ export function tests(driver: StoreDriver, options: ContractOptions = {}): void 
         expect((await repo.listParentEdges([student.id]))[0]).toMatchObject({ runId, parentVersionId: teacher!.id });
       });
 
+      test('registers at most one version per source run: a second is a ConflictError and takes no number', async () => {
+        const runId = await insertRun();
+        const model = await freshModel();
+        const first = await repo.createVersion(newVersion(model.id, { sourceRunId: runId }));
+        await expect(repo.createVersion(newVersion(model.id, { sourceRunId: runId }))).rejects.toBeInstanceOf(ConflictError);
+        expect((await repo.listVersions(model.id, { includeArchived: true }, { limit: 10, offset: 0 })).items).toEqual([first]);
+        expect((await repo.createVersion(newVersion(model.id))).version).toBe(first.version + 1);
+      });
+
       test('refuses to delete a version an ensemble still uses, and keeps it', async () => {
         const model = await freshModel();
         const [member] = await createVersions(model, 1);

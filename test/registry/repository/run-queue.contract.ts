@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { ConflictError, NotFoundError, StaleLeaseError, UnprocessableError } from '../../../src/registry/errors';
-import type { Repository } from '../../../src/registry/ports';
+import type { Repository, RunOutcome } from '../../../src/registry/ports';
 import type { RunRecord } from '../../../src/registry/records';
 import { createManualClock } from '../../support/clock';
 import { type ContractOptions, describeContract, type StoreDriver } from './contract-suite';
@@ -12,6 +12,9 @@ import { newApiKey, newCheckpoint, newModel, newNode, newRun, newVersion } from 
 
 const LEASE_MS = 30_000;
 const FAR_FUTURE = '9999-12-31T00:00:00.000Z';
+
+/** A completion registering `resultVersionId`, with the metrics it got. */
+const outcome = (resultVersionId: string): RunOutcome => ({ resultVersionId, result: { test_accuracy: 0.87 } });
 
 export function tests(driver: StoreDriver, options: ContractOptions = {}): void {
   describeContract('RunQueueStore', driver, options, (test, repo) => {
@@ -75,6 +78,16 @@ export function tests(driver: StoreDriver, options: ContractOptions = {}): void 
       expect(paged.items).toHaveLength(1);
       expect(paged.total).toBeGreaterThanOrEqual(2);
       expect((await repo.listRuns({ status: 'succeeded', kind }, { limit: 10, offset: 0 })).items.map((run) => run.id)).not.toContain(first.id);
+    });
+
+    test('lists the runs of one model', async () => {
+      const model = `model-${randomUUID()}`;
+      const mine = [await enqueue({ model }), await enqueue({ model, kind: 'evaluate' })];
+      await enqueue({ model: `other-${model}` });
+      await enqueue({ model: null });
+      const listed = await repo.listRuns({ model }, { limit: 10, offset: 0 });
+      expect(listed).toEqual({ items: [mine[1], mine[0]], total: 2 });
+      expect((await repo.listRuns({ model, kind: 'evaluate' }, { limit: 10, offset: 0 })).items).toEqual([mine[1]]);
     });
 
     test('returns the first run for a repeated idempotency key of the same API key, and stores nothing', async () => {
@@ -165,7 +178,7 @@ export function tests(driver: StoreDriver, options: ContractOptions = {}): void 
       const version = await resultVersion();
       const writes: [string, () => Promise<unknown>][] = [
         ['heartbeat', () => repo.heartbeatRun(first.id, stale, inMs(LEASE_MS), now())],
-        ['complete', () => repo.completeRun(first.id, stale, version, now())],
+        ['complete', () => repo.completeRun(first.id, stale, outcome(version), now())],
         ['fail', () => repo.failRun(first.id, stale, { type: 'late', message: 'late' }, now())],
         ['confirm cancel', () => repo.confirmRunCancelled(first.id, stale, now())],
         ['event', () => repo.appendRunEvent(first.id, stale, { kind: 'log', epoch: null, metrics: {}, message: 'late', createdAt: now() })],
@@ -177,7 +190,7 @@ export function tests(driver: StoreDriver, options: ContractOptions = {}): void 
       expect(await repo.listCheckpoints(first.id)).toEqual([checkpoint]);
 
       // The new token still holds the run.
-      const done = await repo.completeRun(first.id, second!.fencingToken, version, now());
+      const done = await repo.completeRun(first.id, second!.fencingToken, outcome(version), now());
       expect(done).toMatchObject({ status: 'succeeded', resultVersionId: version, attempt: 2, leaseExpiresAt: null, finishedAt: now() });
     });
 
@@ -190,7 +203,7 @@ export function tests(driver: StoreDriver, options: ContractOptions = {}): void 
           const run = await claimedRun();
           clock.advance(LEASE_MS + 1);
           const [completion, reclaim] = await Promise.allSettled([
-            repo.completeRun(run.id, run.fencingToken, version, now()),
+            repo.completeRun(run.id, run.fencingToken, outcome(version), now()),
             other.requeueExpiredRuns(now()).then(() => claim(claimer.id, other)),
           ]);
           let stored = await repo.getRun(run.id);
@@ -286,7 +299,7 @@ export function tests(driver: StoreDriver, options: ContractOptions = {}): void 
     test('refuses to cancel a run that succeeded or failed, naming its status', async () => {
       const version = await resultVersion();
       const succeeded = await claimedRun();
-      await repo.completeRun(succeeded.id, succeeded.fencingToken, version, now());
+      await repo.completeRun(succeeded.id, succeeded.fencingToken, outcome(version), now());
       const failed = await claimedRun();
       await repo.failRun(failed.id, failed.fencingToken, { type: 'oom', message: 'out of memory' }, now());
       for (const [run, status] of [[succeeded, 'succeeded'], [failed, 'failed']] as const) {
@@ -302,15 +315,15 @@ export function tests(driver: StoreDriver, options: ContractOptions = {}): void 
     test('completes once: a retried completion with the same token and result returns the run unchanged; anything else is refused', async () => {
       const run = await claimedRun();
       const version = await resultVersion();
-      await expect(repo.completeRun(run.id, run.fencingToken, randomUUID(), now())).rejects.toBeInstanceOf(UnprocessableError);
+      await expect(repo.completeRun(run.id, run.fencingToken, outcome(randomUUID()), now())).rejects.toBeInstanceOf(UnprocessableError);
       expect(await repo.getRun(run.id)).toEqual(run);
       clock.advance(100);
-      const done = await repo.completeRun(run.id, run.fencingToken, version, now());
-      expect(done).toEqual({ ...run, status: 'succeeded', resultVersionId: version, leaseExpiresAt: null, finishedAt: now(), updatedAt: now() });
+      const done = await repo.completeRun(run.id, run.fencingToken, outcome(version), now());
+      expect(done).toEqual({ ...run, status: 'succeeded', resultVersionId: version, result: outcome(version).result, leaseExpiresAt: null, finishedAt: now(), updatedAt: now() });
       clock.advance(100);
-      expect(await repo.completeRun(run.id, run.fencingToken, version, now())).toEqual(done);
+      expect(await repo.completeRun(run.id, run.fencingToken, outcome(version), now())).toEqual(done);
       const another = await resultVersion();
-      await refusedAsStale(() => repo.completeRun(run.id, run.fencingToken, another, now()), done);
+      await refusedAsStale(() => repo.completeRun(run.id, run.fencingToken, outcome(another), now()), done);
       await refusedAsStale(() => repo.failRun(run.id, run.fencingToken, { type: 'late', message: 'late' }, now()), done);
       await refusedAsStale(() => repo.heartbeatRun(run.id, run.fencingToken, inMs(LEASE_MS), now()), done);
 
@@ -336,6 +349,19 @@ export function tests(driver: StoreDriver, options: ContractOptions = {}): void 
       expect(await repo.listRunEvents(run.id, ids[1]!, 2)).toEqual(appended.slice(2, 4));
       expect(await repo.listRunEvents(run.id, ids[5]!, 10)).toEqual([]);
       expect(await repo.listRunEvents(randomUUID(), 0, 10)).toEqual([]);
+    });
+
+    test('reads the newest event of a kind: batch progress as a node reports it', async () => {
+      const run = await claimedRun();
+      expect(await repo.latestRunEvent(run.id, 'batch')).toBeNull();
+      const batch = (n: number) => repo.appendRunEvent(run.id, run.fencingToken, { kind: 'batch', epoch: 1, metrics: { batch: n, batches: 4, loss: 1 / n }, message: null, createdAt: now() });
+      await batch(1);
+      const last = await batch(2);
+      const epoch = await repo.appendRunEvent(run.id, run.fencingToken, { kind: 'epoch', epoch: 1, metrics: { trainLoss: 0.4 }, message: null, createdAt: now() });
+      expect(last).toMatchObject({ kind: 'batch', attempt: 1, metrics: { batch: 2, batches: 4, loss: 0.5 } });
+      expect(await repo.latestRunEvent(run.id, 'batch')).toEqual(last);
+      expect(await repo.latestRunEvent(run.id, 'epoch')).toEqual(epoch);
+      expect(await repo.latestRunEvent(run.id, 'log')).toBeNull();
     });
 
     test('records checkpoints per attempt; the latest is the highest epoch of any attempt, and one is marked best', async () => {

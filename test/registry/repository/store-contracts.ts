@@ -7,6 +7,7 @@ import { tests as idempotencyStoreTests } from './idempotency-store.contract';
 import { tests as modelStoreTests } from './model-store.contract';
 import { tests as nodeStoreTests } from './node-store.contract';
 import { tests as runQueueTests } from './run-queue.contract';
+import { tests as teacherOutputsStoreTests } from './teacher-outputs-store.contract';
 
 export interface StoreContractOptions {
   /** Per store, the shared tests this driver does not run, by title, each with the reason. */
@@ -17,6 +18,7 @@ export interface StoreContractOptions {
     IdempotencyStore?: Record<string, string>;
     RunQueueStore?: Record<string, string>;
     NodeStore?: Record<string, string>;
+    TeacherOutputsStore?: Record<string, string>;
   };
 }
 
@@ -27,4 +29,5 @@ export function tests(driver: StoreDriver, options: StoreContractOptions = {}): 
   idempotencyStoreTests(driver, { skip: options.skip?.IdempotencyStore });
   runQueueTests(driver, { skip: options.skip?.RunQueueStore });
   nodeStoreTests(driver, { skip: options.skip?.NodeStore });
+  teacherOutputsStoreTests(driver, { skip: options.skip?.TeacherOutputsStore });
 }

@@ -15,6 +15,7 @@ import type {
   RunEventRecord,
   RunRecord,
 } from '../../records';
+import type { TeacherOutputsRecord } from '../../ports';
 import type { TableOf } from './sql-database';
 
 /** A TensorFlow.js Layers artifact's `model.json` and `weights.bin`, as columns. */
@@ -54,6 +55,13 @@ export interface RegistryTables<T extends Table> {
   checkpoints: TableOf<T, CheckpointRow>;
   nodes: TableOf<T, NodeRecord>;
   versionCounters: TableOf<T, VersionCounterRow>;
+  teacherOutputs: TableOf<T, TeacherOutputsRow>;
+}
+
+export interface TeacherOutputsRow extends Omit<TeacherOutputsRecord, 'blob'> {
+  blobKey: string;
+  blobSha256: string;
+  blobSize: number;
 }
 
 export interface VersionCounterRow {
@@ -103,4 +111,12 @@ export function toCheckpointRecord(row: CheckpointRow): CheckpointRecord {
   const { modelJsonKey, modelJsonSha256, modelJsonSize, weightsKey, weightsSha256, weightsSize, optimizerKey, optimizerSha256, optimizerSize, ...rest } = row;
   const optimizer = optimizerKey === null ? null : { key: optimizerKey, sha256: optimizerSha256 ?? '', size: optimizerSize ?? 0 };
   return { ...rest, ...toArtifact(row), optimizer };
+}
+
+export function toTeacherOutputsRow({ blob, ...rest }: TeacherOutputsRecord): TeacherOutputsRow {
+  return { ...rest, blobKey: blob.key, blobSha256: blob.sha256, blobSize: blob.size };
+}
+
+export function toTeacherOutputsRecord({ blobKey, blobSha256, blobSize, ...rest }: TeacherOutputsRow): TeacherOutputsRecord {
+  return { ...rest, blob: { key: blobKey, sha256: blobSha256, size: blobSize } };
 }

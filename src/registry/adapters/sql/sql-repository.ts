@@ -9,6 +9,7 @@ import { sqlIdempotencyStore } from './sql-idempotency-store';
 import { sqlModelStore } from './sql-model-store';
 import { sqlNodeStore } from './sql-node-store';
 import { sqlRunQueueStore } from './sql-run-queue-store';
+import { sqlTeacherOutputsStore } from './sql-teacher-outputs-store';
 
 export function sqlRepository<T extends Table>(db: SqlDatabase<T>, tables: RegistryTables<T>): Repository {
   return {
@@ -18,6 +19,7 @@ export function sqlRepository<T extends Table>(db: SqlDatabase<T>, tables: Regis
     ...sqlIdempotencyStore(db, tables),
     ...sqlRunQueueStore(db, tables),
     ...sqlNodeStore(db, tables),
+    ...sqlTeacherOutputsStore(db, tables),
     close: () => db.close(),
   };
 }

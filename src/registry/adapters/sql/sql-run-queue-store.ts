@@ -4,8 +4,8 @@
 import { and, asc, desc, eq, gt, inArray, isNotNull, lt, type SQL, sql, type Table } from 'drizzle-orm';
 import type { DistilleryError } from '../../../errors';
 import { ConflictError, NotFoundError, StaleLeaseError, UnprocessableError } from '../../errors';
-import type { ExpiredLeases, NewCheckpoint, NewRun, NewRunEvent, Page, RunFilter, RunQueueStore } from '../../ports';
-import type { CheckpointRecord, JsonObject, RunRecord, Timestamp } from '../../records';
+import type { ExpiredLeases, NewCheckpoint, NewRun, NewRunEvent, Page, RunFilter, RunOutcome, RunQueueStore } from '../../ports';
+import type { CheckpointRecord, JsonObject, RunEventKind, RunRecord, Timestamp } from '../../records';
 import { type RegistryTables, toCheckpointRecord, toCheckpointRow } from './rows';
 import type { RowValues, SqlDatabase } from './sql-database';
 import { allOf, first, mapViolations, notFound } from './sql-store-helpers';
@@ -107,6 +107,7 @@ export function sqlRunQueueStore<T extends Table>(db: SqlDatabase<T>, t: Registr
         fencingToken: 0,
         cancelRequestedAt: null,
         resultVersionId: null,
+        result: null,
         error: null,
         updatedAt: run.createdAt,
         startedAt: null,
@@ -133,6 +134,7 @@ export function sqlRunQueueStore<T extends Table>(db: SqlDatabase<T>, t: Registr
       const where = and(
         filter.status === undefined ? undefined : eq(runs.status, filter.status),
         filter.kind === undefined ? undefined : eq(runs.kind, filter.kind),
+        filter.model === undefined ? undefined : eq(runs.model, filter.model),
       );
       const [items, total] = await db.batch([
         s.select(runs, { where, orderBy: [desc(runs.createdAt), desc(runs.id)], page }),
@@ -191,8 +193,9 @@ export function sqlRunQueueStore<T extends Table>(db: SqlDatabase<T>, t: Registr
       return { requeued: withStatus('queued'), failed: withStatus('failed'), cancelled: withStatus('cancelled') };
     },
 
-    completeRun(runId: string, fencingToken: number, resultVersionId: string, now: Timestamp): Promise<RunRecord> {
-      return finish(runId, fencingToken, now, { status: 'succeeded', resultVersionId }, (run) => run.status === 'succeeded' && run.resultVersionId === resultVersionId);
+    completeRun(runId: string, fencingToken: number, outcome: RunOutcome, now: Timestamp): Promise<RunRecord> {
+      const { resultVersionId, result } = outcome;
+      return finish(runId, fencingToken, now, { status: 'succeeded', resultVersionId, result }, (run) => run.status === 'succeeded' && run.resultVersionId === resultVersionId);
     },
 
     failRun(runId: string, fencingToken: number, error: JsonObject, now: Timestamp): Promise<RunRecord> {
@@ -243,6 +246,11 @@ export function sqlRunQueueStore<T extends Table>(db: SqlDatabase<T>, t: Registr
           page: { limit, offset: 0 },
         }),
       );
+    },
+
+    async latestRunEvent(runId: string, kind: RunEventKind) {
+      const where = allOf(eq(runEvents.runId, runId), eq(runEvents.kind, kind));
+      return first(await db.run(s.select(runEvents, { where, orderBy: [desc(runEvents.id)], page: { limit: 1, offset: 0 } })));
     },
 
     async recordCheckpoint(runId: string, fencingToken: number, checkpoint: NewCheckpoint): Promise<CheckpointRecord> {

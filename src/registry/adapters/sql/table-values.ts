@@ -19,7 +19,7 @@ export const RUN_STATUSES = members<RunStatus>({
   failed: true,
   cancelled: true,
 });
-export const RUN_EVENT_KINDS = members<RunEventKind>({ epoch: true, status: true, log: true });
+export const RUN_EVENT_KINDS = members<RunEventKind>({ batch: true, epoch: true, status: true, log: true });
 export const ENSEMBLE_AGGREGATIONS = members<EnsembleAggregation>({
   'mean-probabilities': true,
   'mean-logits': true,

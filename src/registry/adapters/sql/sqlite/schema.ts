@@ -79,6 +79,8 @@ export const modelVersions = sqliteTable(
   },
   (t) => [
     unique('model_versions_model_version_unique').on(t.modelId, t.version),
+    // A run registers at most one version: a retried or raced completion cannot register twice.
+    unique('model_versions_source_run_unique').on(t.sourceRunId),
     check('model_versions_status_check', oneOf(t.status, VERSION_STATUSES)),
   ],
 );
@@ -198,9 +200,11 @@ export const runs = sqliteTable(
     fencingToken: integer('fencing_token').notNull(),
     createdByKeyId: text('created_by_key_id').references(() => apiKeys.id, { onDelete: 'restrict' }),
     idempotencyKey: text('idempotency_key'),
+    model: text('model'),
     resultVersionId: text('result_version_id').references((): AnySQLiteColumn => modelVersions.id, {
       onDelete: 'restrict',
     }),
+    result: text('result', { mode: 'json' }).$type<Record<string, number>>(),
     error: text('error', { mode: 'json' }).$type<JsonObject>(),
     createdAt: timestamp('created_at').notNull(),
     updatedAt: timestamp('updated_at').notNull(),
@@ -210,6 +214,7 @@ export const runs = sqliteTable(
   (t) => [
     index('runs_status_created_idx').on(t.status, t.createdAt),
     index('runs_lease_expires_idx').on(t.leaseExpiresAt),
+    index('runs_model_created_idx').on(t.model, t.createdAt),
     unique('runs_idempotency_unique').on(t.createdByKeyId, t.idempotencyKey),
     check('runs_kind_check', oneOf(t.kind, RUN_KINDS)),
     check('runs_status_check', oneOf(t.status, RUN_STATUSES)),
@@ -247,6 +252,7 @@ export const checkpoints = sqliteTable(
     optimizerSize: integer('optimizer_size'),
     valMetric: real('val_metric'),
     isBest: integer('is_best', { mode: 'boolean' }).notNull(),
+    metrics: json<JsonObject>('metrics').default({}),
     createdAt: timestamp('created_at').notNull(),
   },
   (t) => [unique('checkpoints_run_attempt_epoch_unique').on(t.runId, t.attempt, t.epoch)],
@@ -277,4 +283,20 @@ export const ensembleMembers = sqliteTable(
     weight: real('weight'),
   },
   (t) => [primaryKey({ columns: [t.ensembleId, t.versionId] }), index('ensemble_members_version_idx').on(t.versionId)],
+);
+
+/** Teacher logits on a dataset version's training file, keyed by (teacher version, dataset, normalisation); written once. */
+export const teacherOutputs = sqliteTable(
+  'teacher_outputs',
+  {
+    key: text('key').primaryKey(),
+    teacherVersionId: text('teacher_version_id').notNull().references(() => modelVersions.id, { onDelete: 'restrict' }),
+    datasetId: text('dataset_id').notNull().references(() => datasets.id, { onDelete: 'restrict' }),
+    normalization: json<JsonObject>('normalization'),
+    blobKey: text('blob_key').notNull(),
+    blobSha256: text('blob_sha256').notNull(),
+    blobSize: integer('blob_size').notNull(),
+    createdAt: timestamp('created_at').notNull(),
+  },
+  (t) => [index('teacher_outputs_teacher_idx').on(t.teacherVersionId)],
 );
