@@ -1,5 +1,7 @@
-// The `distillery` command: serve the API, export an untrained architecture as an uploadable artifact, write the spec.
+// The `distillery` command: serve the API, client commands over it (runs, models, lineage), export an
+// untrained architecture as an uploadable artifact, write the spec.
 import { parseArgs } from 'node:util';
+import { UsageError, globalsLast } from './cli-options';
 
 const USAGE = `Usage: distillery <command> [options]
 
@@ -11,30 +13,64 @@ Commands:
                         Architectures: resnet18, resnet18-cifar, cnn-small, mlp.
   openapi               Write openapi/openapi.json from the route definitions.
   help                  Show this text.
+
+Client commands (options: --api URL, default $DISTILLERY_API or http://localhost:8080;
+--token KEY, default $DISTILLERY_TOKEN; --json for the API's JSON on list, get and create):
+  runs create           Start a run, from flags or --file run.json (the POST /v1/runs body):
+                          --kind train|distill|evaluate  --dataset NAME[@VERSION]  --model NAME
+                          --architecture NAME  --teacher MODEL@VERSION[:WEIGHT] (repeat)
+                          --aggregation mean-probabilities|mean-logits|weighted  --init MODEL@VERSION
+                          --evaluate MODEL@VERSION  --epochs N  --batch-size N  --lr X
+                          --optimizer adam|adamw|sgd  --seed N  --temperature X  --alpha X
+                          --augmentation  --max-attempts N  --idempotency-key KEY
+                          --follow  (follow the run once created)
+  runs list             [--status S] [--kind K] [--model NAME] [--limit N] [--offset N]
+  runs get ID           A run's spec, status, attempt, node, timings and result.
+  runs cancel ID        Cancel a queued run at once, or ask a running one to stop.
+  runs follow ID        Show progress until the run finishes: exit 0 if it succeeded, 1 if it
+                          failed or was cancelled.
+  models list           [--limit N] [--offset N]
+  lineage MODEL@VERSION [--direction ancestors|descendants|both] [--depth N]   (a tree)
+
+Exit codes: 0 done, 1 the API refused (printed as "status title: detail") or the run did not
+succeed, 2 a usage error.
 `;
 
-class UsageError extends Error {}
-
-async function run(argv: string[]): Promise<void> {
-  const [command, ...rest] = argv;
+/** Returns the exit code; `serve` returns once listening and keeps the process alive. */
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = globalsLast(argv);
   switch (command) {
+    case 'runs': {
+      const { runRunsCommand } = await import('./runs-command');
+      return runRunsCommand(rest);
+    }
+    case 'models': {
+      const { runModelsCommand } = await import('./models-command');
+      return runModelsCommand(rest);
+    }
+    case 'lineage': {
+      const { runLineageCommand } = await import('./lineage-command');
+      return runLineageCommand(rest);
+    }
     case 'serve': {
       const { serveFromEnv } = await import('../server');
-      return serveFromEnv();
+      await serveFromEnv();
+      return 0;
     }
     case 'export-model':
-      return exportModel(rest);
+      await exportModel(rest);
+      return 0;
     case 'openapi': {
       const { writeOpenApiSpec } = await import('./write-openapi');
       process.stdout.write(`wrote ${await writeOpenApiSpec()}\n`);
-      return;
+      return 0;
     }
     case undefined:
     case 'help':
     case '--help':
     case '-h':
       process.stdout.write(USAGE);
-      return;
+      return 0;
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -74,8 +110,19 @@ function positiveInteger(raw: string, flag: string): number {
   return value;
 }
 
-run(process.argv.slice(2)).catch((error: unknown) => {
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(error instanceof UsageError ? `distillery: ${message}\n\n${USAGE}` : `distillery: ${message}\n`);
-  process.exit(error instanceof UsageError ? 2 : 1);
-});
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  // fetch says only "fetch failed"; its cause says why (ECONNREFUSED, a bad certificate…).
+  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message = describeError(error);
+    process.stderr.write(error instanceof UsageError ? `distillery: ${message}\n\n${USAGE}` : `distillery: ${message}\n`);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  },
+);

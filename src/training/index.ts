@@ -3,7 +3,8 @@
 
 export { buildModel, countTrainableParams, type ModelOptions } from './models';
 export { trainModel } from './train';
-export { distillModel } from './distill';
+export { distillModel, distillModelFromLogits } from './distill';
+export { computeTeacherLogits, type TeacherLogitsOptions } from './teacher-logits';
 export {
   evaluateModel,
   evaluateEnsemble,

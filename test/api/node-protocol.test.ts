@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadVersion } from '../../openapi/client';
-import { teacherOutputsKey } from '../../src/registry/teacher-outputs-key';
+import { teacherOutputsKey } from '../../src/registry/teacher-outputs';
 import { serializeModel } from '../../src/training/checkpoint';
 import { smallIdxFiles } from '../registry/datasets-fixtures';
 import { toArtifact, uploadForm } from '../support/artifacts';
@@ -170,7 +170,7 @@ function protocolSuite(database: string, start: (options: TestServerOptions) => 
         const { inputs, fencingToken } = assignment;
         expect(inputs.dataset).toMatchObject({ id: datasetId, name: 'digits', version: 1, format: 'idx', classLabels: LABELS, shape: IMAGE_SHAPE });
         expect(inputs.dataset.files.map((file: Json) => file.role).sort()).toEqual(['test-images', 'test-labels', 'train-images', 'train-labels']);
-        const key = await teacherOutputsKey(teacherIds['teacher-a']!, datasetId, { mean: [0.5], std: [0.5] });
+        const key = await teacherOutputsKey({ teacherVersionId: teacherIds['teacher-a']!, datasetId, normalization: { mean: [0.5], std: [0.5] } });
         expect(inputs.teachers).toEqual([
           expect.objectContaining({ versionId: teacherIds['teacher-a'], model: 'teacher-a', version: 1, weight: 3, outputs: { key, cached: null } }),
           expect.objectContaining({ versionId: teacherIds['teacher-b'], weight: 1 }),

@@ -1,12 +1,11 @@
 // /v1/runs over real HTTP: train, distill and evaluate runs validated against a real registry and
 // queued with their resolved spec; every refusal names the field and queues nothing; idempotency,
 // scopes, listing and cancel.
-import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDistilleryClient, uploadVersion, type DistilleryClient } from '../../openapi/client';
 import type { components } from '../../openapi/schema';
 import { idxImages, idxLabels, smallIdxFiles } from '../registry/datasets-fixtures';
-import { denseArtifactWithShape, toArtifact, uploadForm, type UploadableArtifact } from '../support/artifacts';
+import { denseArtifactWithShape, imageClassifierArtifact, uploadForm, type UploadableArtifact } from '../support/artifacts';
 import { datasetUploadForm } from '../support/requests';
 import { startTestServer, type TestServer } from '../support/server';
 import { createModel } from './typed-requests';
@@ -24,18 +23,6 @@ let predictClient: DistilleryClient;
 /** Version ids by `model/version`. */
 const versionIds = new Map<string, string>();
 let datasetId: string;
-
-/** flatten + dense softmax: a real Layers artifact taking `inputShape` with `classes` outputs. */
-async function imageClassifier(inputShape: number[], classes: number): Promise<UploadableArtifact> {
-  const model = tf.sequential({
-    layers: [tf.layers.flatten({ inputShape }), tf.layers.dense({ units: classes, activation: 'softmax' })],
-  });
-  try {
-    return await toArtifact(model);
-  } finally {
-    model.dispose();
-  }
-}
 
 /** Registers a model and uploads `count` versions of `artifact`. */
 async function registerTeacher(name: string, fields: { inputShape: number[]; classLabels: string[] }, artifact: UploadableArtifact, count = 1) {
@@ -66,14 +53,14 @@ beforeAll(async () => {
   await registerDataset('tiny-images', tinyImages, LABELS);
 
   const image = { inputShape: IMAGE_SHAPE, classLabels: LABELS };
-  const imageArtifact = await imageClassifier(IMAGE_SHAPE, 3);
+  const imageArtifact = await imageClassifierArtifact(IMAGE_SHAPE, 3);
   await registerTeacher('teacher-a', image, imageArtifact, 2);
   await registerTeacher('teacher-b', image, imageArtifact);
   await registerTeacher('teacher-archived', image, imageArtifact);
   await server.client.POST('/v1/models/{name}/versions/{version}/archive', { params: { path: { name: 'teacher-archived', version: '1' } } });
   await registerTeacher('teacher-relabelled', { inputShape: IMAGE_SHAPE, classLabels: ['x', 'y', 'z'] }, imageArtifact);
   await registerTeacher('teacher-flat', { inputShape: [20], classLabels: LABELS }, await denseArtifactWithShape(20, 3));
-  await registerTeacher('teacher-four', { inputShape: IMAGE_SHAPE, classLabels: [...LABELS, 'three'] }, await imageClassifier(IMAGE_SHAPE, 4));
+  await registerTeacher('teacher-four', { inputShape: IMAGE_SHAPE, classLabels: [...LABELS, 'three'] }, await imageClassifierArtifact(IMAGE_SHAPE, 4));
   await server.client.PUT('/v1/models/{name}/aliases/{alias}', {
     params: { path: { name: 'teacher-a', alias: 'production' } },
     body: { version: 1 },

@@ -28,6 +28,18 @@ export async function denseArtifactWithShape(inputs: number, units: number): Pro
   }
 }
 
+/** flatten + dense softmax: a real Layers artifact taking `inputShape` (an image) with `classes` outputs. */
+export async function imageClassifierArtifact(inputShape: number[], classes: number): Promise<UploadableArtifact> {
+  const model = tf.sequential({
+    layers: [tf.layers.flatten({ inputShape }), tf.layers.dense({ units: classes, activation: 'softmax' })],
+  });
+  try {
+    return await toArtifact(model);
+  } finally {
+    model.dispose();
+  }
+}
+
 /** The multipart body of `POST /v1/models/{name}/versions` for an artifact. */
 export function uploadForm(artifact: UploadableArtifact, metadata?: VersionUploadMetadata | string): FormData {
   return versionUploadForm(encodeJson(artifact.modelJson), artifact.weightFiles, metadata);

@@ -14,6 +14,8 @@ export interface Batch {
   /** [size] int32 class indices. */
   labels: tf.Tensor1D;
   size: number;
+  /** The set's example index of each row, in row order (a cached per-example output is gathered by these). */
+  indices: Uint32Array;
   /** Position of this batch within the epoch, from 0. */
   index: number;
 }
@@ -63,6 +65,7 @@ export function* imageBatches(set: LabelledImages, indices: Uint32Array, options
       xs: tf.tensor4d(values, [size, height, width, channels]),
       labels: tf.tensor1d(labels, 'int32'),
       size,
+      indices: order.slice(start, start + size),
       index,
     };
   }

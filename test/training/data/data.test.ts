@@ -88,6 +88,21 @@ describeOnEveryBackend('batches', () => {
     expect(orders.size).toBeGreaterThan(1);
   });
 
+  it("names each row's example index, shuffled or not (the rows a cached per-example output is gathered by)", () => {
+    const indices = Uint32Array.from([0, 2, 4, 6, 8]);
+    for (const shuffleSeed of [undefined, 5]) {
+      const rows: number[] = [];
+      const named: number[] = [];
+      for (const batch of imageBatches(set, indices, { batchSize: 3, normalization: { mean: [0], std: [1 / 255] }, shuffleSeed })) {
+        const values = batch.xs.dataSync();
+        for (let i = 0; i < batch.size; i++) rows.push(Math.round(values[i * 4]!));
+        named.push(...batch.indices);
+        tf.dispose([batch.xs, batch.labels]);
+      }
+      expect(named).toEqual(rows);
+    }
+  });
+
   it('augments reproducibly per seed and only with a seed', () => {
     const big: LabelledImages = { ...numberedImages(1), height: 8, width: 8, pixels: Uint8Array.from({ length: 64 }, (_, i) => i + 1) };
     const pixelsOf = (augmentSeed?: number) => {
