@@ -539,6 +539,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/runs/{id}/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The checkpoints of a run, in attempt then epoch order
+         * @description Requires an API key with the `read` scope (`admin` grants every scope).
+         */
+        get: operations["listRunCheckpoints"];
+        put?: never;
+        /**
+         * Record an uploaded checkpoint
+         * @description Every declared file is read back from the store and must have its size and sha256 (a presigned PUT is not write-once). Repeating the same commit returns the same checkpoint.
+         *
+         *     Requires an API key with the `node` scope (`admin` grants every scope).
+         */
+        post: operations["recordCheckpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}/checkpoints/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Where to PUT the files of a checkpoint
+         * @description A presigned PUT per file when the blob store has them (S3, R2), to a key unique to the attempt; else this API's upload route.
+         *
+         *     Requires an API key with the `node` scope (`admin` grants every scope).
+         */
+        post: operations["planCheckpointUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}/checkpoints/{epoch}/files/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Upload one checkpoint file through the API (stores without presigned URLs)
+         * @description The raw bytes, streamed to the blob store with bounded memory. `Distillery-Content-Sha256`, when sent, must be their sha256.
+         *
+         *     Requires an API key with the `node` scope (`admin` grants every scope).
+         */
+        put: operations["uploadCheckpointFile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/runs/{id}/complete": {
         parameters: {
             query?: never;
@@ -568,7 +638,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Events of a run: a JSON page, or followed live as Server-Sent Events
+         * @description With `Accept: text/event-stream` the events stream as they come (`id:` the event id, `event:` its kind, `data:` the event JSON), after `Last-Event-ID` (or `after`), with keep-alive comments, ending with `event: end` (`data:` `{"status": …}`) once the run has finished and every event was sent.
+         *
+         *     Requires an API key with the `read` scope (`admin` grants every scope).
+         */
+        get: operations["listRunEvents"];
         put?: never;
         /**
          * Report progress: batch, epoch, status and log events
@@ -641,6 +717,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/runs/{id}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per-epoch metrics of a run
+         * @description Requires an API key with the `read` scope (`admin` grants every scope).
+         */
+        get: operations["getRunMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/teacher-outputs/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a teacher's stored outputs (verified against the recorded sha256, also the ETag)
+         * @description Requires an API key with the `node` or `read` scope (`admin` grants every scope).
+         */
+        get: operations["downloadTeacherOutputs"];
+        /**
+         * Store a teacher's outputs (float32 little-endian, examples x classes, in training-file order)
+         * @description For a run the node holds (`Distillery-Run`, `Distillery-Fencing-Token`) with a teacher of that key. The first write wins: a second PUT answers 200 with what is stored, and reads nothing.
+         *
+         *     Requires an API key with the `node` scope (`admin` grants every scope).
+         */
+        put: operations["storeTeacherOutputs"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -659,7 +781,10 @@ export interface components {
         };
         AppendRunEvents: {
             events: components["schemas"]["NewRunEvent"][];
-            /** @description The token the run was claimed with. */
+            /**
+             * @description The fencing token the node claimed the run with; a stale one is refused (409 `stale-lease`).
+             * @example 7
+             */
             fencingToken: number;
         };
         Assignment: {
@@ -687,7 +812,7 @@ export interface components {
                 teachers: (components["schemas"]["VersionInput"] & {
                     outputs: {
                         cached: components["schemas"]["InputDownload"] & (Record<string, never> | null);
-                        /** @description Hex sha256 of [teacher version id, dataset id, normalisation]: names the cached logits. */
+                        /** @description Hex sha256 of [teacher version id, dataset id, normalization.mean, normalization.std]: names the cached logits (`PUT /v1/teacher-outputs/{key}` stores them). */
                         key: string;
                     };
                     weight: number | null;
@@ -701,6 +826,49 @@ export interface components {
             sha256: string;
             size: number;
         };
+        Checkpoint: {
+            attempt: number;
+            createdAt: string;
+            epoch: number;
+            /** @description Every stored file by name. */
+            files: {
+                [key: string]: {
+                    sha256: string;
+                    size: number;
+                };
+            };
+            id: string;
+            isBest: boolean;
+            /** @description Of weights.bin. */
+            sha256: string;
+            /** @description Of weights.bin. */
+            size: number;
+            valMetric: number | null;
+        };
+        CheckpointCommit: {
+            epoch: number;
+            /**
+             * @description The fencing token the node claimed the run with; a stale one is refused (409 `stale-lease`).
+             * @example 7
+             */
+            fencingToken: number;
+            files: components["schemas"]["CheckpointFileDeclaration"][];
+            /** @description Makes it the run's only best checkpoint. */
+            isBest: boolean;
+            /** @description The engine's CheckpointMetrics, handed back to the attempt that resumes from this checkpoint. */
+            metrics: {
+                [key: string]: unknown;
+            };
+            /** @description The validation metric the best checkpoint is chosen by. */
+            valMetric: number | null;
+        };
+        CheckpointFileDeclaration: {
+            name: components["schemas"]["CheckpointFileName"];
+            sha256: string;
+            size: number;
+        };
+        /** @enum {string} */
+        CheckpointFileName: "model.json" | "weights.bin" | "optimizer.bin";
         CheckpointInput: {
             attempt: number;
             checkpointId: string;
@@ -713,8 +881,36 @@ export interface components {
             optimizer: components["schemas"]["InputDownload"] & (Record<string, never> | null);
             weights: components["schemas"]["InputDownload"];
         };
+        CheckpointList: {
+            items: components["schemas"]["Checkpoint"][];
+        };
+        CheckpointUploadPlan: {
+            files: {
+                /** @description Headers to send with the PUT. */
+                headers: {
+                    [key: string]: string;
+                };
+                /** @enum {string} */
+                method: "PUT";
+                name: components["schemas"]["CheckpointFileName"];
+                /** @description A presigned URL (absolute: send no API key) or this API's upload route (relative: send the node key). */
+                url: string;
+            }[];
+        };
+        CheckpointUploadRequest: {
+            epoch: number;
+            /**
+             * @description The fencing token the node claimed the run with; a stale one is refused (409 `stale-lease`).
+             * @example 7
+             */
+            fencingToken: number;
+            files: components["schemas"]["CheckpointFileDeclaration"][];
+        };
         CompleteRun: {
-            /** @description The token the run was claimed with. */
+            /**
+             * @description The fencing token the node claimed the run with; a stale one is refused (409 `stale-lease`).
+             * @example 7
+             */
             fencingToken: number;
             /**
              * @description validation_accuracy, test_accuracy, test_nll, test_ece, …
@@ -945,11 +1141,17 @@ export interface components {
             } & {
                 [key: string]: unknown;
             };
-            /** @description The token the run was claimed with. */
+            /**
+             * @description The fencing token the node claimed the run with; a stale one is refused (409 `stale-lease`).
+             * @example 7
+             */
             fencingToken: number;
         };
         FencedRequest: {
-            /** @description The token the run was claimed with. */
+            /**
+             * @description The fencing token the node claimed the run with; a stale one is refused (409 `stale-lease`).
+             * @example 7
+             */
             fencingToken: number;
         };
         Health: {
@@ -1208,11 +1410,25 @@ export interface components {
             status: components["schemas"]["RunStatus"];
             updatedAt: string;
         };
+        RunEpochMetrics: {
+            /** @description The attempt that reported the epoch (a later attempt's replaces an earlier one's). */
+            attempt: number;
+            epoch: number;
+            learningRate?: number;
+            trainAccuracy?: number;
+            trainLoss?: number;
+            validationAccuracy?: number;
+            validationLoss?: number;
+        } & {
+            [key: string]: number;
+        };
         RunEvent: {
             attempt: number;
             createdAt: string;
             epoch: number | null;
+            /** @description Grows with every event of the database: resume after the last one seen. */
             id: number;
+            /** @description `batch`, `epoch`, `status` or `log`. */
             kind: string;
             message: string | null;
             metrics: {
@@ -1223,8 +1439,15 @@ export interface components {
         RunEventList: {
             items: components["schemas"]["RunEvent"][];
         };
+        RunEventPage: {
+            items: components["schemas"]["RunEvent"][];
+            next: number | null;
+        };
         /** @enum {string} */
         RunKind: "train" | "distill" | "evaluate";
+        RunMetrics: {
+            epochs: components["schemas"]["RunEpochMetrics"][];
+        };
         RunPage: {
             items: components["schemas"]["Run"][];
             limit: number;
@@ -1271,6 +1494,22 @@ export interface components {
              * @example 3
              */
             version: number;
+        };
+        StoredCheckpointFile: {
+            name: components["schemas"]["CheckpointFileName"];
+            sha256: string;
+            size: number;
+        };
+        TeacherOutputs: {
+            createdAt: string;
+            datasetId: string;
+            key: string;
+            normalization: {
+                [key: string]: unknown;
+            };
+            sha256: string;
+            size: number;
+            teacherVersionId: string;
         };
         /** @description Fields to change; `tags` replaces all tags. */
         UpdateModel: {
@@ -4047,6 +4286,409 @@ export interface operations {
             };
         };
     };
+    listRunCheckpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every checkpoint recorded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointList"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource the path names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordCheckpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckpointCommit"];
+            };
+        };
+        responses: {
+            /** @description The recorded checkpoint. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Checkpoint"];
+                };
+            };
+            /** @description The body cannot be parsed (malformed JSON or multipart). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource the path names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The run is not running under this fencing token (`stale-lease`): it was claimed again or finished. Or this attempt already recorded a different checkpoint for the epoch (`conflict`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body has a media type this route does not accept. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. A stored object is missing or is not the declared bytes (`unprocessable-entity`; `errors` names the file); nothing is recorded. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    planCheckpointUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckpointUploadRequest"];
+            };
+        };
+        responses: {
+            /** @description One PUT per declared file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointUploadPlan"];
+                };
+            };
+            /** @description The body cannot be parsed (malformed JSON or multipart). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource the path names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The run is not running under this fencing token (`stale-lease`): it was claimed again or finished. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body has a media type this route does not accept. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. A declared file is larger than this API accepts for an upload through it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    uploadCheckpointFile: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The fencing token the node claimed the run with; a stale one is refused (409 `stale-lease`). */
+                "Distillery-Fencing-Token": number;
+                "Distillery-Content-Sha256"?: string;
+            };
+            path: {
+                id: string;
+                epoch: number;
+                name: components["schemas"]["CheckpointFileName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description What was stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredCheckpointFile"];
+                };
+            };
+            /** @description The body cannot be parsed (malformed JSON or multipart). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource the path names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The run is not running under this fencing token (`stale-lease`): it was claimed again or finished. Or the file was already stored with other bytes (`conflict`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The upload has no `Content-Length`, or is chunked (`length-required`): a streamed body must declare its size. */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body has a media type this route does not accept. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. The bytes do not hash to `Distillery-Content-Sha256`; nothing is kept. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     completeRun: {
         parameters: {
             query?: never;
@@ -4135,6 +4777,82 @@ export interface operations {
                 };
             };
             /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. The run has no checkpoint to register, or its model.json does not name one `weights.bin`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRunEvents: {
+        parameters: {
+            query?: {
+                /** @description Only events with a greater id (0: from the start). */
+                after?: number;
+                /** @description Page size of the JSON page (1-500). */
+                limit?: number;
+            };
+            header?: {
+                /** @description Server-Sent Events: resume after this event (takes precedence over `after`). */
+                "Last-Event-ID"?: number;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events (`next`: the `after` of the next page, null at the end), or the event stream. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunEventPage"];
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource the path names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4479,7 +5197,8 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "distillery-fencing-token": number;
+                /** @description The fencing token the node claimed the run with; a stale one is refused (409 `stale-lease`). */
+                "Distillery-Fencing-Token": number;
             };
             path: {
                 id: string;
@@ -4535,6 +5254,272 @@ export interface operations {
                 };
             };
             /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRunMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One entry per epoch, in epoch order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunMetrics"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource the path names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    downloadTeacherOutputs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The `outputs.key` of a teacher in a claim. */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The outputs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource the path names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    storeTeacherOutputs: {
+        parameters: {
+            query?: never;
+            header: {
+                "Distillery-Run": string;
+                /** @description The fencing token the node claimed the run with; a stale one is refused (409 `stale-lease`). */
+                "Distillery-Fencing-Token": number;
+                "Distillery-Content-Sha256"?: string;
+            };
+            path: {
+                /** @description The `outputs.key` of a teacher in a claim. */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Already stored: the first record. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeacherOutputs"];
+                };
+            };
+            /** @description Stored. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeacherOutputs"];
+                };
+            };
+            /** @description The body cannot be parsed (malformed JSON or multipart). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource the path names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The run is not running under this fencing token (`stale-lease`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The upload has no `Content-Length`, or is chunked (`length-required`): a streamed body must declare its size. */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body has a media type this route does not accept. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. The run has no teacher with that key, or the bytes do not hash to `Distillery-Content-Sha256` (nothing is kept). */
             422: {
                 headers: {
                     [name: string]: unknown;

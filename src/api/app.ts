@@ -8,6 +8,7 @@ import { requestId } from './middleware/request-id';
 import { openApiDocument, registerSecurityScheme } from './openapi/document';
 import { handleError, handleNotFound, validationHook } from './problem';
 import { aliasRoutes } from './routes/aliases';
+import { checkpointRoutes } from './routes/checkpoints';
 import { datasetRoutes } from './routes/datasets';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
@@ -16,7 +17,9 @@ import { lineageRoutes } from './routes/lineage';
 import { modelRoutes } from './routes/models';
 import { nodeRunRoutes } from './routes/node-runs';
 import { nodeRoutes } from './routes/nodes';
+import { runProgressRoutes } from './routes/run-progress';
 import { runRoutes } from './routes/runs';
+import { teacherOutputRoutes } from './routes/teacher-outputs';
 import { versionRoutes } from './routes/versions';
 
 function newApp(): OpenAPIHono<AppEnv> {
@@ -34,7 +37,10 @@ function mountRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route('/v1/datasets', datasetRoutes);
   app.route('/v1/runs', runRoutes);
   app.route('/v1/runs', nodeRunRoutes);
+  app.route('/v1/runs', checkpointRoutes);
+  app.route('/v1/runs', runProgressRoutes);
   app.route('/v1/nodes', nodeRoutes);
+  app.route('/v1/teacher-outputs', teacherOutputRoutes);
   app.route('/v1/keys', keyRoutes);
   app.route('/docs', docsRoutes);
 }

@@ -30,6 +30,17 @@ export class PayloadTooLargeError extends DistilleryError {
   readonly status = 413;
 }
 
+/** A streamed upload came without a Content-Length (or chunked): its size must be known before any byte is stored. */
+export class LengthRequiredError extends DistilleryError {
+  readonly type = 'length-required';
+  readonly status = 411;
+}
+
+export class UnsupportedMediaTypeError extends DistilleryError {
+  readonly type = 'unsupported-media-type';
+  readonly status = 415;
+}
+
 /** Where in the request a field is: the JSON body, a path or query parameter, a header, or a multipart part. */
 export type FieldLocation = 'body' | 'path' | 'query' | 'header' | 'multipart';
 

@@ -29,13 +29,15 @@ export async function assertMayRegisterNode(repo: NodeStore, principal: Principa
 
 /**
  * The run `runId`, when its lease owner is a node of the caller's key (or the key is an admin's);
- * else 404 / 403. Whether the caller's fencing token is still the run's is the store's check.
+ * else 404 / 403. A run no node holds is returned too: whether the caller's fencing token is still
+ * the run's is the store's check, which refuses it.
  */
 export async function runHeldByCaller(repo: NodeStore & RunQueueStore, principal: Principal, runId: string): Promise<RunRecord> {
   const run = await repo.getRun(runId);
   if (!run) throw new NotFoundError(`run "${runId}" does not exist`, { run: runId });
-  if (isAdmin(principal)) return run;
-  const owner = run.leaseOwner ? await repo.getNode(run.leaseOwner) : null;
+  // Held by nobody (back in the queue): the fenced write that follows refuses it as a stale lease (409).
+  if (isAdmin(principal) || run.leaseOwner === null) return run;
+  const owner = await repo.getNode(run.leaseOwner);
   if (!owner || owner.apiKeyId !== principal.apiKeyId) {
     throw new ForbiddenError(`run "${runId}" is not held by a node of this API key`, { run: runId });
   }

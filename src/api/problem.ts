@@ -7,7 +7,7 @@ import { DistilleryError } from '../errors';
 import { IdempotencyKeyInProgressError } from '../registry/idempotency';
 import type { AppEnv } from './app-env';
 import { describeError } from './error-log';
-import { fieldPath, PayloadTooLargeError, RequestValidationError, UnauthorizedError, type FieldError, type FieldLocation } from './http-errors';
+import { fieldPath, LengthRequiredError, PayloadTooLargeError, RequestValidationError, UnauthorizedError, type FieldError, type FieldLocation } from './http-errors';
 
 export const PROBLEM_TYPE_BASE = 'https://distillery.dev/problems/';
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -46,6 +46,7 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  411: 'Length Required',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
@@ -104,7 +105,7 @@ function errorHeaders(error: DistilleryError): Record<string, string> {
   if (error instanceof UnauthorizedError) return { 'WWW-Authenticate': error.challenge };
   // The rest of an oversized body is never read, so the connection cannot carry another request:
   // say so, or a keep-alive client sends its next request into a socket about to close.
-  if (error instanceof PayloadTooLargeError) return { Connection: 'close' };
+  if (error instanceof PayloadTooLargeError || error instanceof LengthRequiredError) return { Connection: 'close' };
   if (error instanceof IdempotencyKeyInProgressError) return { 'Retry-After': String(error.retryAfterSeconds) };
   return {};
 }

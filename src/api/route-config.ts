@@ -5,8 +5,8 @@ import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { Scope } from '../registry/records';
 import type { AppEnv } from './app-env';
-import { apiKeyAuth, publicAccess } from './middleware/auth';
-import { limitJsonBody, limitUploadBody } from './middleware/body-limit';
+import { apiKeyAuth, describeScopes, publicAccess } from './middleware/auth';
+import { limitJsonBody, limitStreamedUpload, limitUploadBody } from './middleware/body-limit';
 import { idempotency, IDEMPOTENCY_HEADER, refuseIdempotencyKey } from './middleware/idempotency';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from './problem';
 
@@ -26,7 +26,7 @@ const authProblems = {
 } as const;
 
 /** The client-error statuses a route may declare beyond the ones every protected route has. */
-export type ProblemStatus = 400 | 404 | 409 | 413 | 415 | 422;
+export type ProblemStatus = 400 | 404 | 409 | 411 | 413 | 415 | 422;
 
 const FIELD_ERRORS = '`errors` names each offending field.';
 
@@ -67,6 +67,7 @@ function declaredProblems(route: RouteConfig, options: ProtectedRouteOptions) {
     add(415, 'The body has a media type this route does not accept.');
     add(422, `The body breaks its schema, unknown fields included (\`validation-error\`); ${FIELD_ERRORS}`);
   }
+  if (isStreamedUpload(route)) add(411, 'The upload has no `Content-Length`, or is chunked (`length-required`): a streamed body must declare its size.');
   if (options.idempotent) {
     add(409, `A request with the same \`${IDEMPOTENCY_HEADER}\` is still in progress (\`idempotency-key-in-progress\`): retry after \`Retry-After\` seconds.`);
     add(422, `The \`${IDEMPOTENCY_HEADER}\` was used for a different request (\`idempotency-key-reused\`).`);
@@ -88,21 +89,29 @@ const IdempotencyHeaders = z.object({
     }),
 });
 
+const STREAMED_UPLOAD = 'application/octet-stream';
+
+/** Whether the route takes a raw byte stream (raw-upload.ts), which is never buffered. */
+function isStreamedUpload(route: RouteConfig): boolean {
+  return Object.keys(route.request?.body?.content ?? {}).includes(STREAMED_UPLOAD);
+}
+
 /**
  * A route that needs an API key granting `scope`; the body limit follows the declared request
- * content (multipart/octet-stream uploads get the upload limit, everything else the JSON limit).
+ * content (multipart uploads get the upload limit, raw octet-stream uploads the same limit on
+ * their declared Content-Length, everything else the JSON limit).
  * @example protectedRoute('read', { method: 'get', path: '/{name}', responses: { 200: ... } }, { problems: { 409: 'Why.' } })
  */
-export function protectedRoute<const R extends NamedRoute>(scope: Scope, route: R, options: ProtectedRouteOptions = {}) {
+export function protectedRoute<const R extends NamedRoute>(scope: Scope | readonly Scope[], route: R, options: ProtectedRouteOptions = {}) {
   const middleware: MiddlewareHandler<AppEnv>[] = [apiKeyAuth({ scope })];
   const mediaTypes = Object.keys(route.request?.body?.content ?? {});
   if (mediaTypes.length > 0) {
-    const isUpload = mediaTypes.some((type) => type.startsWith('multipart/') || type === 'application/octet-stream');
-    middleware.push(isUpload ? limitUploadBody : limitJsonBody);
+    const isMultipart = mediaTypes.some((type) => type.startsWith('multipart/'));
+    middleware.push(isStreamedUpload(route) ? limitStreamedUpload : isMultipart ? limitUploadBody : limitJsonBody);
   }
   if (options.idempotent) middleware.push(idempotency);
   if (options.refusesIdempotencyKey) middleware.push(refuseIdempotencyKey(options.refusesIdempotencyKey));
-  const note = `Requires an API key with the \`${scope}\` scope (\`admin\` grants every scope).${
+  const note = `Requires an API key with the ${describeScopes(scope)} scope (\`admin\` grants every scope).${
     options.idempotent ? ` Honours \`${IDEMPOTENCY_HEADER}\`: a repeated request replays the first response.` : ''
   }${options.refusesIdempotencyKey ? ` Refuses \`${IDEMPOTENCY_HEADER}\` (422): ${options.refusesIdempotencyKey}` : ''}`;
   // The header is declared for the spec (and checked); handlers never read it, so their types stay the route's own.

@@ -146,4 +146,7 @@ export function pageEnvelope<T extends z.ZodType>(item: T, name: string) {
     .openapi(name);
 }
 
+/** A sha256 as the API writes them: 64 lowercase hex digits. */
+export const Sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
+
 export const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });

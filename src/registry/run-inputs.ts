@@ -5,7 +5,7 @@ import { NotFoundError } from './errors';
 import type { DatasetStore, ModelStore, RunQueueStore, TeacherOutputsStore } from './ports';
 import type { BlobRef, CheckpointRecord, DatasetRecord, JsonObject, ModelVersionRecord, RunRecord } from './records';
 import { evaluateSpecOf, type SpecVersion, trainingSpecOf } from './stored-run-spec';
-import { teacherOutputsKey } from './teacher-outputs-key';
+import { teacherOutputsKey } from './teacher-outputs';
 
 export type InputStores = ModelStore & DatasetStore & RunQueueStore & TeacherOutputsStore;
 
@@ -68,7 +68,7 @@ export async function runInputs<D extends object>(repo: InputStores, run: RunRec
   const teacherVersions = await versions(repo, run, teacherRefs.map((teacher) => teacher.versionId));
   const teachers = await Promise.all(
     teacherRefs.map(async (ref, i) => {
-      const key = await teacherOutputsKey(ref.versionId, dataset.id, spec.training.normalization);
+      const key = await teacherOutputsKey({ teacherVersionId: ref.versionId, datasetId: dataset.id, normalization: spec.training.normalization });
       const cached = await repo.getTeacherOutputs(key);
       const input = await versionInput(`teachers.${i}`, ref, teacherVersions[i]!, link);
       return { ...input, weight: ref.weight, outputs: { key, cached: cached && (await link(`teachers.${i}.outputs`, cached.blob)) } };

@@ -28,7 +28,7 @@ export interface TrainingRunSpec {
   /** distill only. */
   teachers?: SpecTeacher[];
   /** The engine's resolved TrainSpec or DistillSpec. */
-  training: JsonObject & { architecture: string; epochs: number; normalization: JsonObject };
+  training: JsonObject & { architecture: string; epochs: number; normalization: { mean: number[]; std: number[] } };
 }
 
 export interface EvaluateRunSpec {

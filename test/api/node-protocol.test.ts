@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadVersion } from '../../openapi/client';
-import { teacherOutputsKey } from '../../src/registry/teacher-outputs-key';
+import { teacherOutputsKey } from '../../src/registry/teacher-outputs';
 import { serializeModel } from '../../src/training/checkpoint';
 import { smallIdxFiles } from '../registry/datasets-fixtures';
 import { toArtifact, uploadForm } from '../support/artifacts';
@@ -170,7 +170,7 @@ function protocolSuite(database: string, start: (options: TestServerOptions) => 
         const { inputs, fencingToken } = assignment;
         expect(inputs.dataset).toMatchObject({ id: datasetId, name: 'digits', version: 1, format: 'idx', classLabels: LABELS, shape: IMAGE_SHAPE });
         expect(inputs.dataset.files.map((file: Json) => file.role).sort()).toEqual(['test-images', 'test-labels', 'train-images', 'train-labels']);
-        const key = await teacherOutputsKey(teacherIds['teacher-a']!, datasetId, { mean: [0.5], std: [0.5] });
+        const key = await teacherOutputsKey({ teacherVersionId: teacherIds['teacher-a']!, datasetId, normalization: { mean: [0.5], std: [0.5] } });
         expect(inputs.teachers).toEqual([
           expect.objectContaining({ versionId: teacherIds['teacher-a'], model: 'teacher-a', version: 1, weight: 3, outputs: { key, cached: null } }),
           expect.objectContaining({ versionId: teacherIds['teacher-b'], weight: 1 }),
@@ -272,7 +272,14 @@ function protocolSuite(database: string, start: (options: TestServerOptions) => 
         const latest = await recordCheckpoint(run.id, first.fencingToken, 2, 0.6, false);
 
         clock.advance((LEASE_SECONDS + 1) * 1000);
+        // Swept back into the queue (as any claim does first), it is held by nobody: a late write is stale.
+        await server.deps.repo.requeueExpiredRuns(clock.now().toISOString());
+        const queued = await call('POST', `/v1/runs/${run.id}/heartbeat`, nodeKey, { fencingToken: first.fencingToken });
+        expect([queued.status, queued.body.type]).toEqual([409, expect.stringMatching(/stale-lease/)]);
+        expect((await call('GET', `/v1/runs/${run.id}`, server.adminKey)).body).toMatchObject({ status: 'queued', attempt: 1, node: null });
         const second = await claimRun(node.id, run.id);
+        const listed = (await call('GET', '/v1/nodes', server.adminKey)).body.items;
+        expect(listed.find((item: Json) => item.id === node.id).currentRunIds).toEqual([run.id]);
         expect(second.run).toMatchObject({ attempt: 2, status: 'running' });
         expect(second.fencingToken).toBeGreaterThan(first.fencingToken);
         expect(second.inputs.resume).toMatchObject({ checkpointId: latest.checkpoint.id, attempt: 1, epoch: 2, metrics: { epoch: 2, validationAccuracy: 0.6 }, best: { epoch: 1, metrics: { validationAccuracy: 0.7 } } });

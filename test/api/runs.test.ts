@@ -184,6 +184,11 @@ const REFUSED: [string, CreateRun, string][] = [
   ['a result model that cannot hold the dataset classes', { ...TRAIN, model: 'teacher-four' }, 'model'],
   ['an evaluated version that does not exist', { kind: 'evaluate', dataset: { name: 'digits' }, version: { model: 'teacher-b', version: 3 } }, 'version.version'],
   ['an evaluated version that does not fit the dataset', { kind: 'evaluate', dataset: { name: 'digits' }, version: { model: 'teacher-flat', version: 1 } }, 'version'],
+  ['an unknown init model', { ...TRAIN, init: { model: 'nobody', version: 1 } }, 'init.model'],
+  ['an unknown init version', { ...TRAIN, init: { model: 'teacher-a', version: 7 } }, 'init.version'],
+  ['an archived init version', { ...DISTILL, init: { model: 'teacher-archived', version: 1 } }, 'init.version'],
+  ['an init version that does not fit the dataset', { ...TRAIN, init: { model: 'teacher-flat', version: 1 } }, 'init.model'],
+  ['an init version on an evaluate run', { kind: 'evaluate', dataset: { name: 'digits' }, version: { model: 'teacher-b', version: 1 }, init: { model: 'teacher-a', version: 1 } }, 'init'],
   ['maxAttempts 0', { ...TRAIN, maxAttempts: 0 }, 'maxAttempts'],
   ['maxAttempts above 10', { ...TRAIN, maxAttempts: 11 }, 'maxAttempts'],
 ];

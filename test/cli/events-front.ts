@@ -1,11 +1,8 @@
-// Test support for `runs follow` until GET /v1/runs/{id}/events lands on main (branch `protocol`):
-// a tiny HTTP server that speaks that route's contract (docs/node-protocol.md) over the real
-// store's events, and forwards every other GET to the real server.
+// Test support for `runs follow`: a proxy in front of the real server that records what each
+// events connection sent and, like a flaky network, can cut the first one after a number of events.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestServer } from '../support/server';
-
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 
 export interface EventsFront {
   baseUrl: string;
@@ -15,50 +12,54 @@ export interface EventsFront {
 }
 
 export interface EventsFrontOptions {
-  /** Drop the first events connection after this many events, as a flaky network would. */
+  /** Close the first events connection after this many events, before the run has finished. */
   dropFirstAfter?: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const EVENTS_PATH = /^\/v1\/runs\/[^/?]+\/events(\?|$)/;
 
 export async function startEventsFront(server: TestServer, options: EventsFrontOptions = {}): Promise<EventsFront> {
   const connections: EventsFront['connections'] = [];
 
-  async function streamEvents(runId: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const lastEventId = request.headers['last-event-id'] as string | undefined;
-    connections.push({ authorization: request.headers.authorization, lastEventId });
-    const dropAfter = connections.length === 1 ? options.dropFirstAfter : undefined;
-    response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
-    response.write('retry: 50\n\n');
-    let after = Number(lastEventId ?? 0);
-    let sent = 0;
-    while (!response.destroyed) {
-      const events = await server.deps.repo.listRunEvents(runId, after, 100);
-      for (const event of events) {
-        await new Promise((resolve) => response.write(`id: ${event.id}\nevent: ${event.kind}\ndata: ${JSON.stringify(event)}\n\n`, resolve));
-        after = event.id;
-        sent += 1;
-        if (sent === dropAfter) return void response.destroy();
-      }
-      if (events.length > 0) continue;
-      // Finished, and (read after that) no event left: a finished run gets no more.
-      const run = await server.deps.repo.getRun(runId);
-      if (run && FINISHED.has(run.status) && (await server.deps.repo.listRunEvents(runId, after, 1)).length === 0) {
-        return void response.end('event: end\ndata: {}\n\n');
-      }
-      await sleep(20);
-    }
-  }
-
   async function forward(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const upstream = await fetch(`${server.baseUrl}${request.url}`, { headers: { authorization: request.headers.authorization ?? '' } });
+    const isEvents = EVENTS_PATH.test(request.url ?? '');
+    const headers: Record<string, string> = {};
+    for (const name of ['authorization', 'accept', 'last-event-id']) {
+      const value = request.headers[name];
+      if (typeof value === 'string') headers[name] = value;
+    }
+    if (isEvents) connections.push({ authorization: headers.authorization, lastEventId: headers['last-event-id'] });
+    const dropAfter = isEvents && connections.length === 1 ? options.dropFirstAfter : undefined;
+    const upstream = await fetch(`${server.baseUrl}${request.url}`, { headers });
     response.writeHead(upstream.status, { 'Content-Type': upstream.headers.get('content-type') ?? 'application/json' });
-    response.end(Buffer.from(await upstream.arrayBuffer()));
+    if (!upstream.body) return void response.end();
+    const reader = upstream.body.getReader();
+    const decoder = new TextDecoder();
+    let pending = '';
+    let events = 0;
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      if (dropAfter === undefined) {
+        response.write(read.value);
+        continue;
+      }
+      // Forwarded one whole event at a time, so the cut falls exactly after the dropAfter-th.
+      pending += decoder.decode(read.value, { stream: true });
+      for (let end = pending.indexOf('\n\n'); end >= 0; end = pending.indexOf('\n\n')) {
+        const block = pending.slice(0, end + 2);
+        pending = pending.slice(end + 2);
+        response.write(block);
+        if (/^id: /m.test(block) && ++events === dropAfter) {
+          await reader.cancel().catch(() => {});
+          // Ended rather than destroyed, so the events already written reach the client first.
+          return void response.end();
+        }
+      }
+    }
+    response.end();
   }
 
   const http = createServer((request, response) => {
-    const events = /^\/v1\/runs\/([^/?]+)\/events(\?|$)/.exec(request.url ?? '');
-    const handled = request.method !== 'GET' ? Promise.resolve(void response.writeHead(405).end()) : events ? streamEvents(decodeURIComponent(events[1]!), request, response) : forward(request, response);
+    const handled = request.method !== 'GET' ? Promise.resolve(void response.writeHead(405).end()) : forward(request, response);
     handled.catch((error: unknown) => response.destroy(error instanceof Error ? error : new Error(String(error))));
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));

@@ -67,7 +67,7 @@ describe('runs follow', () => {
     await append(run, [epochEnd(2)]);
     await createModel(server, 'followed');
     const version = await addVersion(server, 'followed');
-    await server.deps.repo.completeRun(run.id, run.token, version.id, now());
+    await server.deps.repo.completeRun(run.id, run.token, { resultVersionId: version.id, result: {} }, now());
 
     const result = await follower;
     expect(result.code).toBe(0);

@@ -7,8 +7,13 @@ import type { AppEnv } from '../app-env';
 import { ForbiddenError, UnauthorizedError } from '../http-errors';
 
 export interface ApiKeyAuthOptions {
-  /** The scope the caller's key must grant (`admin` grants every scope). */
-  scope: Scope;
+  /** The scope the caller's key must grant, or scopes of which it must grant one (`admin` grants every scope). */
+  scope: Scope | readonly Scope[];
+}
+
+/** `read`, or `node` or `read`: how the spec names what a route needs. */
+export function describeScopes(scope: Scope | readonly Scope[]): string {
+  return (typeof scope === 'string' ? [scope] : scope).map((one) => `\`${one}\``).join(' or ');
 }
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
@@ -37,8 +42,9 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): MiddlewareHandler<AppEnv
     const key = await authenticateApiKey(c.get('deps').repo, token);
     if (!key) throw new UnauthorizedError('the API key is not valid (unknown, wrong or revoked)', true);
     c.set('principal', { apiKeyId: key.id, scopes: key.scopes });
-    if (!hasScope(key.scopes, scope)) {
-      throw new ForbiddenError(`this API key lacks the "${scope}" scope`, { requiredScope: scope });
+    const accepted = typeof scope === 'string' ? [scope] : scope;
+    if (!accepted.some((one) => hasScope(key.scopes, one))) {
+      throw new ForbiddenError(`this API key lacks the ${accepted.map((one) => `"${one}"`).join(' or ')} scope`, { requiredScope: scope });
     }
     await next();
   });

@@ -1,7 +1,6 @@
 // The OpenAPI 3.1 document, generated from the registered routes only, with keys in a stable order.
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
-import { sortKeys } from '../../registry/canonical-json';
 import { BEARER_SCHEME } from '../route-config';
 
 export function registerSecurityScheme(app: OpenAPIHono<AppEnv>): void {
@@ -38,6 +37,17 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>): unknown {
     ],
   });
   return sortKeys(document);
+}
+
+/** Recursively sorts object keys so the document is byte-stable whatever the registration order. */
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+  );
 }
 
 /** The exact bytes of the committed spec: 2-space JSON with a trailing newline. */

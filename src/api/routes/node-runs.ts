@@ -3,7 +3,7 @@
 // `node` scope, a run held by a node of the caller's key, and the run's current fencing token.
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { StaleLeaseError } from '../../registry/errors';
+import { assertHeldWith } from '../../registry/checkpoints';
 import { appendEvents, confirmCancelled, failRun, heartbeat } from '../../registry/node-runs';
 import type { RunRecord } from '../../registry/records';
 import { findRunInput } from '../../registry/run-inputs';
@@ -11,16 +11,15 @@ import { completeRun } from '../../registry/run-registration';
 import type { AppEnv } from '../app-env';
 import { fileDownload } from '../file-download';
 import { runHeldByCaller } from '../node-access';
+import { FENCING_TOKEN_HEADER, fencingTokenHeader, FencingTokenSchema } from '../node-headers';
 import { protectedRoute } from '../route-config';
 import { json, recordOf, RecordKeySchema, singleLineText } from '../schemas';
+import { RunEventSchema } from './run-progress';
 import { publicRun, RunIdParams, RunSchema } from './runs';
-
-export const FENCING_TOKEN_HEADER = 'Distillery-Fencing-Token';
 
 /** Most events one request may carry: a node batches about a second of them. */
 const MAX_EVENTS_PER_REQUEST = 100;
 
-const FencingTokenSchema = z.number().int().min(1).openapi({ description: 'The token the run was claimed with.' });
 const MetricsSchema = recordOf(RecordKeySchema, z.number(), { additionalProperties: { type: 'number' } });
 
 const FencedSchema = z.strictObject({ fencingToken: FencingTokenSchema }).openapi('FencedRequest');
@@ -35,19 +34,6 @@ const EventSchema = z
     message: singleLineText({ max: 4096 }).optional(),
   })
   .openapi('NewRunEvent');
-
-const RunEventSchema = z
-  .object({
-    id: z.number().int(),
-    runId: z.string(),
-    attempt: z.number().int(),
-    kind: z.string(),
-    epoch: z.number().int().nullable(),
-    metrics: z.record(z.string(), z.number()),
-    message: z.string().nullable(),
-    createdAt: z.string(),
-  })
-  .openapi('RunEvent');
 
 const AppendEventsSchema = z
   .strictObject({ fencingToken: FencingTokenSchema, events: z.array(EventSchema).min(1).max(MAX_EVENTS_PER_REQUEST) })
@@ -76,14 +62,7 @@ const HeartbeatResponseSchema = z
 const InputParams = RunIdParams.extend({
   inputId: singleLineText({ min: 1, max: 256 }).openapi({ param: { name: 'inputId', in: 'path' }, example: 'dataset.train-images' }),
 });
-const FencingTokenHeaders = z.object({
-  // Hono hands the validator header names in lower case.
-  [FENCING_TOKEN_HEADER.toLowerCase()]: z
-    .string()
-    .regex(/^[1-9]\d{0,15}$/, 'must be the fencing token, a positive decimal integer')
-    .transform(Number)
-    .openapi({ param: { name: FENCING_TOKEN_HEADER.toLowerCase(), in: 'header' }, type: 'integer' }),
-});
+const FencingTokenHeaders = z.object({ [FENCING_TOKEN_HEADER]: fencingTokenHeader });
 
 const STALE = 'The run is not held with this fencing token any more (`stale-lease`: claimed again, or finished); nothing changed.';
 const nodeWrite = <const R extends Parameters<typeof protectedRoute>[1]>(route: R, problems: { 409?: string; 422?: string } = {}) =>
@@ -155,12 +134,10 @@ const inputRoute = nodeWrite({
   },
 });
 
-/** The run, when a node of the caller's key holds it with `fencingToken`: reads (downloads) check here, writes in the store's SQL too. */
+/** The run, when a node of the caller's key holds it with `fencingToken`: downloads check here, writes in the store's SQL. */
 async function heldRun(c: Context<AppEnv>, runId: string, fencingToken: number): Promise<RunRecord> {
   const run = await runHeldByCaller(c.get('deps').repo, c.get('principal'), runId);
-  if (run.status !== 'running' || run.fencingToken !== fencingToken) {
-    throw new StaleLeaseError(`run ${run.id} is no longer held with fencing token ${fencingToken} (it is ${run.status})`, { runId: run.id, fencingToken, runStatus: run.status });
-  }
+  assertHeldWith(run, fencingToken);
   return run;
 }
 
@@ -195,7 +172,7 @@ export const nodeRunRoutes = new OpenAPIHono<AppEnv>()
   })
   .openapi(inputRoute, async (c) => {
     const { id, inputId } = c.req.valid('param');
-    const run = await heldRun(c, id, c.req.valid('header')[FENCING_TOKEN_HEADER.toLowerCase()]!);
+    const run = await heldRun(c, id, c.req.valid('header')[FENCING_TOKEN_HEADER]);
     const blob = await findRunInput(c.get('deps').repo, run, inputId);
     return fileDownload(c, blob, { contentType: 'application/octet-stream', fileName: inputId });
   });

@@ -81,7 +81,7 @@ const AssignmentSchema = z
         VersionInputSchema.extend({
           weight: z.number().nullable(),
           outputs: z.object({
-            key: z.string().openapi({ description: 'Hex sha256 of [teacher version id, dataset id, normalisation]: names the cached logits.' }),
+            key: z.string().openapi({ description: 'Hex sha256 of [teacher version id, dataset id, normalization.mean, normalization.std]: names the cached logits (`PUT /v1/teacher-outputs/{key}` stores them).' }),
             cached: DownloadSchema.nullable(),
           }),
         }),
