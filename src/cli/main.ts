@@ -11,6 +11,8 @@ Commands:
                           --input-shape H,W,C  (default 28,28,1)   --classes N  (default 10)
                           --seed N             (default 1)         --out DIR    (required)
                         Architectures: resnet18, resnet18-cifar, cnn-small, mlp.
+  node                  Run a training node: --api URL --token T [--backend auto|tensorflow|wasm|cpu]
+                          [--concurrency N] [--name NAME]   (distillery node --help for more)
   openapi               Write openapi/openapi.json from the route definitions.
   help                  Show this text.
 
@@ -55,6 +57,15 @@ async function run(argv: string[]): Promise<number> {
     case 'serve': {
       const { serveFromEnv } = await import('../server');
       await serveFromEnv();
+      return 0;
+    }
+    case 'node': {
+      const { runNodeCommand, NodeUsageError } = await import('../node/node-command');
+      try {
+        await runNodeCommand(rest);
+      } catch (error) {
+        throw error instanceof NodeUsageError ? new UsageError(error.message) : error;
+      }
       return 0;
     }
     case 'export-model':

@@ -23,18 +23,27 @@ export class NodeUsageError extends Error {
   override readonly name = 'NodeUsageError';
 }
 
+function parseNodeArgs(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      options: {
+        api: { type: 'string' },
+        token: { type: 'string' },
+        backend: { type: 'string' },
+        concurrency: { type: 'string' },
+        name: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    // An unknown flag or a missing value: a usage mistake like the others, not a crash.
+    throw new NodeUsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
 /** The agent's options from the command line, with the environment's as fallbacks. */
 export function nodeOptionsFromArgs(args: string[], env: Record<string, string | undefined> = process.env): NodeAgentOptions {
-  const { values } = parseArgs({
-    args,
-    options: {
-      api: { type: 'string' },
-      token: { type: 'string' },
-      backend: { type: 'string' },
-      concurrency: { type: 'string' },
-      name: { type: 'string' },
-    },
-  });
+  const { values } = parseNodeArgs(args);
   const apiUrl = values.api ?? env.DISTILLERY_API;
   const token = values.token ?? env.DISTILLERY_TOKEN;
   if (!apiUrl) throw new NodeUsageError('node needs --api URL (or DISTILLERY_API)');

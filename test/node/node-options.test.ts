@@ -30,6 +30,7 @@ describe('nodeOptionsFromArgs', () => {
   });
 
   it('refuses an unknown flag', () => {
+    expect(() => nodeOptionsFromArgs([...REQUIRED, '--gpus', '2'], {})).toThrow(NodeUsageError);
     expect(() => nodeOptionsFromArgs([...REQUIRED, '--gpus', '2'], {})).toThrow(/--gpus/);
   });
 });

@@ -82,7 +82,7 @@ export interface NodeProcess {
 
 /** `distillery node` in a process of its own, on the CPU backend (the same on every machine). */
 export function spawnNode(apiUrl: string, token: string, name: string): NodeProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/node/node-process.ts', 'node', '--api', apiUrl, '--token', token, '--name', name, '--backend', 'cpu'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'node', '--api', apiUrl, '--token', token, '--name', name, '--backend', 'cpu'], {
     cwd: REPO_ROOT,
     env: { ...process.env, NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
