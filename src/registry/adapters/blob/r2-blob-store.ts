@@ -5,6 +5,7 @@ import type { BlobBody, BlobStore } from '../../ports';
 import type { BlobRef } from '../../records';
 import { assertStoredSize, createBlobDigests, type BlobDigest, type Sha256Factory } from './blob-digest';
 import { assertValidBlobKey } from './blob-key';
+import { PartReader } from './part-reader';
 import type { R2BucketBinding, R2StoredObject, R2UploadedPart } from './r2-bucket';
 import { createR2Presigner, type R2S3Credentials } from './r2-presigner';
 
@@ -162,45 +163,4 @@ export function createR2BlobStore(config: R2BlobStoreConfig): BlobStore {
       return presign === null ? null : presign('PUT', key, expiresInSeconds);
     },
   };
-}
-
-/** Cuts a stream into parts of exactly `partSize` bytes (the last may be shorter), one part buffered at a time. */
-class PartReader {
-  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
-  /** Bytes of the last chunk read that did not fit the previous part. */
-  private leftover: Uint8Array = new Uint8Array();
-  private ended = false;
-
-  constructor(stream: ReadableStream<Uint8Array>, private readonly partSize: number) {
-    this.reader = stream.getReader();
-  }
-
-  /** The next part, or null once the stream has ended and every byte was handed out. */
-  async next(): Promise<Uint8Array | null> {
-    const part = new Uint8Array(this.partSize);
-    let filled = 0;
-    for (;;) {
-      const taken = Math.min(this.leftover.byteLength, this.partSize - filled);
-      part.set(this.leftover.subarray(0, taken), filled);
-      this.leftover = this.leftover.subarray(taken);
-      filled += taken;
-      if (filled === this.partSize || this.ended) break;
-      const next = await this.reader.read();
-      if (next.done) this.ended = true;
-      else this.leftover = next.value;
-    }
-    return filled === 0 ? null : part.subarray(0, filled);
-  }
-
-  /** Reads the rest of the stream, keeping nothing (its bytes still pass through the digest). */
-  async drain(): Promise<void> {
-    while (!this.ended) {
-      if ((await this.reader.read()).done) this.ended = true;
-    }
-    this.leftover = new Uint8Array();
-  }
-
-  async cancel(reason: unknown): Promise<void> {
-    await this.reader.cancel(reason).catch(() => undefined);
-  }
 }

@@ -1,20 +1,24 @@
 // BlobStore on S3-compatible storage (AWS S3, R2, MinIO, s3rver): write-once enforced here, sha256 verified on read.
 import {
   AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
   S3Client,
+  UploadPartCommand,
+  type CompletedPart,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { ConflictError, NotFoundError } from '../../errors';
 import type { BlobBody, BlobStore } from '../../ports';
 import type { BlobRef } from '../../records';
 import { assertValidBlobKey } from './blob-key';
-import { assertStoredSize, type BlobDigest } from './blob-digest';
+import { assertStoredSize, bodyToStream, type BlobDigest } from './blob-digest';
 import { nodeBlobDigests } from './node-blob-digest';
+import { PartReader } from './part-reader';
 import type { S3BlobStoreConfig } from './s3-config';
 
 const { createDigestingStream, createVerifyingStream, digestBody, digestBytes, digestStream, readVerified } = nodeBlobDigests;
@@ -29,6 +33,11 @@ export interface S3BlobStore extends BlobStore {
 const MiB = 1024 * 1024;
 /** User metadata (`x-amz-meta-sha256`) holding the object's sha256 when it was known before the upload began. */
 const SHA256_METADATA = 'sha256';
+
+interface NumberedPart {
+  number: number;
+  bytes: Uint8Array;
+}
 
 interface StoredObject {
   size: number;
@@ -115,35 +124,84 @@ export function createS3BlobStore(config: S3BlobStoreConfig): S3BlobStore {
     return { key, ...incoming };
   }
 
-  /** Uploads to `key` unless it exists; false when the server reports that another writer created it first. */
-  async function upload(key: string, body: Uint8Array | ReadableStream<Uint8Array>, contentType: string, sha256: string | null): Promise<boolean> {
-    const multipartCapable = new Upload({
-      client,
-      partSize,
-      queueSize,
-      leavePartsOnError: true,
-      params: {
+  /** PUTs a whole object to `key` unless it exists; false when the server reports that another writer created it first. */
+  async function putObject(key: string, bytes: Uint8Array, contentType: string, sha256: string): Promise<boolean> {
+    try {
+      await client.send(new PutObjectCommand({
         Bucket: bucket,
         Key: key,
-        Body: body,
+        Body: bytes,
         ContentType: contentType,
         IfNoneMatch: '*',
-        ...(sha256 === null ? {} : { Metadata: { [SHA256_METADATA]: sha256 } }),
-      },
-    });
-    try {
-      await multipartCapable.done();
+        Metadata: { [SHA256_METADATA]: sha256 },
+      }));
       return true;
     } catch (error) {
-      await abortParts(key, multipartCapable.uploadId, error);
       if (httpStatusOf(error) === 412) return false;
       throw error;
     }
   }
 
   /**
-   * Aborts a failed multipart upload ourselves (the Upload is told to leave its parts) so that an
-   * abort failure cannot replace the upload's own error: it is attached as its cause instead.
+   * Multipart-uploads `first` and the rest of `parts` to `key`, `queueSize` parts at a time;
+   * false when the completion reports that another writer created the key first. Each uploader
+   * fills one buffer of its own again once its part is uploaded, so the parts hold
+   * queueSize × partSize and leave no garbage. A fresh buffer per part (what @aws-sdk/lib-storage
+   * allocates, which this replaced) is external memory that V8 collects only after some 64 MB of
+   * it has piled up: that more than doubled the peak of a long upload.
+   */
+  async function uploadInParts(key: string, contentType: string, parts: PartReader, first: Uint8Array): Promise<boolean> {
+    const { UploadId: uploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType }));
+    const target = { Bucket: bucket, Key: key, UploadId: uploadId };
+    const uploaded: CompletedPart[] = [];
+    let partsRead = 1;
+    let reading: Promise<unknown> = Promise.resolve();
+    let failed = false;
+    // PartReader.next calls must not overlap, and part numbers follow the order the bytes were read in.
+    const nextPart = (buffer: Uint8Array): Promise<NumberedPart | null> => {
+      const part = reading.then(async () => {
+        const bytes = await parts.next(buffer);
+        return bytes === null ? null : { number: ++partsRead, bytes };
+      });
+      reading = part.catch(() => undefined);
+      return part;
+    };
+    const uploadParts = async (buffer: Uint8Array, part: NumberedPart | null): Promise<void> => {
+      while (part !== null) {
+        const { ETag } = await client.send(new UploadPartCommand({ ...target, PartNumber: part.number, Body: part.bytes }));
+        if (ETag === undefined) throw new Error(`S3 returned no ETag for part ${part.number} of ${key}`);
+        uploaded.push({ PartNumber: part.number, ETag });
+        part = failed ? null : await nextPart(buffer);
+      }
+    };
+    const startUploader = async (index: number): Promise<void> => {
+      try {
+        if (index === 0) return await uploadParts(first, { number: 1, bytes: first });
+        const buffer = new Uint8Array(partSize);
+        return await uploadParts(buffer, await nextPart(buffer));
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    };
+    try {
+      // Every uploader has stopped before the upload is completed or aborted: none is left in flight.
+      const outcomes = await Promise.allSettled(Array.from({ length: queueSize }, (_, index) => startUploader(index)));
+      const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+      if (failure !== undefined) throw failure.reason;
+      uploaded.sort((a, b) => a.PartNumber! - b.PartNumber!);
+      await client.send(new CompleteMultipartUploadCommand({ ...target, IfNoneMatch: '*', MultipartUpload: { Parts: uploaded } }));
+      return true;
+    } catch (error) {
+      await abortParts(key, uploadId, error);
+      if (httpStatusOf(error) === 412) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Aborts a failed multipart upload so that an abort failure cannot replace the upload's own
+   * error: it is attached as its cause instead.
    * Parts left by a failed abort are what a bucket's AbortIncompleteMultipartUpload rule is for;
    * s3rver, for one, has no abort at all.
    */
@@ -158,20 +216,26 @@ export function createS3BlobStore(config: S3BlobStoreConfig): S3BlobStore {
 
   /** Writes a key found absent, hashing the bytes on the way; `created` is false when a racing writer won. */
   async function createObject(key: string, body: BlobBody, contentType: string): Promise<{ created: boolean; digest: BlobDigest }> {
-    const small = body instanceof Uint8Array ? body : await bufferIfWithin(body, partSize);
-    if (small instanceof Uint8Array) {
-      const digest = await digestBytes(small);
-      return { created: await upload(key, small, contentType, digest.sha256), digest };
+    if (body instanceof Uint8Array && body.byteLength <= partSize) {
+      const digest = await digestBytes(body);
+      return { created: await putObject(key, body, contentType, digest.sha256), digest };
     }
     const digesting = createDigestingStream();
-    const hashed = small.pipeThrough(digesting.stream);
-    const created = await upload(key, hashed, contentType, null).catch(async (error: unknown) => {
+    const parts = new PartReader(bodyToStream(body).pipeThrough(digesting.stream), partSize);
+    try {
+      const first = await parts.next();
+      if (first === null || first.byteLength < partSize) {
+        // The stream ended within one part, so its hash is known before the object is written.
+        const digest = digesting.digest();
+        return { created: await putObject(key, first ?? new Uint8Array(), contentType, digest.sha256), digest };
+      }
+      const created = await uploadInParts(key, contentType, parts, first);
+      return { created, digest: digesting.digest() };
+    } catch (error) {
       // Release the caller's stream (e.g. an HTTP request body) that the failed upload stopped reading.
-      // Cancelling can itself fail while the upload still holds the stream; the upload's error is what matters.
-      await hashed.cancel(error).catch(() => undefined);
+      await parts.cancel(error);
       throw error;
-    });
-    return { created, digest: digesting.digest() };
+    }
   }
 
   async function put(key: string, body: BlobBody, options?: { contentType?: string }): Promise<BlobRef> {
@@ -216,42 +280,6 @@ export function createS3BlobStore(config: S3BlobStoreConfig): S3BlobStore {
       client.destroy();
     },
   };
-}
-
-/**
- * Reads at most `limit` bytes ahead: the whole body as one buffer when the stream ends by then,
- * else a stream replaying what was read followed by the rest (so at most one part is held).
- */
-async function bufferIfWithin(stream: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array | ReadableStream<Uint8Array>> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (size <= limit) {
-    const next = await reader.read();
-    if (next.done) return concat(chunks, size);
-    chunks.push(next.value);
-    size += next.value.byteLength;
-  }
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const buffered = chunks.shift();
-      if (buffered !== undefined) return controller.enqueue(buffered);
-      const next = await reader.read();
-      if (next.done) controller.close();
-      else controller.enqueue(next.value);
-    },
-    cancel: (reason) => reader.cancel(reason),
-  }, { highWaterMark: 0 });
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }
 
 function httpStatusOf(error: unknown): number | undefined {

@@ -12,7 +12,7 @@ export interface S3BlobStoreConfig {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Bytes per multipart part (at least 5 MiB, S3's minimum). Default 8 MiB. */
   partSizeBytes?: number;
-  /** Parts uploaded at the same time; memory in flight is about partSizeBytes × (partQueueSize + 1). Default 2. */
+  /** Parts uploaded at the same time, each through a buffer of partSizeBytes reused for the next part: a long upload holds about partSizeBytes × partQueueSize. Default 2. */
   partQueueSize?: number;
 }
 
