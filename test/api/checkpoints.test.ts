@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/registry/hashing';
 import { checkpointFileKey } from '../../src/registry/checkpoints';
 import type { RunRecord } from '../../src/registry/records';
-import { S3RVER_CREDENTIALS, startS3rver, type RunningS3rver } from '../registry/blob-store/s3rver-fixture';
+import { s3ServerEnv, startS3rver, type RunningS3rver } from '../registry/blob-store/s3rver-fixture';
 import { heldRun, registerNodeKey, type NodeKey } from '../support/held-runs';
 import { jsonBody } from '../support/requests';
 import { startTestServer, type TestServer } from '../support/server';
@@ -49,7 +49,7 @@ describe.each([
     server = await startTestServer({
       config: { uploadLimitBytes: UPLOAD_LIMIT, ...(s3 ? { s3Bucket: s3.bucket } : {}) },
       env: s3
-        ? { S3_BUCKET: s3.bucket, S3_ENDPOINT: s3.endpoint, S3_REGION: s3.region, AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey }
+        ? s3ServerEnv(s3)
         : {},
     });
     node = await registerNodeKey(server, 'node-a');

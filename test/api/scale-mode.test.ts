@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadVersion } from '../../openapi/client';
 import { sha256Hex } from '../../src/registry/hashing';
-import { startS3rver, S3RVER_CREDENTIALS, type RunningS3rver } from '../registry/blob-store/s3rver-fixture';
+import { s3ServerEnv, startS3rver, type RunningS3rver } from '../registry/blob-store/s3rver-fixture';
 import { concatenatedWeights, denseArtifact, uploadForm } from '../support/artifacts';
 import type { TestServer } from '../support/server';
 import { POSTGRES_SKIP_MESSAGE, postgresAdminUrl, startPostgresTestServer } from './postgres-test-server';
@@ -18,13 +18,7 @@ if (postgresAdminUrl) {
     s3 = await startS3rver();
     server = await startPostgresTestServer(adminUrl, {
       config: { s3Bucket: s3.bucket },
-      env: {
-        S3_BUCKET: s3.bucket,
-        S3_ENDPOINT: s3.endpoint,
-        S3_REGION: s3.region,
-        AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-      },
+      env: s3ServerEnv(s3),
     });
   });
   afterAll(async () => {

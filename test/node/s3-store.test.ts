@@ -2,7 +2,7 @@
 // PUTs its checkpoints through presigned URLs, straight to the bucket and without its API key, and
 // the runs still succeed (a teacher, then a student self-distilled from it).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { S3RVER_CREDENTIALS, startS3rver, type RunningS3rver } from '../registry/blob-store/s3rver-fixture';
+import { s3ServerEnv, startS3rver, type RunningS3rver } from '../registry/blob-store/s3rver-fixture';
 import { startTestServer, type TestServer } from '../support/server';
 import { createRun, registerBandDataset, waitForRun } from './support';
 
@@ -13,14 +13,7 @@ beforeAll(async () => {
   s3 = await startS3rver();
   server = await startTestServer({
     config: { s3Bucket: s3.bucket, embeddedNodes: 1 },
-    env: {
-      S3_BUCKET: s3.bucket,
-      S3_ENDPOINT: s3.endpoint,
-      S3_REGION: s3.region,
-      AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-      DISTILLERY_BACKEND: 'cpu',
-    },
+    env: { ...s3ServerEnv(s3), DISTILLERY_BACKEND: 'cpu' },
   });
   await registerBandDataset(server, 'bands', 200);
 });

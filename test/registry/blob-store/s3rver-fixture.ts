@@ -49,3 +49,14 @@ export async function startS3rver(bucket = 'distillery-test'): Promise<RunningS3
     },
   };
 }
+
+/** The environment a server reads to keep its blobs in this s3rver (src/registry/adapters/blob/s3-blob-store.ts). */
+export function s3ServerEnv(s3: RunningS3rver): Record<string, string> {
+  return {
+    S3_BUCKET: s3.bucket,
+    S3_ENDPOINT: s3.endpoint,
+    S3_REGION: s3.region,
+    AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+  };
+}
