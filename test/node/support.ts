@@ -8,32 +8,34 @@ import type { TestServer } from '../support/server';
 import { BAND_LABELS, bandIdxFiles } from './fixtures';
 
 export type CreateRun = components['schemas']['CreateRun'];
+/** What these helpers need of an API: the Node test server, or the Worker on workerd. */
+export type ApiTarget = Pick<TestServer, 'client' | 'fetch'>;
 export type Run = components['schemas']['Run'];
 
 const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 
 /** Registers `name`: a few hundred learnable 8x8 images in four classes, with a test split. */
-export async function registerBandDataset(server: TestServer, name: string, trainCount = 300): Promise<{ id: string }> {
+export async function registerBandDataset(server: ApiTarget, name: string, trainCount = 300): Promise<{ id: string }> {
   const form = datasetUploadForm({ name, format: 'idx', class_labels: JSON.stringify(BAND_LABELS) }, bandIdxFiles(trainCount, 60));
   const response = await server.fetch('/v1/datasets', { method: 'POST', body: form });
   if (response.status !== 201) throw new Error(`registering dataset ${name}: ${response.status} ${await response.text()}`);
   return (await response.json()) as { id: string };
 }
 
-export async function createRun(server: TestServer, body: CreateRun): Promise<Run> {
+export async function createRun(server: ApiTarget, body: CreateRun): Promise<Run> {
   const { data, error } = await server.client.POST('/v1/runs', { body });
   if (!data) throw new Error(`creating run: ${JSON.stringify(error)}`);
   return data;
 }
 
-export async function getRun(server: TestServer, id: string): Promise<Run> {
+export async function getRun(server: ApiTarget, id: string): Promise<Run> {
   const { data, error } = await server.client.GET('/v1/runs/{id}', { params: { path: { id } } });
   if (!data) throw new Error(`reading run ${id}: ${JSON.stringify(error)}`);
   return data;
 }
 
 /** Polls until `done(run)` (by default: the run has finished); throws with the run as it was after `timeoutMs`. */
-export async function waitForRun(server: TestServer, id: string, timeoutMs = 60_000, done = (run: Run) => FINISHED.has(run.status)): Promise<Run> {
+export async function waitForRun(server: ApiTarget, id: string, timeoutMs = 60_000, done = (run: Run) => FINISHED.has(run.status)): Promise<Run> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const run = await getRun(server, id);
@@ -46,7 +48,7 @@ export async function waitForRun(server: TestServer, id: string, timeoutMs = 60_
 export type RunEvent = { id: number; kind: string; epoch: number | null; attempt: number; metrics: Record<string, number> };
 
 /** Every event of the run, oldest first, page after page. */
-export async function runEvents(server: TestServer, runId: string): Promise<RunEvent[]> {
+export async function runEvents(server: ApiTarget, runId: string): Promise<RunEvent[]> {
   const events: RunEvent[] = [];
   for (let after: number | null = 0; after !== null; ) {
     const response = await server.fetch(`/v1/runs/${runId}/events?after=${after}&limit=500`);
@@ -58,15 +60,17 @@ export async function runEvents(server: TestServer, runId: string): Promise<RunE
   return events;
 }
 
+export type RunCheckpoint = { epoch: number; attempt: number; isBest: boolean };
+
 /** The run's checkpoints, in attempt then epoch order. */
-export async function runCheckpoints(server: TestServer, runId: string): Promise<{ epoch: number; attempt: number }[]> {
+export async function runCheckpoints(server: ApiTarget, runId: string): Promise<RunCheckpoint[]> {
   const response = await server.fetch(`/v1/runs/${runId}/checkpoints`);
   if (!response.ok) throw new Error(`checkpoints of run ${runId}: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { items: { epoch: number; attempt: number }[] }).items;
+  return ((await response.json()) as { items: RunCheckpoint[] }).items;
 }
 
 /** A fresh key with the `node` scope, as an operator issues one for a training machine. */
-export async function issueNodeKey(server: TestServer, name: string): Promise<string> {
+export async function issueNodeKey(server: ApiTarget, name: string): Promise<string> {
   const { data, error } = await server.client.POST('/v1/keys', { body: { name, scopes: ['node'] } });
   if (!data) throw new Error(`issuing a node key: ${JSON.stringify(error)}`);
   return data.token;

@@ -12,3 +12,12 @@ export function datasetUploadForm(fields: Record<string, string>, files: Record<
   for (const [role, bytes] of Object.entries(files)) form.append(role, new Blob([bytes as Uint8Array<ArrayBuffer>]), role);
   return form;
 }
+
+/** TestServer's `fetch`: a raw fetch of `path` under `baseUrl` with `Authorization: Bearer <apiKey>` (`defaultKey` unless given; null sends none). */
+export function bearerFetch(baseUrl: string, defaultKey: string): (path: string, init?: RequestInit, apiKey?: string | null) => Promise<Response> {
+  return (path, init = {}, apiKey = defaultKey) => {
+    const headers = new Headers(init.headers);
+    if (apiKey !== null) headers.set('Authorization', `Bearer ${apiKey}`);
+    return fetch(`${baseUrl}${path}`, { ...init, headers });
+  };
+}

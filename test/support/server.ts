@@ -8,6 +8,7 @@ import type { AppDeps, Logger } from '../../src/api/app-env';
 import { configFromEnv, type ServerConfig } from '../../src/config';
 import type { Clock } from '../../src/registry/ports';
 import { startServer, type RunningServer } from '../../src/server';
+import { bearerFetch } from './requests';
 
 export interface TestServer {
   baseUrl: string;
@@ -60,11 +61,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     embeddedNodes: running.embeddedNodes,
     dataDir,
     logs,
-    fetch: (path, init = {}, apiKey = adminKey) => {
-      const headers = new Headers(init.headers);
-      if (apiKey !== null) headers.set('Authorization', `Bearer ${apiKey}`);
-      return fetch(`${running.url}${path}`, { ...init, headers });
-    },
+    fetch: bearerFetch(running.url, adminKey),
     close: async () => {
       await running.close();
       await rm(dataDir, { recursive: true, force: true });
