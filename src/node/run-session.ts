@@ -5,6 +5,7 @@ import type { CheckpointMetrics } from '../training/run-types';
 import { NodeApiError, type Lease, type NodeApiClient } from './api-client';
 import type { HashedCheckpoint } from './checkpoint-files';
 import type { Assignment, NewRunEvent, RunError } from './protocol-types';
+import { isTransient, withRetries } from './retries';
 import { downloadRunInputs, float32ToBytes } from './run-inputs';
 import type { RunOutcome, TrainingThread } from './training-thread';
 import { runErrorOf } from './worker-messages';
@@ -44,8 +45,6 @@ function epochEventMetrics(metrics: CheckpointMetrics, seconds: number, epochs: 
   const { learningRate, trainLoss, trainAccuracy, validationLoss, validationAccuracy } = metrics;
   return { learningRate, trainLoss, trainAccuracy, validationLoss, validationAccuracy, ...(epochs === undefined ? {} : { epochs }), seconds };
 }
-
-const isTransient = (error: unknown) => !(error instanceof NodeApiError) || error.status >= 500;
 
 export interface RunSession {
   readonly runId: string;
@@ -124,17 +123,13 @@ export function startRunSession(api: NodeApiClient, thread: TrainingThread, assi
   }
 
   /** complete / fail / cancelled, retried while the API is unreachable or erring. */
-  async function report(send: () => Promise<unknown>): Promise<string | null> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await enqueue(send);
-        return null;
-      } catch (error) {
-        if (error instanceof WritesStoppedError || !isTransient(error) || attempt >= FINAL_WRITE_ATTEMPTS) throw error;
-        observer.log(lease.runId, `report failed (attempt ${attempt}), retrying: ${String(error)}`);
-        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
-      }
-    }
+  async function report(send: () => Promise<unknown>): Promise<void> {
+    await withRetries(() => enqueue(send), {
+      attempts: FINAL_WRITE_ATTEMPTS,
+      delayMs: (attempt) => 500 * attempt,
+      retryable: (error) => !(error instanceof WritesStoppedError) && isTransient(error),
+      onRetry: (attempt, error) => observer.log(lease.runId, `report failed (attempt ${attempt}), retrying: ${String(error)}`),
+    });
   }
 
   async function finish(outcome: RunOutcome): Promise<RunEnd> {
@@ -161,7 +156,7 @@ export function startRunSession(api: NodeApiClient, thread: TrainingThread, assi
   async function execute(): Promise<RunEnd> {
     let outcome: RunOutcome;
     try {
-      const inputs = await write(() => downloadRunInputs(api, lease, assignment));
+      const inputs = await write(() => downloadRunInputs(api, lease, assignment, (message) => observer.log(lease.runId, message)));
       if (interrupted) return { status: 'interrupted' };
       outcome = await thread.run(inputs, {
         onBatch: (progress) => {
