@@ -39,8 +39,21 @@ export const DEFAULT_IDLE_POLL_MS = { min: 500, max: 5000 };
 /** How long stop() waits for runs to reach their next batch before terminating their threads. */
 const STOP_GRACE_MS = 10_000;
 
+/** The API refused the node's key: revoked, unknown, or not the key the node registered with. Retrying cannot help. */
+export class NodeKeyRefusedError extends Error {
+  override readonly name = 'NodeKeyRefusedError';
+  constructor(cause: NodeApiError) {
+    super(`the API refused this node's key (${cause.message}): it was revoked, or is not the key this node registered with; start the node with a current key with the node scope`);
+  }
+}
+
+/** How the agent stopped: stop() was called, or the API refused its key (nothing more is claimed). */
+export type NodeEnd = { reason: 'stopped' } | { reason: 'key-refused'; error: NodeKeyRefusedError };
+
 export interface NodeAgent {
   readonly node: RegisteredNode;
+  /** Resolves once the agent has stopped and its threads are gone, saying why. */
+  readonly ended: Promise<NodeEnd>;
   readonly backend: BackendInfo;
   /** The ids of the runs training now. */
   currentRunIds(): string[];
@@ -74,29 +87,40 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
     });
   } catch (error) {
     await Promise.all(threads.map((thread) => thread.terminate()));
-    throw error;
+    throw error instanceof NodeApiError && error.status === 401 ? new NodeKeyRefusedError(error) : error;
   }
 
   const stopping = new AbortController();
   const sessions = new Set<RunSession>();
   const live = new Set(threads);
-  const slots = threads.map((thread) => runSlot(api, node, thread, { preference, idle, observer, sessions, live, signal: stopping.signal }));
+  let halted: Promise<void> | null = null;
+  const halt = () => (halted ??= haltSlots());
+  let refusal: NodeKeyRefusedError | null = null;
+  const refuseKey = (error: NodeApiError) => {
+    refusal ??= new NodeKeyRefusedError(error);
+    void halt();
+  };
+  const slots = threads.map((thread) => runSlot(api, node, thread, { preference, idle, observer, sessions, live, signal: stopping.signal, refuseKey }));
+  const ended = Promise.all(slots).then((): NodeEnd => (refusal ? { reason: 'key-refused', error: refusal } : { reason: 'stopped' }));
+
+  async function haltSlots(): Promise<void> {
+    stopping.abort();
+    for (const session of sessions) session.interrupt();
+    // A run stops at its next batch; one stuck longer (a huge batch, a hung kernel) loses its thread.
+    const stopped = Promise.all(slots);
+    const timeout = sleep(STOP_GRACE_MS, 'timeout' as const, { ref: false });
+    if ((await Promise.race([stopped, timeout])) === 'timeout') {
+      await Promise.all([...live].map((thread) => thread.terminate()));
+      await stopped;
+    }
+  }
 
   return {
     node,
     backend,
+    ended,
     currentRunIds: () => [...sessions].map((session) => session.runId),
-    async stop() {
-      stopping.abort();
-      for (const session of sessions) session.interrupt();
-      // A run stops at its next batch; one stuck longer (a huge batch, a hung kernel) loses its thread.
-      const stopped = Promise.all(slots);
-      const timeout = sleep(STOP_GRACE_MS, 'timeout' as const, { ref: false });
-      if ((await Promise.race([stopped, timeout])) === 'timeout') {
-        await Promise.all([...live].map((thread) => thread.terminate()));
-        await stopped;
-      }
-    },
+    stop: halt,
   };
 }
 
@@ -108,6 +132,8 @@ interface SlotContext {
   /** The threads running now (a slot replaces one that died). */
   live: Set<TrainingThread>;
   signal: AbortSignal;
+  /** The API refused the key on a claim: the node stops (runs in progress are left to lease expiry). */
+  refuseKey(error: NodeApiError): void;
 }
 
 /** Sleeps unless the node stops first. */
@@ -129,7 +155,9 @@ async function runSlot(api: NodeApiClient, node: RegisteredNode, first: Training
       try {
         assignment = await api.claim(node.id);
       } catch (error) {
-        observer.notice(`claim failed: ${error instanceof NodeApiError ? error.message : String(error)}`);
+        // 401: the key is revoked or unknown; 403: the node is registered under another key.
+        if (error instanceof NodeApiError && (error.status === 401 || error.status === 403)) context.refuseKey(error);
+        else observer.notice(`claim failed: ${error instanceof NodeApiError ? error.message : String(error)}`);
         assignment = null;
       }
       if (assignment && signal.aborted) {

@@ -53,15 +53,6 @@ export interface NodeApiClientOptions {
 
 export type NodeApiClient = ReturnType<typeof createNodeApiClient>;
 
-export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-
-/** What a checkpoint upload or record says about one file. */
-export const describeFile = (name: string, bytes: Uint8Array): CheckpointFileDescription => ({
-  name,
-  size: bytes.byteLength,
-  sha256: sha256Hex(bytes),
-});
-
 export function createNodeApiClient({ apiUrl, token }: NodeApiClientOptions) {
   const base = apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`;
   const isAbsolute = (url: string) => /^[a-z][a-z0-9+.-]*:/i.test(url);
@@ -144,15 +135,34 @@ export function createNodeApiClient({ apiUrl, token }: NodeApiClientOptions) {
     /** Downloads `file` and checks its size and sha256 before handing the bytes out. */
     async download(lease: Lease, file: FileRef): Promise<Uint8Array> {
       const response = await send(file.url, isAbsolute(file.url) ? {} : { headers: { [FENCING_TOKEN_HEADER]: String(lease.fencingToken) } });
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      if (bytes.byteLength !== file.size) {
-        throw new DownloadIntegrityError(`${file.url}: got ${bytes.byteLength} bytes, expected ${file.size}`);
-      }
-      const digest = sha256Hex(bytes);
-      if (digest !== file.sha256) throw new DownloadIntegrityError(`${file.url}: sha256 ${digest}, expected ${file.sha256}`);
-      return bytes;
+      return verifiedBody(response, file);
     },
   };
+}
+
+/**
+ * The response's bytes, hashed chunk by chunk as they arrive: hashing a large input at the end in
+ * one call would block the event loop (the embedded server's) for as long as the whole hash takes.
+ */
+async function verifiedBody(response: Response, file: FileRef): Promise<Uint8Array> {
+  const bytes = new Uint8Array(file.size);
+  const hash = createHash('sha256');
+  let received = 0;
+  const reader = response.body?.getReader();
+  for (let next = await reader?.read(); next && !next.done; next = await reader?.read()) {
+    const chunk = next.value;
+    if (received + chunk.byteLength > file.size) {
+      await reader?.cancel();
+      throw new DownloadIntegrityError(`${file.url}: got more than the ${file.size} bytes announced`);
+    }
+    bytes.set(chunk, received);
+    hash.update(chunk);
+    received += chunk.byteLength;
+  }
+  if (received !== file.size) throw new DownloadIntegrityError(`${file.url}: got ${received} bytes, expected ${file.size}`);
+  const digest = hash.digest('hex');
+  if (digest !== file.sha256) throw new DownloadIntegrityError(`${file.url}: sha256 ${digest}, expected ${file.sha256}`);
+  return bytes;
 }
 
 async function errorOf(response: Response, method: string, url: string): Promise<NodeApiError> {

@@ -48,7 +48,12 @@ export async function startEmbeddedNodes({ count, apiUrl, backend, deps, logger 
   const agents: NodeAgent[] = [];
   try {
     for (let i = 1; i <= count; i++) {
-      agents.push(await startNodeAgent({ apiUrl, token, backend, name: `embedded-${hostname()}-${port}-${i}`, observer, idlePollMs: EMBEDDED_IDLE_POLL_MS }));
+      const agent = await startNodeAgent({ apiUrl, token, backend, name: `embedded-${hostname()}-${port}-${i}`, observer, idlePollMs: EMBEDDED_IDLE_POLL_MS });
+      // Its key revoked by hand: the node has stopped claiming; one line says so, the server goes on.
+      void agent.ended.then((end) => {
+        if (end.reason === 'key-refused') logger.error('node-stopped', { node: agent.node.name, message: end.error.message });
+      });
+      agents.push(agent);
     }
   } catch (error) {
     await Promise.all(agents.map((agent) => agent.stop()));

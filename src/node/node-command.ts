@@ -1,4 +1,5 @@
-// `distillery node`: runs a training node against an API until SIGINT or SIGTERM.
+// `distillery node`: runs a training node against an API until SIGINT or SIGTERM, or until the API
+// refuses its key (revoked): then it stops with NodeKeyRefusedError, which the CLI prints, exiting 1.
 import { parseArgs } from 'node:util';
 import type { BackendPreference } from '../training/backend';
 import { startNodeAgent, type NodeAgentOptions } from './agent';
@@ -14,6 +15,7 @@ export const NODE_USAGE = `Usage: distillery node --api URL --token T [--backend
 
 Stops on SIGINT/SIGTERM: claims nothing more; a run in progress stops and is left to its lease,
 after which another attempt resumes it from its latest checkpoint. A second signal exits at once.
+Stops the same way, exiting 1, when the API refuses the key (revoked, or not the node's key).
 `;
 
 const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -67,16 +69,16 @@ export async function runNodeCommand(args: string[]): Promise<void> {
   const agent = await startNodeAgent({ ...options, observer });
   const { node, backend } = agent;
   observer.notice(`node "${node.name}" registered (${backend.name} on ${backend.device}: ${backend.details}); waiting for runs`);
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopping) process.exit(130);
-      stopping = true;
-      observer.notice(`${signal}: stopping (runs in progress are left to their lease; send it again to exit at once)`);
-      agent.stop().then(resolve, resolve);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    observer.notice(`${signal}: stopping (runs in progress are left to their lease; send it again to exit at once)`);
+    agent.stop().catch((error: unknown) => observer.notice(`stopping failed: ${String(error)}`));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  const end = await agent.ended;
   bars?.stop();
+  if (end.reason === 'key-refused') throw end.error;
 }

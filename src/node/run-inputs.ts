@@ -1,12 +1,17 @@
 // Downloads what an assignment names (dataset files, teachers, init or evaluated version, the
-// checkpoint to resume from, cached teacher logits), each verified, as the engine's RunInputs.
+// checkpoint to resume from, cached teacher logits), each verified, as the engine's RunInputs. A
+// download that fails on the network or a 5xx is tried again a few times before the run fails.
 import type { LayersModelJson, ModelArtifactsBytes } from '../training/checkpoint';
 import type { CheckpointArtifacts, CheckpointMetrics, ResumeState } from '../training/run-types';
 import type { Lease, NodeApiClient } from './api-client';
 import type { RunInputs } from './execute-run';
+import { isTransient, withRetries } from './retries';
 import type { Assignment, CheckpointInput, FileRef, ResumeInput, VersionInput } from './protocol-types';
 
 type Download = (file: FileRef) => Promise<Uint8Array>;
+
+/** Tries of one download, the first included: waits of 0.5, 1 and 2 s ride out a restart or a blip. */
+export const DOWNLOAD_ATTEMPTS = 4;
 
 /** A checkpoint to resume from that this node cannot resume with. */
 export class ResumeInputError extends Error {
@@ -44,8 +49,15 @@ export function float32ToBytes(values: Float32Array): Uint8Array {
   return out;
 }
 
-export async function downloadRunInputs(api: NodeApiClient, lease: Lease, assignment: Assignment): Promise<RunInputs> {
-  const download: Download = (file) => api.download(lease, file);
+/** `onRetry` hears of each download failure that is tried again. */
+export async function downloadRunInputs(api: NodeApiClient, lease: Lease, assignment: Assignment, onRetry: (message: string) => void = () => {}): Promise<RunInputs> {
+  const download: Download = (file) =>
+    withRetries(() => api.download(lease, file), {
+      attempts: DOWNLOAD_ATTEMPTS,
+      delayMs: (attempt) => 500 * 2 ** (attempt - 1),
+      retryable: isTransient,
+      onRetry: (attempt, error) => onRetry(`download of ${file.url.split('?')[0]} failed (attempt ${attempt} of ${DOWNLOAD_ATTEMPTS}), retrying: ${String(error)}`),
+    });
   const { run, inputs } = assignment;
   const files = await Promise.all(inputs.dataset.files.map(async (file) => [file.role, await download(file)] as const));
   const teachers = await Promise.all(

@@ -1,9 +1,11 @@
 // One claimed run on this node: heartbeats under its fencing token, downloads its inputs, trains it
 // on a training thread and writes what it reports (progress, checkpoints, teacher logits), then
 // completes, fails or confirms the cancel. A 409 stale-lease on any write ends all of that at once.
-import type { CheckpointArtifacts, CheckpointMetrics } from '../training/run-types';
-import { describeFile, NodeApiError, type Lease, type NodeApiClient } from './api-client';
+import type { CheckpointMetrics } from '../training/run-types';
+import { NodeApiError, type Lease, type NodeApiClient } from './api-client';
+import type { HashedCheckpoint } from './checkpoint-files';
 import type { Assignment, NewRunEvent, RunError } from './protocol-types';
+import { isTransient, withRetries } from './retries';
 import { downloadRunInputs, float32ToBytes } from './run-inputs';
 import type { RunOutcome, TrainingThread } from './training-thread';
 import { runErrorOf } from './worker-messages';
@@ -38,23 +40,11 @@ class WritesStoppedError extends Error {
   override readonly name = 'WritesStoppedError';
 }
 
-const CHECKPOINT_FILES = ['model.json', 'weights.bin', 'optimizer.bin'] as const;
-
-function checkpointFiles(artifacts: CheckpointArtifacts): Record<(typeof CHECKPOINT_FILES)[number], Uint8Array> {
-  return {
-    'model.json': new TextEncoder().encode(JSON.stringify(artifacts.modelJson)),
-    'weights.bin': artifacts.weights,
-    'optimizer.bin': artifacts.optimizer,
-  };
-}
-
 /** The epoch event's metrics: the EpochMetrics numbers, the run's epoch count and the epoch's seconds. */
 function epochEventMetrics(metrics: CheckpointMetrics, seconds: number, epochs: number | undefined): Record<string, number> {
   const { learningRate, trainLoss, trainAccuracy, validationLoss, validationAccuracy } = metrics;
   return { learningRate, trainLoss, trainAccuracy, validationLoss, validationAccuracy, ...(epochs === undefined ? {} : { epochs }), seconds };
 }
-
-const isTransient = (error: unknown) => !(error instanceof NodeApiError) || error.status >= 500;
 
 export interface RunSession {
   readonly runId: string;
@@ -106,23 +96,16 @@ export function startRunSession(api: NodeApiClient, thread: TrainingThread, assi
     });
   }
 
-  async function storeCheckpoint(epoch: number, artifacts: CheckpointArtifacts): Promise<void> {
-    const files = checkpointFiles(artifacts);
-    const descriptions = CHECKPOINT_FILES.map((name) => describeFile(name, files[name]));
+  async function storeCheckpoint({ epoch, files, metrics }: HashedCheckpoint): Promise<void> {
+    const descriptions = files.map(({ name, size, sha256 }) => ({ name, size, sha256 }));
     const { files: targets } = await write(() => api.checkpointUploads(lease, epoch, descriptions));
     for (const target of targets) {
-      const bytes = files[target.name as keyof typeof files];
-      if (!bytes) throw new Error(`the API asked for an upload of "${target.name}", which a checkpoint does not have`);
-      await write(() => api.upload(lease, target, bytes));
+      const file = files.find((candidate) => candidate.name === target.name);
+      if (!file) throw new Error(`the API asked for an upload of "${target.name}", which a checkpoint does not have`);
+      await write(() => api.upload(lease, target, file.bytes));
     }
     await write(() =>
-      api.recordCheckpoint(lease, {
-        epoch,
-        files: descriptions,
-        valMetric: artifacts.metrics.validationAccuracy,
-        isBest: artifacts.metrics.isBest,
-        metrics: artifacts.metrics,
-      }),
+      api.recordCheckpoint(lease, { epoch, files: descriptions, valMetric: metrics.validationAccuracy, isBest: metrics.isBest, metrics }),
     );
   }
 
@@ -140,17 +123,13 @@ export function startRunSession(api: NodeApiClient, thread: TrainingThread, assi
   }
 
   /** complete / fail / cancelled, retried while the API is unreachable or erring. */
-  async function report(send: () => Promise<unknown>): Promise<string | null> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await enqueue(send);
-        return null;
-      } catch (error) {
-        if (error instanceof WritesStoppedError || !isTransient(error) || attempt >= FINAL_WRITE_ATTEMPTS) throw error;
-        observer.log(lease.runId, `report failed (attempt ${attempt}), retrying: ${String(error)}`);
-        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
-      }
-    }
+  async function report(send: () => Promise<unknown>): Promise<void> {
+    await withRetries(() => enqueue(send), {
+      attempts: FINAL_WRITE_ATTEMPTS,
+      delayMs: (attempt) => 500 * attempt,
+      retryable: (error) => !(error instanceof WritesStoppedError) && isTransient(error),
+      onRetry: (attempt, error) => observer.log(lease.runId, `report failed (attempt ${attempt}), retrying: ${String(error)}`),
+    });
   }
 
   async function finish(outcome: RunOutcome): Promise<RunEnd> {
@@ -177,7 +156,7 @@ export function startRunSession(api: NodeApiClient, thread: TrainingThread, assi
   async function execute(): Promise<RunEnd> {
     let outcome: RunOutcome;
     try {
-      const inputs = await write(() => downloadRunInputs(api, lease, assignment));
+      const inputs = await write(() => downloadRunInputs(api, lease, assignment, (message) => observer.log(lease.runId, message)));
       if (interrupted) return { status: 'interrupted' };
       outcome = await thread.run(inputs, {
         onBatch: (progress) => {
@@ -191,7 +170,7 @@ export function startRunSession(api: NodeApiClient, thread: TrainingThread, assi
           observer.epoch(lease.runId, metrics, seconds);
           sendEvent({ kind: 'epoch', epoch: metrics.epoch, metrics: epochEventMetrics(metrics, seconds, typeof epochs === 'number' ? epochs : undefined) });
         },
-        onCheckpoint: (epoch, artifacts) => enqueue(() => storeCheckpoint(epoch, artifacts)),
+        onCheckpoint: (checkpoint) => enqueue(() => storeCheckpoint(checkpoint)),
         onTeacherLogits: (teacherIndex, logits) => {
           const teacher = assignment.inputs.teachers[teacherIndex];
           if (!teacher) return Promise.reject(new Error(`the engine computed logits of teacher ${teacherIndex}, which the run does not have`));

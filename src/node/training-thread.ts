@@ -2,7 +2,8 @@
 // given one run at a time; the run's progress, checkpoints and teacher logits come back as calls.
 import { Worker } from 'node:worker_threads';
 import type { BackendInfo, BackendPreference } from '../training/backend';
-import type { BatchProgress, CheckpointArtifacts, CheckpointMetrics } from '../training/run-types';
+import type { BatchProgress, CheckpointMetrics } from '../training/run-types';
+import type { HashedCheckpoint } from './checkpoint-files';
 import type { RunInputs } from './execute-run';
 import type { RunError } from './protocol-types';
 import type { FromWorker, ToWorker, TrainingWorkerData } from './worker-messages';
@@ -13,7 +14,7 @@ const ENTRY = new URL('./training-worker-entry.mjs', import.meta.url);
 export interface RunListener {
   onBatch(progress: BatchProgress): void;
   onEpoch(metrics: CheckpointMetrics, seconds: number): void;
-  onCheckpoint(epoch: number, artifacts: CheckpointArtifacts): Promise<void>;
+  onCheckpoint(checkpoint: HashedCheckpoint): Promise<void>;
   onTeacherLogits(teacherIndex: number, logits: Float32Array): Promise<void>;
 }
 
@@ -77,7 +78,7 @@ export async function startTrainingThread(backend: BackendPreference): Promise<T
       case 'epoch':
         return run.listener.onEpoch(message.metrics, message.seconds);
       case 'checkpoint':
-        return void acknowledge(message.id, run.listener.onCheckpoint(message.epoch, message.artifacts));
+        return void acknowledge(message.id, run.listener.onCheckpoint(message.checkpoint));
       case 'teacher-logits':
         return void acknowledge(message.id, run.listener.onTeacherLogits(message.teacherIndex, message.logits));
       case 'done':

@@ -1,8 +1,10 @@
 // The training worker thread: starts the tfjs backend once, then runs one assignment at a time with
-// the engine, reporting progress to the agent and waiting for it to store each checkpoint.
+// the engine, reporting progress to the agent and waiting for it to store each checkpoint (hashed
+// here and transferred, so the agent's event loop neither hashes nor copies it).
 import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend } from '../training/backend';
 import type { CheckpointArtifacts } from '../training/run-types';
+import { hashCheckpoint } from './checkpoint-files';
 import { executeRun, type RunInputs } from './execute-run';
 import { runErrorOf, type FromWorker, type ToWorker, type TrainingWorkerData } from './worker-messages';
 
@@ -32,7 +34,10 @@ async function run(inputs: RunInputs): Promise<void> {
       onBatch: (progress) => post({ type: 'batch', progress }),
       onEpoch: (metrics, seconds) => post({ type: 'epoch', metrics, seconds }),
       checkpoints: {
-        save: (epoch: number, artifacts: CheckpointArtifacts) => request((id) => ({ type: 'checkpoint', id, epoch, artifacts })),
+        save: (epoch: number, artifacts: CheckpointArtifacts) => {
+          const { checkpoint, transfer } = hashCheckpoint(epoch, artifacts);
+          return request((id) => ({ type: 'checkpoint', id, checkpoint }), transfer);
+        },
       },
       onTeacherLogits: (teacherIndex, logits) => request((id) => ({ type: 'teacher-logits', id, teacherIndex, logits })),
     });

@@ -1,6 +1,7 @@
 // The messages between the node agent (main thread) and its training worker thread.
 import type { BackendInfo, BackendPreference } from '../training/backend';
-import type { BatchProgress, CheckpointArtifacts, CheckpointMetrics } from '../training/run-types';
+import type { BatchProgress, CheckpointMetrics } from '../training/run-types';
+import type { HashedCheckpoint } from './checkpoint-files';
 import type { RunInputs } from './execute-run';
 import type { RunError } from './protocol-types';
 
@@ -21,7 +22,8 @@ export type FromWorker =
   | { type: 'startup-failed'; error: RunError }
   | { type: 'batch'; progress: BatchProgress }
   | { type: 'epoch'; metrics: CheckpointMetrics; seconds: number }
-  | { type: 'checkpoint'; id: number; epoch: number; artifacts: CheckpointArtifacts }
+  /** The files' buffers are transferred with it, not copied. */
+  | { type: 'checkpoint'; id: number; checkpoint: HashedCheckpoint }
   | { type: 'teacher-logits'; id: number; teacherIndex: number; logits: Float32Array }
   | { type: 'done'; metrics: Record<string, number> }
   | { type: 'failed'; error: RunError };

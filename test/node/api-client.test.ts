@@ -4,8 +4,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeApiClient, DownloadIntegrityError, NodeApiError, sha256Hex, type NodeApiClient } from '../../src/node/api-client';
+import { createNodeApiClient, DownloadIntegrityError, NodeApiError, type NodeApiClient } from '../../src/node/api-client';
 import type { Assignment } from '../../src/node/protocol-types';
+import { sha256Hex } from '../../src/registry/hashing';
 import { startTestServer, type TestServer } from '../support/server';
 import { createRun, issueNodeKey, registerBandDataset } from './support';
 
@@ -46,17 +47,18 @@ describe('node API client', () => {
     expect(file.url.startsWith('/')).toBe(true);
     const bytes = await api.download(lease(), file);
     expect(bytes.byteLength).toBe(file.size);
-    expect(sha256Hex(bytes)).toBe(file.sha256);
+    expect(await sha256Hex(bytes)).toBe(file.sha256);
   });
 
   it('refuses bytes whose sha256 or size is not the announced one', async () => {
     const file = assignment.inputs.dataset.files[0]!;
     await expect(api.download(lease(), { ...file, sha256: '0'.repeat(64) })).rejects.toThrow(DownloadIntegrityError);
     await expect(api.download(lease(), { ...file, size: file.size + 1 })).rejects.toThrow(DownloadIntegrityError);
+    await expect(api.download(lease(), { ...file, size: file.size - 1 })).rejects.toThrow(/more than/);
   });
 
   it('sends no key (and no fencing token) to an absolute, presigned URL', async () => {
-    const bytes = await api.download(lease(), { url: `${bucketUrl}/datasets/x?X-Amz-Signature=abc`, size: BUCKET_BYTES.byteLength, sha256: sha256Hex(BUCKET_BYTES) });
+    const bytes = await api.download(lease(), { url: `${bucketUrl}/datasets/x?X-Amz-Signature=abc`, size: BUCKET_BYTES.byteLength, sha256: await sha256Hex(BUCKET_BYTES) });
     expect(bytes).toEqual(BUCKET_BYTES);
     expect(bucketRequests.at(-1)).not.toHaveProperty('authorization');
     expect(bucketRequests.at(-1)).not.toHaveProperty('distillery-fencing-token');

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTrainingThread, type RunListener, type TrainingThread } from '../../src/node/training-thread';
 import type { RunInputs } from '../../src/node/execute-run';
-import type { CheckpointArtifacts } from '../../src/training/run-types';
+import type { HashedCheckpoint } from '../../src/node/checkpoint-files';
+import { sha256Hex } from '../../src/registry/hashing';
 import { BAND_LABELS, bandIdxFiles } from './fixtures';
 
 let thread: TrainingThread;
@@ -21,13 +22,13 @@ const trainInputs = (epochs: number): RunInputs => ({
 });
 
 function recordingListener(onCheckpoint: RunListener['onCheckpoint'] = async () => {}) {
-  const seen = { batches: 0, epochs: [] as number[], checkpoints: [] as { epoch: number; artifacts: CheckpointArtifacts }[] };
+  const seen = { batches: 0, epochs: [] as number[], checkpoints: [] as HashedCheckpoint[] };
   const listener: RunListener = {
     onBatch: () => void seen.batches++,
     onEpoch: (metrics) => void seen.epochs.push(metrics.epoch),
-    onCheckpoint: async (epoch, artifacts) => {
-      seen.checkpoints.push({ epoch, artifacts });
-      await onCheckpoint(epoch, artifacts);
+    onCheckpoint: async (checkpoint) => {
+      seen.checkpoints.push(checkpoint);
+      await onCheckpoint(checkpoint);
     },
     onTeacherLogits: async () => {},
   };
@@ -47,9 +48,21 @@ describe('training thread', () => {
     expect(seen.epochs).toEqual([1, 2]);
     expect(seen.batches).toBeGreaterThan(0);
     const [first] = seen.checkpoints;
-    expect(first?.artifacts.modelJson.format).toBe('layers-model');
-    expect(first?.artifacts.weights.byteLength).toBeGreaterThan(0);
-    expect(first?.artifacts.optimizer.byteLength).toBeGreaterThan(0);
+    expect(first?.files.map((file) => file.name)).toEqual(['model.json', 'weights.bin', 'optimizer.bin']);
+    expect(JSON.parse(new TextDecoder().decode(first?.files[0]?.bytes))).toMatchObject({ format: 'layers-model' });
+  });
+
+  it('hands over each checkpoint file with the size and sha256 of its bytes, hashed on the training thread', async () => {
+    const { seen, listener } = recordingListener();
+    // Two epochs: at least one checkpoint is the best so far, whose bytes the engine keeps for the result.
+    expect((await thread.run(trainInputs(2), listener)).ok).toBe(true);
+    const files = seen.checkpoints.flatMap((checkpoint) => checkpoint.files);
+    expect(files).toHaveLength(6);
+    for (const file of files) {
+      expect(file.bytes.byteLength).toBeGreaterThan(0);
+      expect(file.size).toBe(file.bytes.byteLength);
+      expect(file.sha256).toBe(await sha256Hex(file.bytes));
+    }
   });
 
   it('stops the run when a checkpoint cannot be stored, reporting why, and takes the next run', async () => {
