@@ -4,6 +4,7 @@ import { UnprocessableError } from './errors';
 import { sha256Hex } from './hashing';
 import type { TeacherOutputsRecord, TeacherOutputsStore } from './ports';
 import type { BlobRef, JsonObject, RunRecord } from './records';
+import { trainingSpecOf } from './stored-run-spec';
 
 export interface TeacherOutputsSubject {
   teacherVersionId: string;
@@ -20,24 +21,13 @@ export function teacherOutputsKey(subject: TeacherOutputsSubject): Promise<strin
 /** Where the outputs' bytes are stored. */
 export const teacherOutputsBlobKey = (key: string) => `teacher-outputs/${key}`;
 
-/** What a distill run's spec says about its teachers, dataset and normalisation (runs.ts resolveSpec writes it). */
-interface DistillSpec {
-  dataset?: { id?: string };
-  teachers?: { versionId?: string }[];
-  training?: { normalization?: { mean: number[]; std: number[] } };
-}
-
 /** The teacher of `run` whose outputs `key` names; UnprocessableError when none of its teachers has that key. */
 export async function teacherOutputsOfRun(run: RunRecord, key: string): Promise<TeacherOutputsSubject> {
-  const spec = run.spec as DistillSpec;
-  const datasetId = spec.dataset?.id;
-  const normalization = spec.training?.normalization;
-  if (datasetId && normalization) {
-    for (const teacher of spec.teachers ?? []) {
-      if (!teacher.versionId) continue;
-      const subject = { teacherVersionId: teacher.versionId, datasetId, normalization };
-      if ((await teacherOutputsKey(subject)) === key) return subject;
-    }
+  // Train and evaluate specs have no `teachers`: nothing of theirs is read then.
+  const spec = trainingSpecOf(run);
+  for (const teacher of spec.teachers ?? []) {
+    const subject = { teacherVersionId: teacher.versionId, datasetId: spec.dataset.id, normalization: spec.training.normalization };
+    if ((await teacherOutputsKey(subject)) === key) return subject;
   }
   throw new UnprocessableError(`run ${run.id} has no teacher whose outputs key is ${key}`, { run: run.id, key });
 }
