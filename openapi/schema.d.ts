@@ -4413,7 +4413,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The run is not running under this fencing token (`stale-lease`): it was claimed again or finished. Or this attempt already recorded a different checkpoint for the epoch (`conflict`). */
+            /** @description The run is not held with this fencing token any more (`stale-lease`: claimed again, or finished); nothing changed. Or this attempt already recorded a different checkpoint for the epoch (`conflict`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4520,7 +4520,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The run is not running under this fencing token (`stale-lease`): it was claimed again or finished. */
+            /** @description The run is not held with this fencing token any more (`stale-lease`: claimed again, or finished); nothing changed. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4633,7 +4633,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The run is not running under this fencing token (`stale-lease`): it was claimed again or finished. Or the file was already stored with other bytes (`conflict`). */
+            /** @description The run is not held with this fencing token any more (`stale-lease`: claimed again, or finished); nothing changed. Or the file was already stored with other bytes (`conflict`). */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -1,6 +1,7 @@
 // Who may write for a run: a `node` key acts only for runs its own node holds (the lease owner is a
 // node registered with that key); an admin key may act for any node. The fencing token itself is
 // checked by the store, inside each write's SQL.
+import { assertHeldWith } from '../registry/checkpoints';
 import { NotFoundError } from '../registry/errors';
 import type { NodeStore, RunQueueStore } from '../registry/ports';
 import type { NodeRecord, RunRecord } from '../registry/records';
@@ -41,5 +42,16 @@ export async function runHeldByCaller(repo: NodeStore & RunQueueStore, principal
   if (!owner || owner.apiKeyId !== principal.apiKeyId) {
     throw new ForbiddenError(`run "${runId}" is not held by a node of this API key`, { run: runId });
   }
+  return run;
+}
+
+/** Why a node's run route answers 409: the spec text every such route shares. */
+export const STALE_LEASE_PROBLEM =
+  'The run is not held with this fencing token any more (`stale-lease`: claimed again, or finished); nothing changed.';
+
+/** runHeldByCaller, and the run is still running under `fencingToken` (routes that read or write outside the store's fenced SQL). */
+export async function runHeldWith(repo: NodeStore & RunQueueStore, principal: Principal, runId: string, fencingToken: number): Promise<RunRecord> {
+  const run = await runHeldByCaller(repo, principal, runId);
+  assertHeldWith(run, fencingToken);
   return run;
 }

@@ -6,34 +6,23 @@ import { UnprocessableError } from '../registry/errors';
 import type { BlobRef } from '../registry/records';
 import type { AppEnv } from './app-env';
 import { BadRequestError, UnsupportedMediaTypeError } from './http-errors';
-import { Sha256HexSchema } from './schemas';
 
 /** The sha256 (lowercase hex) the client says the body has; checked against what was stored. */
 export const CONTENT_SHA256_HEADER = 'Distillery-Content-Sha256';
 
-export interface RawUploadExpectation {
-  /** The size recorded earlier (an upload plan); the Content-Length must equal it. */
-  size?: number;
-  /** The sha256 recorded earlier; the header, when sent too, must equal it. */
-  sha256?: string;
-}
-
 /**
- * Stores the request body at `key` and returns what was stored. 415 unless the body is
+ * Stores the request body at `key` and returns what was stored; `sha256` is the
+ * CONTENT_SHA256_HEADER the route's header schema validated, when sent. 415 unless the body is
  * `application/octet-stream`; 400 when it ends before (or runs past) its Content-Length, and
  * nothing is stored; 422 when its sha256 is not the declared one, and the object this request
  * created is removed again, so a corrected retry can write the key.
  */
-export async function receiveRawUpload(c: Context<AppEnv>, key: string, expected: RawUploadExpectation = {}): Promise<BlobRef> {
+export async function receiveRawUpload(c: Context<AppEnv>, key: string, sha256: string | undefined): Promise<BlobRef> {
   const mediaType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (mediaType !== 'application/octet-stream') {
     throw new UnsupportedMediaTypeError(`a raw upload is application/octet-stream, not "${mediaType || '(none)'}"`);
   }
   const declaredSize = Number(c.req.header('content-length'));
-  if (expected.size !== undefined && declaredSize !== expected.size) {
-    throw fieldError('Content-Length', `is ${declaredSize}, but ${expected.size} bytes were declared for this file`);
-  }
-  const sha256 = declaredSha256(c.req.header(CONTENT_SHA256_HEADER), expected.sha256);
   const { blobs } = c.get('deps');
   // Only an object this request created may be removed on a mismatch: an existing one may be recorded.
   const existed = sha256 !== undefined && (await blobs.head(key)) !== null;
@@ -46,17 +35,6 @@ export async function receiveRawUpload(c: Context<AppEnv>, key: string, expected
     });
   }
   return stored;
-}
-
-function declaredSha256(header: string | undefined, recorded: string | undefined): string | undefined {
-  if (header === undefined) return recorded;
-  if (!Sha256HexSchema.safeParse(header).success) throw fieldError(CONTENT_SHA256_HEADER, 'must be 64 lowercase hex digits');
-  if (recorded !== undefined && header !== recorded) throw fieldError(CONTENT_SHA256_HEADER, `differs from the sha256 declared for this file (${recorded})`);
-  return header;
-}
-
-function fieldError(header: string, message: string): UnprocessableError {
-  return new UnprocessableError(`invalid ${header} header`, { errors: [{ in: 'header', path: header, message }] });
 }
 
 function emptyStream(): ReadableStream<Uint8Array> {

@@ -1,12 +1,12 @@
 // /v1/runs/{id}/checkpoints: a node plans and uploads the checkpoint files of the run it holds, then
 // records the checkpoint once the API has verified every stored object; clients list them.
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { CHECKPOINT_FILES, assertHeldWith, checkpointFileKey, commitCheckpoint, planCheckpointUploads, type DeclaredFile } from '../../registry/checkpoints';
+import { CHECKPOINT_FILES, checkpointFileKey, commitCheckpoint, planCheckpointUploads, type DeclaredFile } from '../../registry/checkpoints';
 import { UnprocessableError } from '../../registry/errors';
 import type { CheckpointRecord } from '../../registry/records';
 import { getRun } from '../../registry/runs';
 import type { AppEnv } from '../app-env';
-import { runHeldByCaller } from '../node-access';
+import { runHeldByCaller, runHeldWith, STALE_LEASE_PROBLEM } from '../node-access';
 import { FENCING_TOKEN_HEADER, FencingTokenSchema, fencingTokenHeader } from '../node-headers';
 import { CONTENT_SHA256_HEADER, receiveRawUpload } from '../raw-upload';
 import { protectedRoute } from '../route-config';
@@ -85,7 +85,6 @@ function toCheckpoint(record: CheckpointRecord): z.infer<typeof CheckpointSchema
   };
 }
 
-const STALE = 'The run is not running under this fencing token (`stale-lease`): it was claimed again or finished.';
 
 const planUploadsRoute = protectedRoute(
   'node',
@@ -99,7 +98,7 @@ const planUploadsRoute = protectedRoute(
     request: { params: RunIdParams, body: { required: true, ...json(PlanUploadsSchema) } },
     responses: { 200: { description: 'One PUT per declared file.', ...json(UploadPlanSchema) } },
   },
-  { problems: { 409: STALE, 422: 'A declared file is larger than this API accepts for an upload through it.' } },
+  { problems: { 409: STALE_LEASE_PROBLEM, 422: 'A declared file is larger than this API accepts for an upload through it.' } },
 );
 
 const uploadFileRoute = protectedRoute(
@@ -124,7 +123,7 @@ const uploadFileRoute = protectedRoute(
     },
     responses: { 200: { description: 'What was stored.', ...json(z.object({ name: FileNameSchema, sha256: z.string(), size: z.number().int() }).openapi('StoredCheckpointFile')) } },
   },
-  { problems: { 409: `${STALE} Or the file was already stored with other bytes (\`conflict\`).`, 422: `The bytes do not hash to \`${CONTENT_SHA256_HEADER}\`; nothing is kept.` } },
+  { problems: { 409: `${STALE_LEASE_PROBLEM} Or the file was already stored with other bytes (\`conflict\`).`, 422: `The bytes do not hash to \`${CONTENT_SHA256_HEADER}\`; nothing is kept.` } },
 );
 
 const commitRoute = protectedRoute(
@@ -141,7 +140,7 @@ const commitRoute = protectedRoute(
   },
   {
     problems: {
-      409: `${STALE} Or this attempt already recorded a different checkpoint for the epoch (\`conflict\`).`,
+      409: `${STALE_LEASE_PROBLEM} Or this attempt already recorded a different checkpoint for the epoch (\`conflict\`).`,
       422: 'A stored object is missing or is not the declared bytes (`unprocessable-entity`; `errors` names the file); nothing is recorded.',
     },
   },
@@ -174,8 +173,7 @@ export const checkpointRoutes = new OpenAPIHono<AppEnv>()
   .openapi(planUploadsRoute, async (c) => {
     const { repo, blobs, limits } = c.get('deps');
     const { fencingToken, epoch, files } = c.req.valid('json');
-    const run = await runHeldByCaller(repo, c.get('principal'), c.req.valid('param').id);
-    assertHeldWith(run, fencingToken);
+    const run = await runHeldWith(repo, c.get('principal'), c.req.valid('param').id, fencingToken);
     const plan = await planCheckpointUploads(blobs, run, epoch, files);
     if (plan.some((upload) => upload.presignedUrl === null)) assertUploadable(files, limits.uploadBytes);
     return c.json(
@@ -195,9 +193,8 @@ export const checkpointRoutes = new OpenAPIHono<AppEnv>()
   .openapi(uploadFileRoute, async (c) => {
     const { id, epoch, name } = c.req.valid('param');
     const headers = c.req.valid('header');
-    const run = await runHeldByCaller(c.get('deps').repo, c.get('principal'), id);
-    assertHeldWith(run, headers[FENCING_TOKEN_HEADER]);
-    const stored = await receiveRawUpload(c, checkpointFileKey(run.id, run.attempt, epoch, name));
+    const run = await runHeldWith(c.get('deps').repo, c.get('principal'), id, headers[FENCING_TOKEN_HEADER]);
+    const stored = await receiveRawUpload(c, checkpointFileKey(run.id, run.attempt, epoch, name), headers[CONTENT_SHA256_HEADER]);
     return c.json({ name, sha256: stored.sha256, size: stored.size }, 200);
   })
   .openapi(commitRoute, async (c) => {

@@ -2,15 +2,12 @@
 // completion, failure, cancel confirmation) and the run's input downloads. Every route needs the
 // `node` scope, a run held by a node of the caller's key, and the run's current fencing token.
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import { assertHeldWith } from '../../registry/checkpoints';
 import { appendEvents, confirmCancelled, failRun, heartbeat } from '../../registry/node-runs';
-import type { RunRecord } from '../../registry/records';
 import { findRunInput } from '../../registry/run-inputs';
 import { completeRun } from '../../registry/run-registration';
 import type { AppEnv } from '../app-env';
 import { fileDownload } from '../file-download';
-import { runHeldByCaller } from '../node-access';
+import { runHeldByCaller, runHeldWith, STALE_LEASE_PROBLEM } from '../node-access';
 import { FENCING_TOKEN_HEADER, fencingTokenHeader, FencingTokenSchema } from '../node-headers';
 import { protectedRoute } from '../route-config';
 import { json, recordOf, RecordKeySchema, singleLineText } from '../schemas';
@@ -64,9 +61,8 @@ const InputParams = RunIdParams.extend({
 });
 const FencingTokenHeaders = z.object({ [FENCING_TOKEN_HEADER]: fencingTokenHeader });
 
-const STALE = 'The run is not held with this fencing token any more (`stale-lease`: claimed again, or finished); nothing changed.';
 const nodeWrite = <const R extends Parameters<typeof protectedRoute>[1]>(route: R, problems: { 409?: string; 422?: string } = {}) =>
-  protectedRoute('node', { ...route, tags: ['node runs'] }, { problems: { 409: problems[409] ? `${STALE} ${problems[409]}` : STALE, ...(problems[422] && { 422: problems[422] }) } });
+  protectedRoute('node', { ...route, tags: ['node runs'] }, { problems: { 409: problems[409] ? `${STALE_LEASE_PROBLEM} ${problems[409]}` : STALE_LEASE_PROBLEM, ...(problems[422] && { 422: problems[422] }) } });
 
 const heartbeatRoute = nodeWrite({
   method: 'post',
@@ -134,13 +130,6 @@ const inputRoute = nodeWrite({
   },
 });
 
-/** The run, when a node of the caller's key holds it with `fencingToken`: downloads check here, writes in the store's SQL. */
-async function heldRun(c: Context<AppEnv>, runId: string, fencingToken: number): Promise<RunRecord> {
-  const run = await runHeldByCaller(c.get('deps').repo, c.get('principal'), runId);
-  assertHeldWith(run, fencingToken);
-  return run;
-}
-
 export const nodeRunRoutes = new OpenAPIHono<AppEnv>()
   .openapi(heartbeatRoute, async (c) => {
     const { fencingToken } = c.req.valid('json');
@@ -172,7 +161,7 @@ export const nodeRunRoutes = new OpenAPIHono<AppEnv>()
   })
   .openapi(inputRoute, async (c) => {
     const { id, inputId } = c.req.valid('param');
-    const run = await heldRun(c, id, c.req.valid('header')[FENCING_TOKEN_HEADER]);
+    const run = await runHeldWith(c.get('deps').repo, c.get('principal'), id, c.req.valid('header')[FENCING_TOKEN_HEADER]);
     const blob = await findRunInput(c.get('deps').repo, run, inputId);
     return fileDownload(c, blob, { contentType: 'application/octet-stream', fileName: inputId });
   });

@@ -1,13 +1,12 @@
 // /v1/teacher-outputs/{key}: a node stores a teacher's logits once (first write wins) for the run it
 // holds; nodes and clients download them, verified against the recorded sha256.
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { assertHeldWith } from '../../registry/checkpoints';
 import { NotFoundError } from '../../registry/errors';
 import type { TeacherOutputsRecord } from '../../registry/ports';
 import { recordTeacherOutputs, teacherOutputsBlobKey, teacherOutputsOfRun } from '../../registry/teacher-outputs';
 import type { AppEnv } from '../app-env';
 import { fileDownload } from '../file-download';
-import { runHeldByCaller } from '../node-access';
+import { runHeldWith } from '../node-access';
 import { FENCING_TOKEN_HEADER, fencingTokenHeader } from '../node-headers';
 import { CONTENT_SHA256_HEADER, receiveRawUpload } from '../raw-upload';
 import { protectedRoute } from '../route-config';
@@ -77,12 +76,11 @@ export const teacherOutputRoutes = new OpenAPIHono<AppEnv>()
     const { repo, clock } = c.get('deps');
     const { key } = c.req.valid('param');
     const headers = c.req.valid('header');
-    const run = await runHeldByCaller(repo, c.get('principal'), headers[RUN_HEADER]);
-    assertHeldWith(run, headers[FENCING_TOKEN_HEADER]);
+    const run = await runHeldWith(repo, c.get('principal'), headers[RUN_HEADER], headers[FENCING_TOKEN_HEADER]);
     const subject = await teacherOutputsOfRun(run, key);
     const stored = await repo.getTeacherOutputs(key);
     if (stored) return c.json(toTeacherOutputs(stored), 200);
-    const blob = await receiveRawUpload(c, teacherOutputsBlobKey(key));
+    const blob = await receiveRawUpload(c, teacherOutputsBlobKey(key), headers[CONTENT_SHA256_HEADER]);
     const recorded = await recordTeacherOutputs(repo, key, subject, blob, clock.now().toISOString());
     return c.json(toTeacherOutputs(recorded), recorded.blob.sha256 === blob.sha256 ? 201 : 200);
   })
