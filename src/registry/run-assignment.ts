@@ -8,6 +8,7 @@ import { type InputStores, runInputs, type RunInputs } from './run-inputs';
 /** How long a presigned input URL stays valid: long enough to download a dataset on a slow link. */
 const PRESIGNED_INPUT_SECONDS = 3600;
 
+/** How long a node's claim holds a run, and how often the node renews it. */
 export interface LeaseDurations {
   leaseSeconds: number;
   heartbeatSeconds: number;
