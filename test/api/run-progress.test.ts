@@ -61,9 +61,9 @@ describe('run progress', () => {
     await append(first, 'epoch', 2, { trainLoss: 1.5, validationAccuracy: 0.4 });
     // The lease expires; the next claim is attempt 2, which resumes after epoch 1 and redoes epoch 2.
     await server.deps.repo.requeueExpiredRuns(new Date(Date.now() + 3_600_000).toISOString());
-    const second = await heldRun(server, node).catch(() => null);
-    const resumed = second?.id === first.id ? second : (await server.deps.repo.getRun(first.id))!;
-    expect(resumed.attempt).toBe(2);
+    const now = new Date();
+    const resumed = (await server.deps.repo.claimRun(node.nodeId, new Date(now.getTime() + 600_000).toISOString(), now.toISOString()))!;
+    expect(resumed).toMatchObject({ id: first.id, attempt: 2 });
     await append(resumed, 'batch', 2, { batch: 1, batches: 10, loss: 1 });
     await append(resumed, 'epoch', 2, { trainLoss: 1.2, validationAccuracy: 0.5 });
     const response = await server.fetch(`/v1/runs/${first.id}/metrics`);
