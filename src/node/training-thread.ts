@@ -20,7 +20,7 @@ export interface RunListener {
 
 export type RunOutcome = { ok: true; metrics: Record<string, number> } | { ok: false; error: RunError };
 
-export class TrainingThreadError extends Error {
+class TrainingThreadError extends Error {
   override readonly name = 'TrainingThreadError';
 }
 
