@@ -15,7 +15,7 @@ export class ApiProblemError extends Error {
   }
 }
 
-export function formatProblem(status: number, problem: Partial<Problem>): string {
+function formatProblem(status: number, problem: Partial<Problem>): string {
   const head = `${problem.status ?? status} ${problem.title ?? 'Error'}${problem.detail ? `: ${problem.detail}` : ''}`;
   const fields = (problem.errors ?? []).map((field) => `\n  ${field.in} ${field.path}: ${field.message}`);
   return head + fields.join('');

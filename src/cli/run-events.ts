@@ -1,5 +1,6 @@
 // A run's events as Server-Sent Events (GET /v1/runs/{id}/events, docs/node-protocol.md), read with
 // eventsource-parser over fetch; a dropped connection is resumed after the last event seen (Last-Event-ID).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createParser } from 'eventsource-parser';
 import { ApiProblemError, problemOf } from './api';
 import type { ApiSettings } from './cli-options';
@@ -71,6 +72,6 @@ export async function* runEvents(settings: ApiSettings, runId: string, options: 
     failures += 1;
     if (failures > (options.maxFailures ?? 5)) throw failure;
     options.onReconnect?.(failure);
-    await new Promise((resolve) => setTimeout(resolve, retryMs));
+    await sleep(retryMs);
   }
 }

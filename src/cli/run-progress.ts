@@ -13,7 +13,7 @@ export interface ProgressView {
 const fixed = (value: number | undefined, digits = 4) => (value === undefined ? '-' : value.toFixed(digits));
 
 /** The line an epoch event prints in either view. */
-export function epochLine(event: RunEvent, epochs: number | undefined): string {
+function epochLine(event: RunEvent, epochs: number | undefined): string {
   const m = event.metrics;
   const of = epochs === undefined ? '' : `/${epochs}`;
   const seconds = m.seconds === undefined ? '' : `  ${m.seconds.toFixed(1)}s`;

@@ -41,14 +41,14 @@ export function parseVersionRef(raw: string, flag: string): VersionRef {
 }
 
 /** `teacher@2:0.7` (the weight is optional). */
-export function parseTeacher(raw: string): NonNullable<CreateRun['teachers']>[number] {
+function parseTeacher(raw: string): NonNullable<CreateRun['teachers']>[number] {
   const colon = raw.lastIndexOf(':');
   if (colon === -1) return parseVersionRef(raw, '--teacher');
   return { ...parseVersionRef(raw.slice(0, colon), '--teacher'), weight: numberOption(raw.slice(colon + 1), '--teacher weight') };
 }
 
 /** `fashion` or `fashion@2`. */
-export function parseDatasetRef(raw: string): CreateRun['dataset'] {
+function parseDatasetRef(raw: string): CreateRun['dataset'] {
   const at = raw.indexOf('@');
   if (at === -1) return { name: raw };
   const version = raw.slice(at + 1);

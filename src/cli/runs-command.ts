@@ -8,7 +8,6 @@ import { followRun } from './run-follow';
 import { RUN_FLAGS, givenRunFlags, runBodyFromFile, runBodyFromFlags } from './run-request';
 
 type Run = components['schemas']['Run'];
-type RunPage = components['schemas']['RunPage'];
 type RunQuery = NonNullable<operations['listRuns']['parameters']['query']>;
 
 /** Returns the exit code. */
@@ -87,23 +86,6 @@ async function showRunCommand(
   return 0;
 }
 
-/**
- * The runs of one target model. The API filters by status and kind only, so this reads every page
- * of those and pages the matches itself.
- */
-async function listRunsOfModel(client: DistilleryClient, model: string, query: RunQuery): Promise<RunPage> {
-  const matches: Run[] = [];
-  const pageSize = 500;
-  for (let offset = 0; ; offset += pageSize) {
-    const page = await expectData(client.GET('/v1/runs', { params: { query: { ...query, limit: pageSize, offset } } }));
-    matches.push(...page.items.filter((run) => run.spec.model === model));
-    if (offset + pageSize >= page.total) break;
-  }
-  const limit = query.limit ?? 50;
-  const offset = query.offset ?? 0;
-  return { items: matches.slice(offset, offset + limit), total: matches.length, limit, offset };
-}
-
 async function listRunsCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandLine(args, {
     status: { type: 'string' },
@@ -114,15 +96,14 @@ async function listRunsCommand(args: string[]): Promise<number> {
   });
   expectPositionals(positionals);
   const settings = apiSettings(values);
-  const client = connect(settings);
   const query: RunQuery = {
     status: values.status as RunQuery['status'],
     kind: values.kind as RunQuery['kind'],
+    model: values.model,
     limit: values.limit === undefined ? undefined : numberOption(values.limit, '--limit'),
     offset: values.offset === undefined ? undefined : numberOption(values.offset, '--offset'),
   };
-  const page =
-    values.model === undefined ? await expectData(client.GET('/v1/runs', { params: { query } })) : await listRunsOfModel(client, values.model, query);
+  const page = await expectData(connect(settings).GET('/v1/runs', { params: { query } }));
   if (settings.json) {
     printJson(page);
     return 0;

@@ -10,7 +10,7 @@ import type { Assignment, RegisteredNode } from './protocol-types';
 import { startRunSession, type RunEnd, type RunObserver, type RunSession } from './run-session';
 import { startTrainingThread, type TrainingThread } from './training-thread';
 
-export const NODE_VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+const NODE_VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 export interface NodeAgentOptions {
   /** Base URL of the API. */
@@ -35,7 +35,7 @@ export interface NodeObserver extends RunObserver {
   notice(message: string): void;
 }
 
-export const DEFAULT_IDLE_POLL_MS = { min: 500, max: 5000 };
+const DEFAULT_IDLE_POLL_MS = { min: 500, max: 5000 };
 /** How long stop() waits for runs to reach their next batch before terminating their threads. */
 const STOP_GRACE_MS = 10_000;
 

@@ -14,7 +14,7 @@ type Download = (file: FileRef) => Promise<Uint8Array>;
 export const DOWNLOAD_ATTEMPTS = 4;
 
 /** A checkpoint to resume from that this node cannot resume with. */
-export class ResumeInputError extends Error {
+class ResumeInputError extends Error {
   override readonly name = 'ResumeInputError';
   readonly type = 'invalid-resume-checkpoint';
 }
@@ -34,7 +34,7 @@ async function checkpointArtifacts(download: Download, checkpoint: CheckpointInp
 }
 
 /** float32 little-endian bytes as a Float32Array (copied, so the view is aligned whatever the source). */
-export function float32FromBytes(bytes: Uint8Array): Float32Array {
+function float32FromBytes(bytes: Uint8Array): Float32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float32Array(bytes.byteLength / 4);
   for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);

@@ -11,7 +11,7 @@ import type { RunOutcome, TrainingThread } from './training-thread';
 import { runErrorOf } from './worker-messages';
 
 /** Batch events are throttled to about one per second per run (docs/node-protocol.md). */
-export const BATCH_EVENT_INTERVAL_MS = 1000;
+const BATCH_EVENT_INTERVAL_MS = 1000;
 /** Attempts of a completion or failure report before giving up (the lease then expires on its own). */
 const FINAL_WRITE_ATTEMPTS = 3;
 

@@ -20,7 +20,7 @@ export interface RunListener {
 
 export type RunOutcome = { ok: true; metrics: Record<string, number> } | { ok: false; error: RunError };
 
-export class TrainingThreadError extends Error {
+class TrainingThreadError extends Error {
   override readonly name = 'TrainingThreadError';
 }
 
@@ -33,10 +33,33 @@ export interface TrainingThread {
   terminate(): Promise<void>;
 }
 
+/**
+ * The buffers of a run's input bytes, to move to the worker instead of copying: a structured clone
+ * of a large dataset would block this thread (the embedded server's) for as long as the copy takes.
+ * Each download is its own Uint8Array, read here no more once sent; a view that does not span its
+ * whole buffer (a slice of a pooled Buffer) is copied, since moving it would take the rest away too.
+ */
+function transferableBuffers(inputs: RunInputs): ArrayBuffer[] {
+  const checkpoints = inputs.resume ? [inputs.resume.latest, inputs.resume.best] : [];
+  const artifacts = [...inputs.teachers.map((teacher) => teacher.artifacts), inputs.init, inputs.evaluate, ...checkpoints];
+  const views: (ArrayBufferView | undefined)[] = [
+    ...Object.values(inputs.dataset.files),
+    ...inputs.teachers.map((teacher) => teacher.logits),
+    ...artifacts.map((artifact) => artifact?.weights),
+    ...checkpoints.map((checkpoint) => checkpoint.optimizer),
+  ];
+  const owned = views.filter(
+    (view): view is ArrayBufferView<ArrayBuffer> =>
+      view !== undefined && view.buffer instanceof ArrayBuffer && view.byteOffset === 0 && view.byteLength === view.buffer.byteLength,
+  );
+  // The latest and best checkpoints can be one object; a buffer listed twice fails the transfer.
+  return [...new Set(owned.map((view) => view.buffer))];
+}
+
 /** Starts a worker thread and waits until its backend is up. */
 export async function startTrainingThread(backend: BackendPreference): Promise<TrainingThread> {
   const worker = new Worker(ENTRY, { workerData: { backend } satisfies TrainingWorkerData });
-  const send = (message: ToWorker) => worker.postMessage(message);
+  const send = (message: ToWorker, transfer: ArrayBuffer[] = []) => worker.postMessage(message, transfer);
   let current: { listener: RunListener; settle(outcome: RunOutcome): void } | null = null;
   // A thread that dies (out of memory, a crash in native code) fails the run it was running.
   let dead: RunError | null = null;
@@ -101,7 +124,7 @@ export async function startTrainingThread(backend: BackendPreference): Promise<T
             resolve(outcome);
           },
         };
-        send({ type: 'run', inputs });
+        send({ type: 'run', inputs }, transferableBuffers(inputs));
       });
     },
     abort: () => send({ type: 'abort' }),

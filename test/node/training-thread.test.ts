@@ -65,6 +65,22 @@ describe('training thread', () => {
     }
   });
 
+  it('moves the input bytes that own their buffer to the thread and copies a view into a larger buffer', async () => {
+    const inputs = trainInputs(1);
+    const files = inputs.dataset.files;
+    const testLabels = files['test-labels']!;
+    // A view into a larger buffer, as a pooled Buffer slice is: moving its buffer would take the rest too.
+    const shared = new Uint8Array(testLabels.byteLength + 8);
+    shared.set(testLabels, 4);
+    files['test-labels'] = shared.subarray(4, 4 + testLabels.byteLength);
+    const trainImages = files['train-images']!;
+    expect(trainImages.byteLength).toBeGreaterThan(0);
+    expect((await thread.run(inputs, recordingListener().listener)).ok).toBe(true);
+    expect(trainImages.byteLength).toBe(0);
+    expect(files['test-labels'].byteLength).toBe(testLabels.byteLength);
+    expect(shared.byteLength).toBe(testLabels.byteLength + 8);
+  });
+
   it('stops the run when a checkpoint cannot be stored, reporting why, and takes the next run', async () => {
     const { seen, listener } = recordingListener(async () => {
       throw new Error('lease lost');
