@@ -6,6 +6,10 @@ import type {
   BlobRef,
   CheckpointRecord,
   DatasetRecord,
+  EnsembleAggregation,
+  EnsembleMemberRecord,
+  EnsembleRecord,
+  EvaluationRecord,
   IdempotencyRecord,
   JsonObject,
   LineageEdgeRecord,
@@ -296,8 +300,47 @@ export interface TeacherOutputsStore {
   recordTeacherOutputs(record: TeacherOutputsRecord): Promise<TeacherOutputsRecord>;
 }
 
-// The store the next aggregate gets, declared here beside these when it is built: EnsembleStore
-// (ensembles and their members). Repository then bundles it too.
+export interface NewEnsemble extends Omit<EnsembleRecord, 'revision' | 'updatedAt'> {}
+
+/** Members, when given, replace all of them; a change of members or aggregation raises the revision. */
+export interface EnsemblePatch {
+  description?: string;
+  tags?: Record<string, string>;
+  aggregation?: EnsembleAggregation;
+  members?: EnsembleMemberRecord[];
+}
+
+/**
+ * Ensembles with their members, written together. Ensemble and model names share one namespace:
+ * creating an ensemble under a model's name (or, in ModelStore.createModel, a model under an
+ * ensemble's) is a ConflictError, decided by the insert's own SQL.
+ */
+export interface EnsembleStore {
+  createEnsemble(ensemble: NewEnsemble): Promise<EnsembleRecord>;
+  getEnsembleByName(name: string): Promise<EnsembleRecord | null>;
+  /** By name. */
+  listEnsembles(page: Page): Promise<{ items: EnsembleRecord[]; total: number }>;
+  /** NotFoundError when absent. */
+  updateEnsemble(id: string, patch: EnsemblePatch, at: Timestamp): Promise<EnsembleRecord>;
+  /** False when there was none. Evaluations keep its name (ensemble_id set null). */
+  deleteEnsemble(id: string): Promise<boolean>;
+}
+
+export interface EvaluationFilter {
+  versionId?: string;
+  ensembleName?: string;
+}
+
+/** Finished evaluations: one per evaluate run, written when the run completes. */
+export interface EvaluationStore {
+  /** Stores it unless one has its id; either way returns the stored one (a retried completion gets the first). */
+  recordEvaluation(evaluation: EvaluationRecord): Promise<EvaluationRecord>;
+  getEvaluation(id: string): Promise<EvaluationRecord | null>;
+  /** Newest first. */
+  listEvaluations(filter: EvaluationFilter, page: Page): Promise<{ items: EvaluationRecord[]; total: number }>;
+  /** The newest evaluation of each of these versions (versions with none are left out). */
+  latestEvaluations(versionIds: string[]): Promise<EvaluationRecord[]>;
+}
 
 /** Every store on one database, as an entry point opens it; `close()` releases its connections. */
 export interface Repository extends ModelStore, DatasetStore, ApiKeyStore, IdempotencyStore, RunQueueStore, NodeStore, TeacherOutputsStore {
@@ -328,6 +371,69 @@ export interface ModelInspector {
    * Throws UnprocessableError, saying why, for anything that does not load.
    */
   inspect(modelJson: Uint8Array, weightFiles: Map<string, Uint8Array>): Promise<InspectedModel>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prediction: the serving layer (src/serving) behind one port, so the HTTP layer parses and answers
+// the protocols without loading tfjs. Absent (null) where the runtime cannot run models (Workers).
+
+/** Per-channel input normalisation a version was trained with: images are fed as (pixel/255 - mean) / std. */
+export interface InputNormalization {
+  mean: number[];
+  std: number[];
+}
+
+/** One model a prediction runs, with where its artifact lives. */
+export interface ServingMember {
+  versionId: string;
+  model: string;
+  version: number;
+  /** Normalised over the target's members (sums to 1). */
+  weight: number;
+  modelJson: BlobRef;
+  weights: BlobRef;
+  normalization: InputNormalization;
+}
+
+/** What a request names, resolved: one version (a single member) or an ensemble. */
+export interface ServingTarget {
+  /** Requests with the same key are batched together: `version:<id>` or `ensemble:<id>:<revision>`. */
+  key: string;
+  kind: 'version' | 'ensemble';
+  /** The model's or the ensemble's name. */
+  name: string;
+  /** The version number, or the ensemble's revision. */
+  version: number;
+  inputShape: number[];
+  classLabels: string[];
+  aggregation: EnsembleAggregation;
+  members: ServingMember[];
+}
+
+/** Rows to predict: model-ready float tensors (row-major, rows x product(inputShape)), or encoded images. */
+export type PredictionInput =
+  | { kind: 'tensor'; rows: number; values: Float32Array }
+  | { kind: 'images'; images: Uint8Array[] };
+
+export interface PredictionOutput {
+  /** rows x classes, row-major: the target's aggregated class probabilities. */
+  probabilities: Float32Array;
+  /** Each member's own probabilities (rows x classes), in member order. */
+  memberProbabilities: Float32Array[];
+}
+
+export interface Predictor {
+  /**
+   * Batches the rows with concurrent requests for the same target key and answers with their
+   * probabilities. Throws PredictionQueueFullError (503, Retry-After) when the target's queue is full,
+   * InvalidImageError (400) for an image that does not decode, and whatever loading throws
+   * (IntegrityError for an artifact whose sha256 does not match).
+   */
+  predict(target: ServingTarget, input: PredictionInput): Promise<PredictionOutput>;
+  /** The serving metrics in the Prometheus text exposition format (version 0.0.4). */
+  metricsText(): string;
+  /** Stops the inference workers; pending requests are rejected. */
+  close(): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------

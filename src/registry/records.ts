@@ -71,6 +71,66 @@ export interface LineageEdgeRecord {
   createdAt: Timestamp;
 }
 
+/**
+ * How an ensemble combines its members (weights normalised to sum 1, applied in every mode):
+ * `mean-probabilities` the weighted mean of softmax outputs (the reference), `mean-logits` the softmax
+ * of the weighted mean of logits, `weighted` the same as mean-probabilities with every weight given
+ * explicitly, `majority-vote` the weighted share of members whose argmax is each class.
+ */
+export type EnsembleAggregation = 'mean-probabilities' | 'mean-logits' | 'weighted' | 'majority-vote';
+
+export interface EnsembleMemberRecord {
+  /** 0-based order of the members (the order of outputs, teachers and evaluations). */
+  position: number;
+  modelId: string;
+  /** The version the member resolved to when it was written (for an alias member: the alias's version then). */
+  versionId: string;
+  /** Set when the member follows an alias or `latest`: it is resolved again on every use. */
+  alias: string | null;
+  /** Relative weight, > 0 (normalised over the members when used). */
+  weight: number;
+}
+
+export interface EnsembleRecord {
+  id: string;
+  /** Shares the model names' namespace: no model and no ensemble have the same name. */
+  name: string;
+  description: string;
+  aggregation: EnsembleAggregation;
+  /** 1 at creation, raised by every change of members or aggregation. */
+  revision: number;
+  tags: Record<string, string>;
+  members: EnsembleMemberRecord[];
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+/** Which examples an evaluation scores: the test file, the reference protocol's validation hold-out, or the whole training file. */
+export type EvaluationSplit = 'train' | 'validation' | 'test';
+
+/** A finished evaluation (its id is the evaluate run's id): headline numbers as columns, the rest in `report`. */
+export interface EvaluationRecord {
+  id: string;
+  /** Exactly one of versionId (a version or alias was evaluated) and ensembleName is set. */
+  versionId: string | null;
+  /** Null once the ensemble is deleted; ensembleName stays. */
+  ensembleId: string | null;
+  ensembleName: string | null;
+  datasetId: string;
+  split: EvaluationSplit;
+  /** Ensembles only. */
+  aggregation: EnsembleAggregation | null;
+  /** The versions evaluated, as resolved when the evaluation was created: `{ versionId, model, version, weight }`. */
+  members: JsonObject[];
+  accuracy: number;
+  nll: number;
+  ece: number;
+  count: number;
+  /** `reliability` bins, `perClassAccuracy`, `confusionMatrix`, and for an ensemble `members` (each member's metrics). */
+  report: JsonObject;
+  createdAt: Timestamp;
+}
+
 export interface AliasRecord {
   modelId: string;
   /** e.g. `production`; same naming rule as model names. */

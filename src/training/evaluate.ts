@@ -6,6 +6,7 @@ import { allIndices, imageBatches } from './data/batches';
 import { DEFAULT_NORMALIZATION, type Normalization } from './spec/data';
 import { IncompatibleDataError, InvalidEnsembleError } from './errors';
 import type { Aggregation } from './spec/aggregations';
+import { softmaxRows } from './softmax';
 import { normaliseWeights } from './teacher-aggregation';
 
 export const ECE_BINS = 15;
@@ -97,19 +98,6 @@ export async function predictLogits(
     }
     out.set(values, offset);
     offset += values.length;
-  }
-  return out;
-}
-
-/** Row-wise softmax of row-major logits (in float64, stored as float32). */
-export function softmaxRows(logits: Float32Array, numClasses: number): Float32Array {
-  const out = new Float32Array(logits.length);
-  for (let start = 0; start < logits.length; start += numClasses) {
-    let max = -Infinity;
-    for (let c = 0; c < numClasses; c++) max = Math.max(max, logits[start + c] ?? 0);
-    let sum = 0;
-    for (let c = 0; c < numClasses; c++) sum += Math.exp((logits[start + c] ?? 0) - max);
-    for (let c = 0; c < numClasses; c++) out[start + c] = Math.exp((logits[start + c] ?? 0) - max) / sum;
   }
   return out;
 }

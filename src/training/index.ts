@@ -10,12 +10,13 @@ export {
   evaluateEnsemble,
   metricsFromProbabilities,
   predictLogits,
-  softmaxRows,
   ECE_BINS,
   type EvaluationReport,
   type EnsembleEvaluationReport,
   type EvaluateOptions,
 } from './evaluate';
+export { softmaxRows } from './softmax';
+export { combineMemberLogits, type CombinedProbabilities } from './ensemble-combination';
 export {
   TrainingCancelledError,
   IncompatibleDataError,

@@ -6,8 +6,8 @@ import {
   evaluateModel,
   metricsFromProbabilities,
   predictLogits,
-  softmaxRows,
 } from '../../src/training/evaluate';
+import { softmaxRows } from '../../src/training/softmax';
 import { trainModel } from '../../src/training/train';
 import { describeOnEveryBackend } from './backends';
 import { bandImages } from './fixtures';

@@ -4,7 +4,7 @@
 export { ARCHITECTURE_NAMES, ARCHITECTURES, type Architecture, type ArchitectureInfo } from './architectures';
 export { optimizerSpecSchema, type OptimizerSpec } from './optimizer';
 export { lrScheduleSchema, type LrSchedule } from './lr-schedule';
-export { AGGREGATIONS, type Aggregation } from './aggregations';
+export { AGGREGATIONS, ENSEMBLE_AGGREGATIONS, type Aggregation, type EnsembleAggregation } from './aggregations';
 export {
   normalizationSchema,
   DEFAULT_NORMALIZATION,

@@ -360,7 +360,7 @@ export function tests(driver: StoreDriver, options: ContractOptions = {}): void 
            values ('${ensembleId}', 'ensemble-${ensembleId}', '', 'mean-probabilities', '{}', '${T0}', '${T0}')`,
         );
         await executeSql(
-          `insert into ensemble_members (ensemble_id, version_id, position, weight) values ('${ensembleId}', '${member!.id}', 0, null)`,
+          `insert into ensemble_members (ensemble_id, position, model_id, version_id, alias, weight) values ('${ensembleId}', 0, '${model.id}', '${member!.id}', null, 1)`,
         );
         await expect(repo.deleteVersion(member!.id)).rejects.toBeInstanceOf(ConflictError);
         expect(await repo.getVersion(model.id, 1)).toEqual(member);

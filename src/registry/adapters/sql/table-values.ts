@@ -1,9 +1,16 @@
 // The closed vocabularies stored in text columns, shared by both dialects' schemas and their
 // CHECK constraints, so SQLite and PostgreSQL accept exactly the same values.
 import { type Column, type SQL, sql } from 'drizzle-orm';
-import type { DatasetFormat, LineageRelation, RunEventKind, RunKind, RunStatus, VersionStatus } from '../../records';
-
-export type EnsembleAggregation = 'mean-probabilities' | 'mean-logits' | 'weighted';
+import type {
+  DatasetFormat,
+  EnsembleAggregation,
+  EvaluationSplit,
+  LineageRelation,
+  RunEventKind,
+  RunKind,
+  RunStatus,
+  VersionStatus,
+} from '../../records';
 
 /** Every member of a string union, checked complete by the compiler through the Record key type. */
 const members = <T extends string>(all: Record<T, true>): readonly T[] => Object.keys(all) as T[];
@@ -24,7 +31,9 @@ export const ENSEMBLE_AGGREGATIONS = members<EnsembleAggregation>({
   'mean-probabilities': true,
   'mean-logits': true,
   weighted: true,
+  'majority-vote': true,
 });
+export const EVALUATION_SPLITS = members<EvaluationSplit>({ train: true, validation: true, test: true });
 
 /**
  * `column in ('a', 'b')` with the values inlined: CHECK constraints live in the migration SQL,

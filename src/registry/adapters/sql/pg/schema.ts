@@ -20,6 +20,8 @@ import type {
   DatasetFileRecord,
   DatasetFormat,
   DatasetSplitSummary,
+  EnsembleAggregation,
+  EvaluationSplit,
   JsonObject,
   LineageRelation,
   RunEventKind,
@@ -31,7 +33,7 @@ import type {
 import {
   DATASET_FORMATS,
   ENSEMBLE_AGGREGATIONS,
-  type EnsembleAggregation,
+  EVALUATION_SPLITS,
   LINEAGE_RELATIONS,
   oneOf,
   RUN_EVENT_KINDS,
@@ -273,6 +275,10 @@ export const checkpoints = pgTable(
   (t) => [unique('checkpoints_run_attempt_epoch_unique').on(t.runId, t.attempt, t.epoch)],
 );
 
+/**
+ * A named set of model versions served and evaluated as one. `revision` grows with every change of
+ * members or aggregation, so a batch, a run or an evaluation can say which composition it used.
+ */
 export const ensembles = pgTable(
   'ensembles',
   {
@@ -280,6 +286,7 @@ export const ensembles = pgTable(
     name: text('name').notNull().unique(),
     description: text('description').notNull(),
     aggregation: text('aggregation').$type<EnsembleAggregation>().notNull(),
+    revision: integer('revision').notNull().default(1),
     tags: json<Record<string, string>>('tags'),
     createdAt: timestamp('created_at').notNull(),
     updatedAt: timestamp('updated_at').notNull(),
@@ -289,15 +296,51 @@ export const ensembles = pgTable(
   ],
 );
 
+/**
+ * One member per position. `alias` is set when the member follows an alias (or `latest`) rather than
+ * a fixed version; `version_id` is what it resolved to when the member was written.
+ */
 export const ensembleMembers = pgTable(
   'ensemble_members',
   {
     ensembleId: text('ensemble_id').notNull().references(() => ensembles.id, { onDelete: 'cascade' }),
-    versionId: text('version_id').notNull().references(() => modelVersions.id, { onDelete: 'restrict' }),
     position: integer('position').notNull(),
-    weight: doublePrecision('weight'),
+    modelId: text('model_id').notNull().references(() => models.id, { onDelete: 'restrict' }),
+    versionId: text('version_id').notNull().references(() => modelVersions.id, { onDelete: 'restrict' }),
+    alias: text('alias'),
+    weight: doublePrecision('weight').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.ensembleId, t.versionId] }), index('ensemble_members_version_idx').on(t.versionId)],
+  (t) => [primaryKey({ columns: [t.ensembleId, t.position] }), index('ensemble_members_version_idx').on(t.versionId)],
+);
+
+/**
+ * A finished evaluation's report; its id is the evaluate run's. Written once, when the run completes.
+ * An ensemble's evaluation keeps the ensemble's name and resolved members, so it outlives the ensemble.
+ */
+export const evaluations = pgTable(
+  'evaluations',
+  {
+    id: text('id').primaryKey().references(() => runs.id, { onDelete: 'restrict' }),
+    versionId: text('version_id').references(() => modelVersions.id, { onDelete: 'restrict' }),
+    ensembleId: text('ensemble_id').references(() => ensembles.id, { onDelete: 'set null' }),
+    ensembleName: text('ensemble_name'),
+    datasetId: text('dataset_id').notNull().references(() => datasets.id, { onDelete: 'restrict' }),
+    split: text('split').$type<EvaluationSplit>().notNull(),
+    aggregation: text('aggregation').$type<EnsembleAggregation>(),
+    members: json<JsonObject[]>('members'),
+    accuracy: doublePrecision('accuracy').notNull(),
+    nll: doublePrecision('nll').notNull(),
+    ece: doublePrecision('ece').notNull(),
+    count: integer('count').notNull(),
+    report: json<JsonObject>('report'),
+    createdAt: timestamp('created_at').notNull(),
+  },
+  (t) => [
+    index('evaluations_version_idx').on(t.versionId, t.createdAt),
+    index('evaluations_ensemble_name_idx').on(t.ensembleName, t.createdAt),
+    check('evaluations_split_check', oneOf(t.split, EVALUATION_SPLITS)),
+    check('evaluations_target_check', sql`(${t.versionId} is null) <> (${t.ensembleName} is null)`),
+  ],
 );
 
 /** Teacher logits on a dataset version's training file, keyed by (teacher version, dataset, normalisation); written once. */
