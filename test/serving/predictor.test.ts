@@ -33,9 +33,8 @@ let third: StoredModel;
 
 beforeAll(async () => {
   store = await tempBlobStore();
-  [first, second, third] = await Promise.all(
-    [1, 2, 3].map((seed) => storeModel(store.blobs, { versionId: `v${seed}`, inputShape: SHAPE, classes: CLASSES, seed })),
-  );
+  const stored = (seed: number) => storeModel(store.blobs, { versionId: `v${seed}`, inputShape: SHAPE, classes: CLASSES, seed });
+  [first, second, third] = await Promise.all([stored(1), stored(2), stored(3)]);
   predictor = createPredictor({
     blobs: store.blobs,
     workers: 2,
