@@ -1,4 +1,5 @@
 // The Node predictor end to end: real tfjs models in a real blob store, run on inference worker threads.
+import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IntegrityError } from '../../src/registry/errors';
 import type { Predictor, ServingTarget } from '../../src/registry/ports';
@@ -12,6 +13,7 @@ import {
   ensembleTarget,
   logitsOf,
   metricValue,
+  storeLayersModel,
   storeModel,
   tempBlobStore,
   versionTarget,
@@ -85,6 +87,15 @@ describe('predict for one version', () => {
     const before = input.values.slice();
     await predictor.predict(versionTarget(first), input);
     expect(input.values).toEqual(before);
+  });
+  it('answers a model that ends in a softmax with its own output (its probabilities are not squashed again)', async () => {
+    const softmaxModel = tf.sequential({
+      layers: [tf.layers.flatten({ inputShape: SHAPE }), tf.layers.dense({ units: CLASSES, activation: 'softmax', kernelInitializer: 'glorotNormal' })],
+    });
+    const stored = await storeLayersModel(store.blobs, 'softmax-out', softmaxModel);
+    const input = tensor(3, 8);
+    const output = await predictor.predict(versionTarget(stored), input);
+    expectProbabilitiesClose(output.probabilities, logitsOf(stored, input.values, 3));
   });
 });
 

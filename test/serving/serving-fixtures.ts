@@ -41,19 +41,29 @@ export interface ModelSpec {
 }
 
 /** Builds a model from the catalogue (logits out) and stores its artifact files as a registered version's. */
-export async function storeModel(blobs: BlobStore, spec: ModelSpec): Promise<StoredModel> {
+export function storeModel(blobs: BlobStore, spec: ModelSpec): Promise<StoredModel> {
   const model = buildModel(spec.architecture ?? 'mlp', { inputShape: spec.inputShape, numClasses: spec.classes, seed: spec.seed });
+  return storeLayersModel(blobs, spec.versionId, model, spec.normalization);
+}
+
+/** Stores any tfjs Layers model's artifact files as version `versionId`'s. */
+export async function storeLayersModel(
+  blobs: BlobStore,
+  versionId: string,
+  model: tf.LayersModel,
+  normalization: InputNormalization = REFERENCE_NORMALIZATION,
+): Promise<StoredModel> {
   const { modelJson, weights } = await serializeModel(model);
-  const modelJsonRef = await blobs.put(`versions/${spec.versionId}/model.json`, encodeJson(modelJson));
-  const weightsRef = await blobs.put(`versions/${spec.versionId}/weights.bin`, weights);
+  const modelJsonRef = await blobs.put(`versions/${versionId}/model.json`, encodeJson(modelJson));
+  const weightsRef = await blobs.put(`versions/${versionId}/weights.bin`, weights);
   const member: ServingMember = {
-    versionId: spec.versionId,
-    model: `model-${spec.versionId}`,
+    versionId,
+    model: `model-${versionId}`,
     version: 1,
     weight: 1,
     modelJson: modelJsonRef,
     weights: weightsRef,
-    normalization: spec.normalization ?? REFERENCE_NORMALIZATION,
+    normalization,
   };
   return { member, model, bytes: modelJsonRef.size + weightsRef.size };
 }
