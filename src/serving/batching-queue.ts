@@ -70,7 +70,8 @@ export class BatchingQueue<R extends Queued> {
       const target = this.nextReady();
       if (!target) return;
       const batch = this.take(target);
-      void this.runner.run(batch).finally(() => this.pump());
+      const next = () => this.pump();
+      void this.runner.run(batch).then(next, next);
     }
   }
 

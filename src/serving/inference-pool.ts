@@ -69,6 +69,11 @@ export class InferencePool {
     return best;
   }
 
+  /** What the first running worker computes on (they all start the same preference), for logs. */
+  backend(): BackendInfo | null {
+    return this.members.find((member) => member !== null)?.backend ?? null;
+  }
+
   hasIdleWorker(): boolean {
     return this.members.some((member) => member !== null && !member.busy);
   }

@@ -3,7 +3,7 @@
 import type { BlobStore, PredictionInput, PredictionOutput, Predictor, ServingTarget } from '../registry/ports';
 import type { BackendPreference } from '../training/backend';
 import { BatchingQueue, type BatchingSettings, type BatchRunner, type Queued } from './batching-queue';
-import { InvalidPredictionInputError, PredictorClosedError, PredictionQueueFullError } from './errors';
+import { InferenceFailedError, InvalidPredictionInputError, PredictorClosedError, PredictionQueueFullError } from './errors';
 import { imageGeometry } from './images';
 import type { BatchResult, WorkerBatch } from './inference-messages';
 import { errorFromWorker, InferencePool, type InferenceWorker } from './inference-pool';
@@ -15,7 +15,9 @@ export { DEFAULT_BATCHING, type BatchingSettings } from './batching-queue';
 /** 512 MiB of loaded model copies (every worker's copy counts). */
 export const DEFAULT_CACHE_BYTES = 512 * 1024 * 1024;
 
+/** The server's logger fits: structured events with fields. */
 export interface PredictorLogger {
+  info(event: string, fields?: Record<string, unknown>): void;
   warn(event: string, fields?: Record<string, unknown>): void;
 }
 
@@ -146,7 +148,10 @@ export function createPredictor(options: PredictorOptions): Predictor {
       const labels = { target: target.name };
       // The worker already holding most of the target's members runs it: fewer loads, fewer copies.
       const worker = pool.acquire((index) => target.members.filter((member) => cache.holds(index, member.versionId)).length);
-      if (!worker) throw new Error('the batching queue dispatched while no inference worker was free');
+      if (!worker) {
+        for (const request of requests) request.reject(new InferenceFailedError('no inference worker was free for a dispatched batch'));
+        return;
+      }
       const now = performance.now();
       metrics.batches.inc(labels);
       metrics.batchSize.observe(requests.reduce((n, request) => n + request.rows, 0), labels);
@@ -161,6 +166,10 @@ export function createPredictor(options: PredictorOptions): Predictor {
     },
   };
   const queue = new BatchingQueue<PendingRequest>(options.batching, runner);
+  pool.ready.then(
+    () => options.logger?.info('inference_workers_ready', { workers: options.workers, backend: pool.backend() }),
+    (error: unknown) => options.logger?.warn('inference_workers_failed', { error: error instanceof Error ? error.message : String(error) }),
+  );
 
   async function predict(target: ServingTarget, input: PredictionInput): Promise<PredictionOutput> {
     const started = performance.now();

@@ -6,8 +6,8 @@ import type { Predictor, ServingTarget } from '../../src/registry/ports';
 import { softmaxRows } from '../../src/training/softmax';
 import { combineMemberLogits } from '../../src/training/ensemble-combination';
 import { ENSEMBLE_AGGREGATIONS } from '../../src/training/spec';
-import { PredictionQueueFullError, PredictorClosedError } from '../../src/serving/errors';
-import { createPredictor } from '../../src/serving/predictor';
+import { InferenceFailedError, PredictionQueueFullError, PredictorClosedError } from '../../src/serving/errors';
+import { createPredictor, DEFAULT_BATCHING } from '../../src/serving/predictor';
 import {
   distinctRows,
   ensembleTarget,
@@ -221,5 +221,19 @@ describe('close', () => {
     await predictor.close();
     await rejection;
     await expect(predictor.predict(versionTarget(first), tensor(1, 601))).rejects.toBeInstanceOf(PredictorClosedError);
+  });
+});
+
+describe('a backend that cannot start', () => {
+  it('fails requests with InferenceFailedError naming it, rather than leaving them waiting', async () => {
+    // tfjs-node is not installed here: the explicit 'tensorflow' preference cannot start.
+    const broken = createPredictor({ blobs: store.blobs, workers: 1, cacheBytes: 1024, backend: 'tensorflow', batching: DEFAULT_BATCHING });
+    try {
+      const refused = await broken.predict(versionTarget(first), tensor(1, 700)).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(InferenceFailedError);
+      expect((refused as Error).message).toMatch(/tensorflow/);
+    } finally {
+      await broken.close();
+    }
   });
 });
