@@ -96,6 +96,8 @@ function answer(requests: PendingRequest[], result: BatchResult, classes: number
 }
 
 export function createPredictor(options: PredictorOptions): Predictor {
+  // With no worker nothing would ever run: requests would wait forever instead of failing.
+  if (!Number.isInteger(options.workers) || options.workers < 1) throw new RangeError(`inference workers must be a positive integer, not ${options.workers}`);
   const metrics = createServingMetrics();
   let closed = false;
 
