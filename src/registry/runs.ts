@@ -14,6 +14,7 @@ import { IdempotencyKeyReusedError } from './idempotency';
 import { assertValidName } from './names';
 import type { Clock, DatasetStore, ModelStore, Page, RunFilter, RunQueueStore } from './ports';
 import type { DatasetRecord, JsonObject, ModelRecord, ModelVersionRecord, RunKind, RunRecord } from './records';
+import { sameJson } from './same-json';
 import { findVersion } from './version-refs';
 
 export const DEFAULT_MAX_ATTEMPTS = 3;
@@ -106,18 +107,6 @@ export async function createRun(deps: RunDeps, request: RunRequest, requester: R
     });
   }
   return run;
-}
-
-/** Deep equality of JSON values, whatever their key order (PostgreSQL's jsonb does not keep it). */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => sameJson(item, b[i]));
-  }
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && sameJson(a[key], b[key]));
-  }
-  return a === b;
 }
 
 export async function getRun(repo: RunQueueStore, id: string): Promise<RunRecord> {
@@ -258,8 +247,6 @@ function assertNoTopLevelFields(hyperparameters: Record<string, unknown>): void 
     if (SET_AT_TOP_LEVEL.has(key)) throw fieldError(`hyperparameters.${key}`, "is set at the top level of the request (teacherWeights: each teacher's weight)");
   }
 }
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The spec parser's issues as body fields: the request sets `teacherWeights` through the teachers. */
 function toFieldErrors<T>(parse: () => T): T {
