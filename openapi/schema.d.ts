@@ -1056,6 +1056,11 @@ export interface components {
                 version?: number;
             };
             /**
+             * @description distill, instead of `teachers`: an ensemble whose members, as they resolve now, are the teachers, with its weights and aggregation (not `majority-vote`); the run records the ensemble's revision.
+             * @example mnist-teacher
+             */
+            ensemble?: string;
+            /**
              * @description train, distill: seed, epochs, batchSize, optimizer, lrSchedule, augmentation, normalization, validationFraction, splitSeed; distill also temperature and alpha. Anything absent takes the reference protocol default; the run records the resolved values.
              * @example {
              *       "batchSize": 64,
@@ -1090,7 +1095,7 @@ export interface components {
              * @example mnist-teacher
              */
             model?: string;
-            /** @description distill: the teacher versions. */
+            /** @description distill: the teacher versions (or `ensemble` instead). */
             teachers?: components["schemas"]["RunTeacher"][];
             /** @description evaluate: the version to evaluate. */
             version?: {
