@@ -129,6 +129,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ensembles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List ensembles
+         * @description Requires an API key with the `read` scope (`admin` grants every scope).
+         */
+        get: operations["listEnsembles"];
+        put?: never;
+        /**
+         * Create an ensemble
+         * @description Requires an API key with the `write` scope (`admin` grants every scope). Honours `Idempotency-Key`: a repeated request replays the first response.
+         */
+        post: operations["createEnsemble"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ensembles/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an ensemble
+         * @description Requires an API key with the `read` scope (`admin` grants every scope).
+         */
+        get: operations["getEnsemble"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an ensemble (its members' versions and its evaluations stay)
+         * @description Requires an API key with the `write` scope (`admin` grants every scope).
+         */
+        delete: operations["deleteEnsemble"];
+        options?: never;
+        head?: never;
+        /**
+         * Update an ensemble's description, tags, aggregation or members
+         * @description Requires an API key with the `write` scope (`admin` grants every scope).
+         */
+        patch: operations["updateEnsemble"];
+        trace?: never;
+    };
     "/v1/keys": {
         parameters: {
             query?: never;
@@ -926,6 +978,26 @@ export interface components {
             name: string;
             scopes: components["schemas"]["Scope"][];
         };
+        CreateEnsemble: {
+            aggregation?: components["schemas"]["EnsembleAggregation"] & unknown;
+            description?: string;
+            /** @description 1 to 16 members agreeing on input shape and class labels. */
+            members: components["schemas"]["EnsembleMemberInput"][];
+            /**
+             * @description Shares the model names' namespace: no model may have it.
+             * @example mnist-teacher
+             */
+            name: string;
+            /**
+             * @description Free-form string labels.
+             * @example {
+             *       "team": "vision"
+             *     }
+             */
+            tags?: {
+                [key: string]: string;
+            };
+        };
         CreateModel: {
             /**
              * @description Name of each output class, in output order.
@@ -984,6 +1056,11 @@ export interface components {
                 version?: number;
             };
             /**
+             * @description distill, instead of `teachers`: an ensemble whose members, as they resolve now, are the teachers, with its weights and aggregation (not `majority-vote`); the run records the ensemble's revision.
+             * @example mnist-teacher
+             */
+            ensemble?: string;
+            /**
              * @description train, distill: seed, epochs, batchSize, optimizer, lrSchedule, augmentation, normalization, validationFraction, splitSeed; distill also temperature and alpha. Anything absent takes the reference protocol default; the run records the resolved values.
              * @example {
              *       "batchSize": 64,
@@ -1018,7 +1095,7 @@ export interface components {
              * @example mnist-teacher
              */
             model?: string;
-            /** @description distill: the teacher versions. */
+            /** @description distill: the teacher versions (or `ensemble` instead). */
             teachers?: components["schemas"]["RunTeacher"][];
             /** @description evaluate: the version to evaluate. */
             version?: {
@@ -1125,6 +1202,79 @@ export interface components {
             "train-images"?: string;
             /** Format: binary */
             "train-labels"?: string;
+        };
+        Ensemble: {
+            aggregation: components["schemas"]["EnsembleAggregation"];
+            classLabels: string[];
+            createdAt: string;
+            description: string;
+            id: string;
+            inputShape: number[];
+            members: components["schemas"]["EnsembleMember"][];
+            /** @description Some alias member now resolves elsewhere than when written. */
+            membersMoved: boolean;
+            name: string;
+            /** @description 1 at creation, raised by every change of members or aggregation. */
+            revision: number;
+            /**
+             * @description Free-form string labels.
+             * @example {
+             *       "team": "vision"
+             *     }
+             */
+            tags: {
+                [key: string]: string;
+            };
+            updatedAt: string;
+        };
+        /**
+         * @description `mean-probabilities` (the reference): the weighted mean of the members' probabilities; `mean-logits`: the softmax of the weighted mean of their logits; `weighted`: mean-probabilities with every weight given explicitly; `majority-vote`: the weighted share of members whose top class is each class.
+         * @enum {string}
+         */
+        EnsembleAggregation: "mean-probabilities" | "mean-logits" | "weighted" | "majority-vote";
+        EnsembleMember: {
+            /** @description The alias (or `latest`) the member follows; null for a fixed version. */
+            alias: string | null;
+            model: string;
+            /** @description The member follows an alias that now resolves elsewhere than when written. */
+            moved: boolean;
+            /** @description The weight over the sum of the members' weights. */
+            normalizedWeight: number;
+            position: number;
+            /**
+             * @description The version as written: its number, an alias or `latest`.
+             * @example production
+             */
+            ref: string;
+            version: number | null;
+            /** @description What the member resolves to now; null when its alias names no version any more. */
+            versionId: string | null;
+            weight: number;
+            /** @description The version the member resolved to when it was written. */
+            writtenVersion: number;
+        };
+        EnsembleMemberInput: {
+            /**
+             * @description Unique name: lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters, without "..".
+             * @example mnist-teacher
+             */
+            model: string;
+            /**
+             * @description A version number (fixed), or an alias or `latest` (followed: resolved again on every use).
+             * @example production
+             */
+            version: number | string;
+            /**
+             * @description Relative weight, above 0 (default 1); `weighted` needs every member's.
+             * @example 1
+             */
+            weight?: number;
+        };
+        EnsemblePage: {
+            items: components["schemas"]["Ensemble"][];
+            limit: number;
+            offset: number;
+            total: number;
         };
         FailRun: {
             /**
@@ -1510,6 +1660,22 @@ export interface components {
             sha256: string;
             size: number;
             teacherVersionId: string;
+        };
+        /** @description Fields to change; `tags` and `members` replace all. A change of members or aggregation raises the revision. */
+        UpdateEnsemble: {
+            aggregation?: components["schemas"]["EnsembleAggregation"];
+            description?: string;
+            /** @description Replaces every member. */
+            members?: components["schemas"]["EnsembleMemberInput"][];
+            /**
+             * @description Free-form string labels.
+             * @example {
+             *       "team": "vision"
+             *     }
+             */
+            tags?: {
+                [key: string]: string;
+            };
         };
         /** @description Fields to change; `tags` replaces all tags. */
         UpdateModel: {
@@ -2067,6 +2233,401 @@ export interface operations {
                 };
             };
             /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listEnsembles: {
+        parameters: {
+            query?: {
+                /** @description Page size (1-500). */
+                limit?: number;
+                /** @description Items to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of ensembles, by name, with their members as they resolve now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnsemblePage"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createEnsemble: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A client-chosen key (1-255 visible ASCII characters) for retrying this create safely: the same request with the same key replays the first response (`Idempotent-Replayed: true`) instead of creating again. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEnsemble"];
+            };
+        };
+        responses: {
+            /** @description The new ensemble. */
+            201: {
+                headers: {
+                    /** @description The ensemble's URL. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ensemble"];
+                };
+            };
+            /** @description The body cannot be parsed (malformed JSON or multipart). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with the same `Idempotency-Key` is still in progress (`idempotency-key-in-progress`): retry after `Retry-After` seconds. A model or an ensemble has this name already (`conflict`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body has a media type this route does not accept. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. The `Idempotency-Key` was used for a different request (`idempotency-key-reused`). A member names an unknown model, version or alias, an archived version, the same version as another member, or a model whose input shape or class labels differ from members[0]'s; or `weighted` lacks a weight (`unprocessable-entity`; `errors` names `members[i].model`, `.version` or `.weight`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getEnsemble: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Unique name: lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters, without "..". */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ensemble, with its members as they resolve now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ensemble"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource the path names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteEnsemble: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Unique name: lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters, without "..". */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource the path names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateEnsemble: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Unique name: lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters, without "..". */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEnsemble"];
+            };
+        };
+        responses: {
+            /** @description The updated ensemble. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ensemble"];
+                };
+            };
+            /** @description The body cannot be parsed (malformed JSON or multipart). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource the path names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body has a media type this route does not accept. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. A member names an unknown model, version or alias, an archived version, the same version as another member, or a model whose input shape or class labels differ from members[0]'s; or `weighted` lacks a weight (`unprocessable-entity`; `errors` names `members[i].model`, `.version` or `.weight`). */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -11,6 +11,7 @@ import { aliasRoutes } from './routes/aliases';
 import { checkpointRoutes } from './routes/checkpoints';
 import { datasetRoutes } from './routes/datasets';
 import { docsRoutes } from './routes/docs';
+import { ensembleRoutes } from './routes/ensembles';
 import { healthRoutes } from './routes/health';
 import { keyRoutes } from './routes/keys';
 import { lineageRoutes } from './routes/lineage';
@@ -34,6 +35,7 @@ function mountRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route('/v1/models', versionRoutes);
   app.route('/v1/models', aliasRoutes);
   app.route('/v1/models', lineageRoutes);
+  app.route('/v1/ensembles', ensembleRoutes);
   app.route('/v1/datasets', datasetRoutes);
   app.route('/v1/runs', runRoutes);
   app.route('/v1/runs', nodeRunRoutes);

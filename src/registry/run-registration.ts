@@ -113,7 +113,8 @@ async function targetModel(deps: CompletionDeps, run: RunRecord, spec: TrainingR
 
 /**
  * An edge to every teacher (weights normalised to sum 1; `self-distillation` when the only teacher
- * records the student's architecture in its params, else `knowledge-distillation`) and to the init version.
+ * records the student's architecture in its params, else `knowledge-distillation`) and to the init
+ * version. An ensemble's members are `ensemble-member` edges naming the ensemble and its revision.
  */
 async function lineageOf(repo: ModelStore, run: RunRecord, spec: TrainingRunSpec): Promise<NewLineageEdge[]> {
   const provenance = { runId: run.id, datasetId: spec.dataset.id };
@@ -121,14 +122,16 @@ async function lineageOf(repo: ModelStore, run: RunRecord, spec: TrainingRunSpec
   const weights = normalisedWeights(teachers.map((teacher) => teacher.weight));
   const teacherVersions = await repo.getVersionsByIds(teachers.map((teacher) => teacher.versionId));
   const [only] = teacherVersions;
-  const method = teachers.length === 1 && only?.params.architecture === spec.training.architecture ? 'self-distillation' : 'knowledge-distillation';
+  const { ensemble } = spec;
+  const selfDistilled = !ensemble && teachers.length === 1 && only?.params.architecture === spec.training.architecture;
+  const method = selfDistilled ? 'self-distillation' : 'knowledge-distillation';
   const { temperature, alpha, aggregation } = spec.training;
   const edges: NewLineageEdge[] = teachers.map((teacher, i) => ({
     parentVersionId: teacher.versionId,
-    relation: 'teacher',
+    relation: ensemble ? 'ensemble-member' : 'teacher',
     weight: weights[i]!,
     method,
-    params: { temperature, alpha, aggregation },
+    params: { temperature, alpha, aggregation, ...(ensemble && { ensemble: ensemble.name, revision: ensemble.revision }) },
     ...provenance,
   }));
   if (spec.init) edges.push({ parentVersionId: spec.init.versionId, relation: 'init', weight: null, method: null, params: {}, ...provenance });

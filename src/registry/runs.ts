@@ -9,11 +9,13 @@ import {
   type Aggregation,
   type Architecture,
 } from '../training/spec';
+import { resolveEnsembleMembers } from './ensembles';
 import { NotFoundError, UnprocessableError } from './errors';
 import { IdempotencyKeyReusedError } from './idempotency';
 import { assertValidName } from './names';
-import type { Clock, DatasetStore, ModelStore, Page, RunFilter, RunQueueStore } from './ports';
+import type { Clock, DatasetStore, EnsembleStore, ModelStore, Page, RunFilter, RunQueueStore } from './ports';
 import type { DatasetRecord, JsonObject, ModelRecord, ModelVersionRecord, RunKind, RunRecord } from './records';
+import { sameJson } from './same-json';
 import { findVersion } from './version-refs';
 
 export const DEFAULT_MAX_ATTEMPTS = 3;
@@ -38,8 +40,10 @@ export interface RunRequest {
   model?: string;
   /** train, distill: the student's architecture. */
   architecture?: Architecture;
-  /** distill */
+  /** distill: the teachers, or `ensemble` instead. */
   teachers?: TeacherRef[];
+  /** distill: an ensemble's name, whose members are the teachers (with its weights and aggregation). */
+  ensemble?: string;
   /** distill */
   aggregation?: Aggregation;
   /** evaluate: the version to evaluate. */
@@ -57,15 +61,16 @@ export interface RunRequester {
   idempotencyKey: string | null;
 }
 
-type RunDeps = { repo: ModelStore & DatasetStore & RunQueueStore; clock: Clock };
+type RunDeps = { repo: ModelStore & EnsembleStore & DatasetStore & RunQueueStore; clock: Clock };
 
 /** Which top-level fields each kind takes: any other is refused rather than silently ignored. */
 const FIELDS_BY_KIND: Record<RunKind, readonly (keyof RunRequest)[]> = {
   train: ['model', 'architecture', 'init', 'hyperparameters'],
-  distill: ['model', 'architecture', 'init', 'teachers', 'aggregation', 'hyperparameters'],
+  distill: ['model', 'architecture', 'init', 'teachers', 'ensemble', 'aggregation', 'hyperparameters'],
   evaluate: ['version'],
 };
-const OPTIONAL_FIELDS: readonly (keyof RunRequest)[] = ['hyperparameters', 'aggregation', 'init'];
+// `teachers` and `ensemble` are each optional, but a distill run needs exactly one of them (teacherSourceOf).
+const OPTIONAL_FIELDS: readonly (keyof RunRequest)[] = ['hyperparameters', 'aggregation', 'init', 'teachers', 'ensemble'];
 const KIND_FIELDS = [...new Set(Object.values(FIELDS_BY_KIND).flat())];
 
 /** Spec fields the request sets at its top level (or from the teachers), not among the hyperparameters. */
@@ -108,18 +113,6 @@ export async function createRun(deps: RunDeps, request: RunRequest, requester: R
   return run;
 }
 
-/** Deep equality of JSON values, whatever their key order (PostgreSQL's jsonb does not keep it). */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => sameJson(item, b[i]));
-  }
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && sameJson(a[key], b[key]));
-  }
-  return a === b;
-}
-
 export async function getRun(repo: RunQueueStore, id: string): Promise<RunRecord> {
   const run = await repo.getRun(id);
   if (!run) throw new NotFoundError(`run "${id}" does not exist`, { run: id });
@@ -153,7 +146,7 @@ async function resolveDataset(repo: DatasetStore, ref: RunRequest['dataset']): P
   throw fieldError('dataset.name', `dataset "${ref.name}" does not exist`);
 }
 
-async function resolveSpec(repo: ModelStore, request: RunRequest, dataset: DatasetRecord): Promise<JsonObject> {
+async function resolveSpec(repo: ModelStore & EnsembleStore, request: RunRequest, dataset: DatasetRecord): Promise<JsonObject> {
   const datasetRef = { id: dataset.id, name: dataset.name, version: dataset.version };
   if (request.kind === 'evaluate') {
     const { model, version } = await resolveVersion(repo, request.version!, 'version');
@@ -171,10 +164,51 @@ async function resolveSpec(repo: ModelStore, request: RunRequest, dataset: Datas
     const training = toFieldErrors(() => parseTrainSpec({ ...hyperparameters, architecture }));
     return { dataset: datasetRef, model: request.model!, ...init, training } as JsonObject;
   }
-  const teachers = await resolveTeachers(repo, request.teachers!, dataset);
-  const teacherWeights = teacherWeightsOf(request.teachers!);
-  const training = toFieldErrors(() => parseDistillSpec({ ...hyperparameters, architecture, aggregation: request.aggregation, teacherWeights }));
-  return { dataset: datasetRef, model: request.model!, ...init, teachers, training } as JsonObject;
+  const { teachers, teacherWeights, aggregation, ensemble } = await teacherSourceOf(repo, request, dataset);
+  const training = toFieldErrors(() => parseDistillSpec({ ...hyperparameters, architecture, aggregation, teacherWeights }));
+  return { dataset: datasetRef, model: request.model!, ...init, ...(ensemble && { ensemble }), teachers, training } as JsonObject;
+}
+
+interface TeacherSource {
+  teachers: Awaited<ReturnType<typeof resolveTeachers>>;
+  teacherWeights: number[] | undefined;
+  aggregation: Aggregation | undefined;
+  /** Recorded when the teachers are an ensemble's members. */
+  ensemble?: { id: string; name: string; revision: number; aggregation: Aggregation };
+}
+
+/** A distill run's teachers: listed (`teachers`), or an ensemble's members as they resolve now (`ensemble`); exactly one. */
+async function teacherSourceOf(repo: ModelStore & EnsembleStore, request: RunRequest, dataset: DatasetRecord): Promise<TeacherSource> {
+  if (request.teachers && request.ensemble !== undefined) throw fieldError('ensemble', 'give teachers or an ensemble, not both');
+  if (request.ensemble === undefined) {
+    if (!request.teachers) throw fieldError('teachers', 'is required for a distill run (or give an ensemble)');
+    const teachers = await resolveTeachers(repo, request.teachers, dataset);
+    return { teachers, teacherWeights: teacherWeightsOf(request.teachers), aggregation: request.aggregation };
+  }
+  if (request.aggregation !== undefined) throw fieldError('aggregation', "is the ensemble's: leave it out when distilling from an ensemble");
+  const ensemble = await repo.getEnsembleByName(request.ensemble);
+  if (!ensemble) throw fieldError('ensemble', `ensemble "${request.ensemble}" does not exist`);
+  const { aggregation } = ensemble;
+  if (aggregation === 'majority-vote') throw fieldError('ensemble', `ensemble "${ensemble.name}" votes (majority-vote), which gives no soft targets to distill`);
+  let members;
+  try {
+    members = await resolveEnsembleMembers(repo, ensemble);
+  } catch (error) {
+    if (error instanceof UnprocessableError) throw fieldError('ensemble', error.message);
+    throw error;
+  }
+  for (const member of members) {
+    assertFitsDataset(member.model, dataset, 'ensemble');
+    // Distinct when written, but two alias members may have moved onto one version since.
+    const twin = members.find((other) => other.position < member.position && other.version.id === member.version.id);
+    if (twin) throw fieldError('ensemble', `members ${twin.position} and ${member.position} of ensemble "${ensemble.name}" both resolve to ${member.model.name} version ${member.version.version} now`);
+  }
+  return {
+    teachers: members.map(({ model, version, weight }) => ({ versionId: version.id, model: model.name, version: version.version, weight })),
+    teacherWeights: members.map((member) => member.weight),
+    aggregation,
+    ensemble: { id: ensemble.id, name: ensemble.name, revision: ensemble.revision, aggregation },
+  };
 }
 
 /** The version a run starts from: existing, active, and fitting the dataset. */
@@ -258,8 +292,6 @@ function assertNoTopLevelFields(hyperparameters: Record<string, unknown>): void 
     if (SET_AT_TOP_LEVEL.has(key)) throw fieldError(`hyperparameters.${key}`, "is set at the top level of the request (teacherWeights: each teacher's weight)");
   }
 }
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The spec parser's issues as body fields: the request sets `teacherWeights` through the teachers. */
 function toFieldErrors<T>(parse: () => T): T {

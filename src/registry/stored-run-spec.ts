@@ -25,8 +25,10 @@ export interface TrainingRunSpec {
   /** The model the result is registered under. */
   model: string;
   init?: SpecVersion;
-  /** distill only. */
+  /** distill only: the teachers (an ensemble's members as they resolved when the run was created). */
   teachers?: SpecTeacher[];
+  /** distill from an ensemble: which one, at which revision. */
+  ensemble?: { id: string; name: string; revision: number; aggregation: string };
   /** The engine's resolved TrainSpec or DistillSpec. */
   training: JsonObject & { architecture: string; epochs: number; normalization: { mean: number[]; std: number[] } };
 }

@@ -38,7 +38,11 @@ const CreateRunSchema = z
       description: 'train, distill: the model the result is registered under; created when the run succeeds if it does not exist.',
     }),
     architecture: z.enum(ARCHITECTURE_NAMES).optional().openapi({ description: "train, distill: the student's architecture." }),
-    teachers: z.array(TeacherSchema).min(1).max(64).optional().openapi({ description: 'distill: the teacher versions.' }),
+    teachers: z.array(TeacherSchema).min(1).max(64).optional().openapi({ description: 'distill: the teacher versions (or `ensemble` instead).' }),
+    ensemble: NameSchema.optional().openapi({
+      description:
+        "distill, instead of `teachers`: an ensemble whose members, as they resolve now, are the teachers, with its weights and aggregation (not `majority-vote`); the run records the ensemble's revision.",
+    }),
     aggregation: z.enum(AGGREGATIONS).optional().openapi({
       description: "distill: how teachers' outputs combine (default `mean-probabilities`); `weighted` needs every teacher's weight.",
     }),
