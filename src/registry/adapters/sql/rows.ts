@@ -7,6 +7,7 @@ import type {
   BlobRef,
   CheckpointRecord,
   DatasetRecord,
+  EvaluationRecord,
   IdempotencyRecord,
   LineageEdgeRecord,
   ModelRecord,
@@ -56,6 +57,7 @@ export interface RegistryTables<T extends Table> {
   nodes: TableOf<T, NodeRecord>;
   versionCounters: TableOf<T, VersionCounterRow>;
   teacherOutputs: TableOf<T, TeacherOutputsRow>;
+  evaluations: TableOf<T, EvaluationRecord>;
 }
 
 export interface TeacherOutputsRow extends Omit<TeacherOutputsRecord, 'blob'> {
