@@ -175,7 +175,7 @@ function protocolSuite(database: string, start: (options: TestServerOptions) => 
           expect.objectContaining({ versionId: teacherIds['teacher-a'], model: 'teacher-a', version: 1, weight: 3, outputs: { key, cached: null } }),
           expect.objectContaining({ versionId: teacherIds['teacher-b'], weight: 1 }),
         ]);
-        expect(inputs).toMatchObject({ init: null, evaluate: null, resume: null });
+        expect(inputs).toMatchObject({ init: null, members: [], resume: null });
 
         // Inputs download through the API with the fencing token, verified bytes; without the current token, 409.
         const trainImages = inputs.dataset.files.find((file: Json) => file.role === 'train-images');
@@ -304,13 +304,28 @@ function protocolSuite(database: string, start: (options: TestServerOptions) => 
     });
 
     describe('evaluate, fail and cancel', () => {
-      it('records an evaluate run metrics as its result; a failure keeps its reason; a cancel is seen on heartbeat and confirmed', async () => {
+      it('records an evaluate run\'s evaluation and its numbers as its result; a failure keeps its reason; a cancel is seen on heartbeat and confirmed', async () => {
         const node = (await registerNode('zeta')).body;
         const evaluation = await createRun({ kind: 'evaluate', dataset: { name: 'digits' }, version: { model: 'teacher-b', version: 1 } });
         const claimed = await claimRun(node.id, evaluation.id);
-        expect(claimed.inputs.evaluate).toMatchObject({ versionId: teacherIds['teacher-b'], model: 'teacher-b', version: 1 });
-        const done = await call('POST', `/v1/runs/${evaluation.id}/complete`, nodeKey, { fencingToken: claimed.fencingToken, metrics: { test_accuracy: 0.4 } });
-        expect(done.body).toMatchObject({ status: 'succeeded', resultVersionId: null, result: { test_accuracy: 0.4 }, model: 'teacher-b' });
+        expect(claimed.inputs.members).toEqual([expect.objectContaining({ versionId: teacherIds['teacher-b'], model: 'teacher-b', version: 1 })]);
+        const complete = (body: Json) => call('POST', `/v1/runs/${evaluation.id}/complete`, nodeKey, { fencingToken: claimed.fencingToken, metrics: { accuracy: 0.4 }, ...body });
+        const score = { count: 5, accuracy: 0.4, nll: 1.2, ece: 0.3 };
+        const report = {
+          ...score,
+          reliability: [{ lower: 0, upper: 1, count: 5, accuracy: 0.4, confidence: 0.7 }],
+          perClassAccuracy: [0, 1, 2].map((c) => ({ class: c, label: String(c), count: [2, 2, 1][c], accuracy: [0.5, 0.5, 0][c] })),
+          confusionMatrix: [[1, 1, 0], [0, 1, 1], [1, 0, 0]],
+          members: [{ versionId: teacherIds['teacher-b'], ...score }],
+        };
+        expect((await complete({})).status).toBe(422);
+        expect((await complete({ evaluation: { ...report, members: [{ ...report.members[0], versionId: 'another' }] } })).status).toBe(422);
+        expect((await complete({ evaluation: { ...report, confusionMatrix: [[1]] } })).status).toBe(422);
+        expect((await call('GET', `/v1/runs/${evaluation.id}`, server.adminKey)).body.status).toBe('running');
+        const done = await complete({ evaluation: report });
+        expect(done.body).toMatchObject({ status: 'succeeded', resultVersionId: null, result: score, model: 'teacher-b' });
+        expect((await complete({ evaluation: { ...report, accuracy: 0.9 } })).body.result).toEqual(score);
+        expect((await call('GET', `/v1/evaluations/${evaluation.id}`, server.adminKey)).body).toMatchObject({ status: 'succeeded', metrics: score, memberMetrics: null });
 
         const failing = await createRun(distillRun('never'));
         const held = await claimRun(node.id, failing.id);
