@@ -351,7 +351,8 @@ export interface Repository
     RunQueueStore,
     NodeStore,
     TeacherOutputsStore,
-    EvaluationStore {
+    EvaluationStore,
+    EnsembleStore {
   close(): Promise<void>;
 }
 

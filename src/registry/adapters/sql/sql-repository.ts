@@ -6,6 +6,7 @@ import { sqlApiKeyStore } from './sql-api-key-store';
 import type { SqlDatabase } from './sql-database';
 import { sqlDatasetStore } from './sql-dataset-store';
 import { sqlEvaluationStore } from './sql-evaluation-store';
+import { sqlEnsembleStore } from './sql-ensemble-store';
 import { sqlIdempotencyStore } from './sql-idempotency-store';
 import { sqlModelStore } from './sql-model-store';
 import { sqlNodeStore } from './sql-node-store';
@@ -22,6 +23,7 @@ export function sqlRepository<T extends Table>(db: SqlDatabase<T>, tables: Regis
     ...sqlNodeStore(db, tables),
     ...sqlTeacherOutputsStore(db, tables),
     ...sqlEvaluationStore(db, tables),
+    ...sqlEnsembleStore(db, tables),
     close: () => db.close(),
   };
 }
