@@ -1006,7 +1006,7 @@ export interface components {
                 model: string;
                 /**
                  * @description A version number, an alias or `latest`.
-                 * @example production
+                 * @example latest
                  */
                 version: number | string;
             };

@@ -1,12 +1,13 @@
 // Evaluations: a version (by number or alias) or an ensemble scored on a dataset split by an
 // `evaluate` run. Creating one resolves the target into the members the run scores (each with its
 // weight and input normalisation) and queues the run; the run's completion stores the report.
+import { resolveEnsembleMembers } from './ensembles';
 import { NotFoundError, UnprocessableError } from './errors';
-import type { Clock, DatasetStore, EvaluationFilter, EvaluationStore, ModelStore, Page, RunQueueStore } from './ports';
+import type { Clock, DatasetStore, EnsembleStore, EvaluationFilter, EvaluationStore, ModelStore, Page, RunQueueStore } from './ports';
 import type { DatasetRecord, EvaluationRecord, EvaluationSplit, JsonObject, RunRecord } from './records';
 import { assertFitsDataset, type DatasetRef, fieldError, resolveDataset, resolveVersion, type VersionRef } from './run-request-checks';
 import { DEFAULT_MAX_ATTEMPTS, queueRun, type RunRequester } from './run-queueing';
-import { type EvaluateRunSpec, evaluateSpecOf } from './stored-run-spec';
+import { type EvaluateRunSpec, evaluateSpecOf, type SpecMember } from './stored-run-spec';
 import { normalizationOf } from './version-normalization';
 import { findVersion } from './version-refs';
 
@@ -23,12 +24,12 @@ export interface EvaluationRequest extends EvaluationTarget {
   split?: EvaluationSplit;
 }
 
-type EvaluationStores = ModelStore & DatasetStore & RunQueueStore;
+type EvaluationStores = ModelStore & EnsembleStore & DatasetStore & RunQueueStore;
 type EvaluationStoreOf = Pick<EvaluationStore, 'getEvaluation' | 'listEvaluations'>;
 
-/** The evaluate run's stored spec and the run's `model` (the evaluated model's name). */
+/** The evaluate run's stored spec and the run's `model`: the evaluated model's name, or the ensemble's (they share one namespace). */
 export async function resolveEvaluation(
-  repo: ModelStore,
+  repo: ModelStore & EnsembleStore,
   target: EvaluationTarget,
   dataset: DatasetRecord,
   split: EvaluationSplit,
@@ -40,6 +41,13 @@ export async function resolveEvaluation(
   }
   assertSplitExists(dataset, split);
   const datasetRef = { id: dataset.id, name: dataset.name, version: dataset.version };
+  if (target.ensemble !== undefined) {
+    const { ensemble, members } = await resolveEnsemble(repo, target.ensemble, dataset);
+    return {
+      spec: { dataset: datasetRef, split, members, aggregation: ensemble.aggregation, ensemble: { id: ensemble.id, name: ensemble.name, revision: ensemble.revision } },
+      model: ensemble.name,
+    };
+  }
   const { model, version } = await resolveVersion(repo, target.version!, 'version');
   assertFitsDataset(model, dataset, 'version');
   const member = { versionId: version.id, model: model.name, version: version.version, weight: 1, normalization: normalizationOf(version) };
@@ -47,6 +55,20 @@ export async function resolveEvaluation(
     spec: { dataset: datasetRef, split, members: [member], aggregation: 'mean-probabilities', version: { id: version.id, model: model.name, version: version.version } },
     model: model.name,
   };
+}
+
+/** The ensemble and its members as they resolve now (weights normalised), each fitting the dataset; 422 on `ensemble` otherwise. */
+async function resolveEnsemble(repo: ModelStore & EnsembleStore, name: string, dataset: DatasetRecord) {
+  const ensemble = await repo.getEnsembleByName(name);
+  if (!ensemble) throw fieldError('ensemble', `ensemble "${name}" does not exist`);
+  const resolved = await resolveEnsembleMembers(repo, ensemble).catch((error: unknown) => {
+    throw error instanceof UnprocessableError ? fieldError('ensemble', error.message) : error;
+  });
+  const members: SpecMember[] = resolved.map(({ model, version, normalizedWeight }) => {
+    assertFitsDataset(model, dataset, 'ensemble');
+    return { versionId: version.id, model: model.name, version: version.version, weight: normalizedWeight, normalization: normalizationOf(version) };
+  });
+  return { ensemble, members };
 }
 
 /** The validation hold-out and the whole training file come from the train split; test needs one of its own. */

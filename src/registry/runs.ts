@@ -12,7 +12,7 @@ import {
 import { NotFoundError, UnprocessableError } from './errors';
 import { DEFAULT_EVALUATION_SPLIT, resolveEvaluation } from './evaluations';
 import { assertValidName } from './names';
-import type { Clock, DatasetStore, ModelStore, Page, RunFilter, RunQueueStore } from './ports';
+import type { Clock, DatasetStore, EnsembleStore, ModelStore, Page, RunFilter, RunQueueStore } from './ports';
 import type { DatasetRecord, JsonObject, ModelRecord, ModelVersionRecord, RunKind, RunRecord } from './records';
 import {
   assertFitsDataset,
@@ -57,7 +57,7 @@ export interface RunRequest {
   maxAttempts?: number;
 }
 
-type RunDeps = { repo: ModelStore & DatasetStore & RunQueueStore; clock: Clock };
+type RunDeps = { repo: ModelStore & EnsembleStore & DatasetStore & RunQueueStore; clock: Clock };
 
 /** Which top-level fields each kind takes: any other is refused rather than silently ignored. */
 const FIELDS_BY_KIND: Record<RunKind, readonly (keyof RunRequest)[]> = {

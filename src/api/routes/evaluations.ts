@@ -8,7 +8,8 @@ import { ENSEMBLE_AGGREGATIONS } from '../../training/spec';
 import type { AppEnv } from '../app-env';
 import { IDEMPOTENCY_HEADER } from '../middleware/idempotency';
 import { protectedRoute } from '../route-config';
-import { NameSchema, PageQuerySchema, VersionNumberSchema, VersionRefSchema, VersionRefValueSchema, json, pageEnvelope, singleLineText } from '../schemas';
+import { NameSchema, PageQuerySchema, VersionRefSchema, json, pageEnvelope, singleLineText } from '../schemas';
+import { DatasetRefBodySchema, VersionRefBodySchema } from './runs';
 
 const SplitSchema = z.enum(['test', 'validation', 'train']).openapi('EvaluationSplit', {
   description: '`test`: the test file; `validation`: the reference protocol\'s hold-out (10 % of the training file, split seed 42); `train`: the whole training file.',
@@ -138,15 +139,9 @@ function toEvaluation({ run, record }: Evaluation): z.infer<typeof EvaluationSch
 
 const CreateEvaluationSchema = z
   .strictObject({
-    version: z
-      .strictObject({ model: NameSchema, version: VersionRefValueSchema.openapi({ description: 'A version number, an alias or `latest`.', example: 'production' }) })
-      .optional()
-      .openapi({ description: 'The version to evaluate; give this or `ensemble`.' }),
+    version: VersionRefBodySchema.optional().openapi({ description: 'The version to evaluate; give this or `ensemble`.' }),
     ensemble: NameSchema.optional().openapi({ description: 'The ensemble to evaluate (its members as they resolve now); give this or `version`.' }),
-    dataset: z.strictObject({
-      name: NameSchema,
-      version: VersionNumberSchema.optional().openapi({ description: 'Defaults to the latest version.' }),
-    }),
+    dataset: DatasetRefBodySchema,
     split: SplitSchema.optional().openapi({ description: 'Defaults to `test`.' }),
   })
   .openapi('CreateEvaluation');
