@@ -10,7 +10,7 @@ import { ConflictError, StaleLeaseError, UnprocessableError } from './errors';
 import { evaluationRecordOf, type ReportedEvaluation, scoreSummary } from './evaluations';
 import { sha256Hex } from './hashing';
 import type { BlobStore, Clock, DatasetStore, EvaluationStore, ModelStore, NewLineageEdge, RunQueueStore } from './ports';
-import type { BlobRef, CheckpointRecord, ModelRecord, ModelVersionRecord, RunRecord } from './records';
+import type { BlobRef, CheckpointRecord, EvaluationRecord, ModelRecord, ModelVersionRecord, RunRecord } from './records';
 import { type LeaseDurations, leaseUntil } from './run-assignment';
 import { type TrainingRunSpec, trainingSpecOf } from './stored-run-spec';
 
@@ -44,11 +44,24 @@ export async function completeRun(
   if (held.status === 'succeeded') return held;
   if (evaluation) {
     // First write wins: a retried completion, or another attempt's, keeps the evaluation stored first.
-    const recorded = await deps.repo.recordEvaluation(evaluationRecordOf(held, evaluation, now()));
+    const recorded = await recordEvaluation(deps.repo, evaluationRecordOf(held, evaluation, now()));
     return deps.repo.completeRun(run.id, fencingToken, { resultVersionId: null, result: { ...scoreSummary(recorded) } }, now());
   }
   const version = await registerResult(deps, held, metrics);
   return deps.repo.completeRun(run.id, fencingToken, { resultVersionId: version.id, result: version.metrics }, now());
+}
+
+/**
+ * Stores the evaluation; one of an ensemble deleted since the run was created is stored without its
+ * ensemble id (its name stays), as the ensemble's deletion does to the evaluations it already has.
+ */
+async function recordEvaluation(repo: EvaluationStore, record: EvaluationRecord): Promise<EvaluationRecord> {
+  try {
+    return await repo.recordEvaluation(record);
+  } catch (error) {
+    if (!(error instanceof UnprocessableError) || record.ensembleId === null) throw error;
+    return repo.recordEvaluation({ ...record, ensembleId: null });
+  }
 }
 
 /** The id of the version a run registers: a UUID (version 8, name-based) from the run id's sha256. */

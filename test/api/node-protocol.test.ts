@@ -327,6 +327,28 @@ function protocolSuite(database: string, start: (options: TestServerOptions) => 
         expect((await complete({ evaluation: { ...report, accuracy: 0.9 } })).body.result).toEqual(score);
         expect((await call('GET', `/v1/evaluations/${evaluation.id}`, server.adminKey)).body).toMatchObject({ status: 'succeeded', metrics: score, memberMetrics: null });
 
+        // An ensemble deleted while its evaluation runs: the evaluation is stored under its name.
+        const { repo } = server.deps;
+        const teacherModels = await Promise.all(['teacher-a', 'teacher-b'].map(async (name) => (await repo.getModelByName(name))!));
+        const ensemble = await repo.createEnsemble({
+          id: crypto.randomUUID(), name: 'short-lived', description: '', aggregation: 'mean-logits', tags: {}, createdAt: new Date().toISOString(),
+          members: teacherModels.map((model, position) => ({ position, modelId: model.id, versionId: teacherIds[model.name]!, alias: null, weight: 1 })),
+        });
+        const ensembleEvaluation = await call('POST', '/v1/evaluations', server.adminKey, { ensemble: 'short-lived', dataset: { name: 'digits' } });
+        expect(ensembleEvaluation.status).toBe(202);
+        const ensembleClaim = await claimRun(node.id, ensembleEvaluation.body.id);
+        expect(ensembleClaim.inputs.members.map((member: Json) => member.model)).toEqual(['teacher-a', 'teacher-b']);
+        expect(await repo.deleteEnsemble(ensemble.id)).toBe(true);
+        const members = ['teacher-a', 'teacher-b'].map((name) => ({ versionId: teacherIds[name], ...score }));
+        const ensembleDone = await call('POST', `/v1/runs/${ensembleEvaluation.body.id}/complete`, nodeKey, {
+          fencingToken: ensembleClaim.fencingToken, metrics: {}, evaluation: { ...report, members },
+        });
+        expect(ensembleDone.body).toMatchObject({ status: 'succeeded', result: score });
+        expect(await repo.getEvaluation(ensembleEvaluation.body.id)).toMatchObject({ ensembleId: null, ensembleName: 'short-lived', aggregation: 'mean-logits' });
+        expect((await call('GET', '/v1/evaluations?ensemble=short-lived', server.adminKey)).body.items).toEqual([
+          expect.objectContaining({ target: { kind: 'ensemble', name: 'short-lived', revision: 1, aggregation: 'mean-logits' }, memberMetrics: [expect.objectContaining({ model: 'teacher-a' }), expect.objectContaining({ model: 'teacher-b' })] }),
+        ]);
+
         const failing = await createRun(distillRun('never'));
         const held = await claimRun(node.id, failing.id);
         const failed = await call('POST', `/v1/runs/${failing.id}/fail`, nodeKey, { fencingToken: held.fencingToken, error: { type: 'nan-loss', message: 'loss became NaN', epoch: 2 } });
