@@ -181,6 +181,52 @@ export interface paths {
         patch: operations["updateEnsemble"];
         trace?: never;
     };
+    "/v1/evaluations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List finished evaluations, newest first
+         * @description Requires an API key with the `read` scope (`admin` grants every scope).
+         */
+        get: operations["listEvaluations"];
+        put?: never;
+        /**
+         * Evaluate a version or an ensemble on a dataset split
+         * @description Resolves the target (a version by number, alias or `latest`, or an ensemble's members now), checks that every member fits the dataset and that the split exists, and queues an `evaluate` run whose id is the evaluation's. A node scores every member with the normalisation it was trained with, combines them as the ensemble says, and reports accuracy, NLL, ECE with its reliability bins, per-class accuracy, the confusion matrix and each member's numbers.
+         *
+         *     Requires an API key with the `write` scope (`admin` grants every scope). Honours `Idempotency-Key`: a repeated request replays the first response.
+         */
+        post: operations["createEvaluation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an evaluation at any status: its report once its run succeeded
+         * @description Requires an API key with the `read` scope (`admin` grants every scope).
+         */
+        get: operations["getEvaluation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/keys": {
         parameters: {
             query?: never;
@@ -671,8 +717,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Finish a run: train and distill register the best checkpoint as a version, evaluate records its metrics
-         * @description A train or distill run's best checkpoint becomes the next version of the run's model (created from the dataset's shape and classes if absent) with these metrics, the training spec as params, and lineage edges to every teacher (normalised weight, method, temperature, alpha, aggregation) and to the init version. Registration happens once: a retried completion returns the same run and version.
+         * Finish a run: train and distill register the best checkpoint as a version, evaluate records its evaluation
+         * @description A train or distill run's best checkpoint becomes the next version of the run's model (created from the dataset's shape and classes if absent) with these metrics, the training spec as params, and lineage edges to every teacher (normalised weight, method, temperature, alpha, aggregation) and to the init version. An evaluate run stores its `evaluation` (GET /v1/evaluations/{id}). Registration happens once: a retried completion returns the same run and version (or evaluation).
          *
          *     Requires an API key with the `node` scope (`admin` grants every scope).
          */
@@ -855,8 +901,9 @@ export interface components {
                     shape: number[];
                     version: number;
                 };
-                evaluate: components["schemas"]["VersionInput"] & (Record<string, never> | null);
                 init: components["schemas"]["VersionInput"] & (Record<string, never> | null);
+                /** @description evaluate runs: every member the run scores, in the order of `spec.members`; empty otherwise. */
+                members: components["schemas"]["VersionInput"][];
                 /** @description The latest checkpoint of an earlier attempt (and the best so far), or null. */
                 resume: components["schemas"]["CheckpointInput"] & ({
                     best: components["schemas"]["CheckpointInput"];
@@ -958,7 +1005,15 @@ export interface components {
             fencingToken: number;
             files: components["schemas"]["CheckpointFileDeclaration"][];
         };
+        /** @description Accuracy on the examples of one true class; null when it has none. */
+        ClassAccuracy: {
+            accuracy: number | null;
+            class: number;
+            count: number;
+            label: string;
+        };
         CompleteRun: {
+            evaluation?: components["schemas"]["ReportedEvaluation"];
             /**
              * @description The fencing token the node claimed the run with; a stale one is refused (409 `stale-lease`).
              * @example 7
@@ -996,6 +1051,36 @@ export interface components {
              */
             tags?: {
                 [key: string]: string;
+            };
+        };
+        CreateEvaluation: {
+            dataset: {
+                /**
+                 * @description Unique name: lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters, without "..".
+                 * @example mnist-teacher
+                 */
+                name: string;
+                /** @description Defaults to the latest version. */
+                version?: number;
+            };
+            /**
+             * @description The ensemble to evaluate (its members as they resolve now); give this or `version`.
+             * @example mnist-teacher
+             */
+            ensemble?: string;
+            split?: components["schemas"]["EvaluationSplit"] & unknown;
+            /** @description The version to evaluate; give this or `ensemble`. */
+            version?: {
+                /**
+                 * @description Unique name: lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters, without "..".
+                 * @example mnist-teacher
+                 */
+                model: string;
+                /**
+                 * @description A version number, an alias or `latest`.
+                 * @example latest
+                 */
+                version: number | string;
             };
         };
         CreateModel: {
@@ -1276,6 +1361,77 @@ export interface components {
             offset: number;
             total: number;
         };
+        Evaluation: {
+            /** @description confusionMatrix[true class][predicted class] = examples. */
+            confusionMatrix: number[][] | null;
+            createdAt: string;
+            dataset: {
+                id: string;
+                name: string;
+                version: number;
+            };
+            /** @description Why the run failed (`type`, `message`, …). */
+            error: {
+                [key: string]: unknown;
+            } | null;
+            finishedAt: string | null;
+            /** @description Also the id of its evaluate run (`GET /v1/runs/{id}`). */
+            id: string;
+            /** @description An ensemble's members, each scored on its own beside the ensemble; null for a version. */
+            memberMetrics: (components["schemas"]["EvaluationScore"] & {
+                model: string;
+                version: number;
+                versionId: string;
+            })[] | null;
+            /** @description The versions scored, as resolved when the evaluation was created. */
+            members: components["schemas"]["EvaluationMember"][];
+            metrics: components["schemas"]["EvaluationScore"] & (Record<string, never> | null);
+            perClassAccuracy: components["schemas"]["ClassAccuracy"][] | null;
+            reliability: components["schemas"]["ReliabilityBin"][] | null;
+            split: components["schemas"]["EvaluationSplit"];
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            target: components["schemas"]["EvaluationTarget"];
+        };
+        EvaluationMember: {
+            model: string;
+            version: number;
+            versionId: string;
+            /** @description Normalised over the members (sums to 1). */
+            weight: number;
+        };
+        EvaluationPage: {
+            items: components["schemas"]["Evaluation"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** @description Examples scored, accuracy, mean negative log-likelihood of the true class, expected calibration error (15 bins). */
+        EvaluationScore: {
+            accuracy: number;
+            count: number;
+            ece: number;
+            nll: number;
+        };
+        /**
+         * @description `test`: the test file; `validation`: the reference protocol's hold-out (10 % of the training file, split seed 42); `train`: the whole training file.
+         * @enum {string}
+         */
+        EvaluationSplit: "test" | "validation" | "train";
+        EvaluationTarget: {
+            /** @enum {string} */
+            kind: "version";
+            model: string;
+            version: number;
+            versionId: string;
+        } | {
+            /** @enum {string} */
+            aggregation: "mean-probabilities" | "mean-logits" | "weighted" | "majority-vote";
+            /** @enum {string} */
+            kind: "ensemble";
+            name: string;
+            revision: number;
+        };
         FailRun: {
             /**
              * @description Why it failed: `type`, `message`, and anything else worth keeping.
@@ -1319,6 +1475,21 @@ export interface components {
             /** @description A relative URL is an API route (send the node key and `Distillery-Fencing-Token`); an absolute one a presigned GET (send no key). */
             url: string;
         };
+        /** @description Its newest finished evaluation (`GET /v1/evaluations?model=&version=`), or null. */
+        LatestEvaluation: {
+            accuracy: number;
+            /** @description When it finished. */
+            createdAt: string;
+            dataset: {
+                id: string;
+                name: string;
+                version: number;
+            };
+            ece: number;
+            id: string;
+            nll: number;
+            split: components["schemas"]["EvaluationSplit"];
+        } | null;
         Lineage: {
             edges: components["schemas"]["LineageEdge"][];
             nodes: components["schemas"]["LineageNode"][];
@@ -1382,6 +1553,7 @@ export interface components {
                 "weights.bin": components["schemas"]["BlobSummary"];
             };
             id: string;
+            latestEvaluation: components["schemas"]["LatestEvaluation"];
             metrics: {
                 [key: string]: number;
             };
@@ -1526,6 +1698,27 @@ export interface components {
              * @example 0.1.0
              */
             version: string;
+        };
+        /** @description One bin of the reliability diagram: the examples whose top probability is in (lower, upper]. */
+        ReliabilityBin: {
+            /** @description Share of the bin's examples predicted right; null for an empty bin. */
+            accuracy: number | null;
+            /** @description Mean top probability of the bin's examples; null for an empty bin. */
+            confidence: number | null;
+            count: number;
+            lower: number;
+            upper: number;
+        };
+        /** @description evaluate runs only, and required there: the evaluation report. The run's result becomes its count, accuracy, nll and ece. */
+        ReportedEvaluation: components["schemas"]["EvaluationScore"] & {
+            /** @description confusionMatrix[true class][predicted class] = examples. */
+            confusionMatrix: number[][];
+            /** @description Each member scored on its own, in the order of the spec's members (one for a version). */
+            members: (components["schemas"]["EvaluationScore"] & {
+                versionId: string;
+            })[];
+            perClassAccuracy: components["schemas"]["ClassAccuracy"][];
+            reliability: components["schemas"]["ReliabilityBin"][];
         };
         Run: {
             /** @description Claims so far: 0 while queued for the first time. */
@@ -2628,6 +2821,250 @@ export interface operations {
                 };
             };
             /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. A member names an unknown model, version or alias, an archived version, the same version as another member, or a model whose input shape or class labels differ from members[0]'s; or `weighted` lacks a weight (`unprocessable-entity`; `errors` names `members[i].model`, `.version` or `.weight`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listEvaluations: {
+        parameters: {
+            query?: {
+                /** @description Page size (1-500). */
+                limit?: number;
+                /** @description Items to skip. */
+                offset?: number;
+                /** @description With `version`: the evaluations of that version. */
+                model?: string;
+                /** @description A version number, an alias or `latest` of `model`. */
+                version?: string;
+                /** @description The evaluations of the ensemble of that name (also after it was deleted). */
+                ensemble?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of evaluations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationPage"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The model, or its version or alias, does not exist (`not-found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createEvaluation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A client-chosen key (1-255 visible ASCII characters) for retrying this create safely: the same request with the same key replays the first response (`Idempotent-Replayed: true`) instead of creating again. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEvaluation"];
+            };
+        };
+        responses: {
+            /** @description The evaluation, queued. */
+            202: {
+                headers: {
+                    /** @description `/v1/evaluations/{id}`. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Evaluation"];
+                };
+            };
+            /** @description The body cannot be parsed (malformed JSON or multipart). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with the same `Idempotency-Key` is still in progress (`idempotency-key-in-progress`): retry after `Retry-After` seconds. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body has a media type this route does not accept. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. The `Idempotency-Key` was used for a different request (`idempotency-key-reused`). Neither or both of version and ensemble, an unknown model, version, alias, ensemble or dataset, a member that does not fit the dataset, or a split the dataset lacks (`unprocessable-entity`, naming the field). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getEvaluation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The evaluation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Evaluation"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource the path names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5337,7 +5774,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. The run has no checkpoint to register, or its model.json does not name one `weights.bin`. */
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. The run has no checkpoint to register, or its model.json does not name one `weights.bin`; an evaluate run without its evaluation (or one that does not fit its spec), or an evaluation for another kind. */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -12,6 +12,7 @@ import { checkpointRoutes } from './routes/checkpoints';
 import { datasetRoutes } from './routes/datasets';
 import { docsRoutes } from './routes/docs';
 import { ensembleRoutes } from './routes/ensembles';
+import { evaluationRoutes } from './routes/evaluations';
 import { healthRoutes } from './routes/health';
 import { keyRoutes } from './routes/keys';
 import { lineageRoutes } from './routes/lineage';
@@ -41,6 +42,7 @@ function mountRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route('/v1/runs', nodeRunRoutes);
   app.route('/v1/runs', checkpointRoutes);
   app.route('/v1/runs', runProgressRoutes);
+  app.route('/v1/evaluations', evaluationRoutes);
   app.route('/v1/nodes', nodeRoutes);
   app.route('/v1/teacher-outputs', teacherOutputRoutes);
   app.route('/v1/keys', keyRoutes);

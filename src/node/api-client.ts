@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type {
   Assignment,
   CheckpointFileDescription,
+  EvaluationReport,
   FileRef,
   Heartbeat,
   NewRunEvent,
@@ -125,8 +126,9 @@ export function createNodeApiClient({ apiUrl, token }: NodeApiClientOptions) {
       });
     },
 
-    complete: (lease: Lease, metrics: Record<string, number>) =>
-      json<unknown>(runPath(lease, 'complete'), { fencingToken: lease.fencingToken, metrics }),
+    /** `evaluation`: an evaluate run's report, which its completion must carry. */
+    complete: (lease: Lease, metrics: Record<string, number>, evaluation?: EvaluationReport) =>
+      json<unknown>(runPath(lease, 'complete'), { fencingToken: lease.fencingToken, metrics, ...(evaluation && { evaluation }) }),
 
     fail: (lease: Lease, error: RunError) => json<unknown>(runPath(lease, 'fail'), { fencingToken: lease.fencingToken, error }),
 

@@ -5,19 +5,23 @@ import type * as tf from '@tensorflow/tfjs';
 import { parseDatasetFiles, type ParsedDataset } from '../datasets/files';
 import type { LabelledImages } from '../datasets/labelled-images';
 import { DistilleryError } from '../errors';
+import type { ReportedEvaluation } from '../registry/evaluations';
 import type { JsonObject } from '../registry/records';
+import type { EvaluateRunSpec } from '../registry/stored-run-spec';
 import {
   computeTeacherLogits,
   deserializeModel,
   distillModel,
   distillModelFromLogits,
+  ensembleReportFromLogits,
   evaluateModel,
+  labelsAt,
   parseDistillSpec,
+  predictLogits,
   parseTrainSpec,
   splitTrainValidation,
   trainModel,
   TrainingCancelledError,
-  DEFAULT_NORMALIZATION,
   DEFAULT_SPLIT_SEED,
   DEFAULT_VALIDATION_FRACTION,
   type BatchProgress,
@@ -40,15 +44,15 @@ export interface RunTeacherInputs {
 
 export interface RunInputs {
   kind: 'train' | 'distill' | 'evaluate';
-  /** The run's stored spec (src/registry/runs.ts): dataset, model, teachers, training, init; evaluate: version. */
+  /** The run's stored spec (src/registry/runs.ts, evaluations.ts): dataset, model, teachers, training, init; evaluate: split, members, aggregation. */
   spec: JsonObject;
   dataset: { format: 'idx' | 'cifar10-binary'; files: Record<string, Uint8Array>; classLabels: string[] };
   /** In the order of spec.teachers. */
   teachers: RunTeacherInputs[];
   /** The version spec.init names, when the run starts from one. */
   init?: ModelArtifactsBytes;
-  /** Evaluate runs: the version spec.version names. */
-  evaluate?: ModelArtifactsBytes;
+  /** Evaluate runs: every member spec.members names, in that order. */
+  members?: ModelArtifactsBytes[];
   /** The latest stored checkpoint of an earlier attempt, and the best one so far. */
   resume?: ResumeState;
 }
@@ -70,17 +74,23 @@ export class RunInputsError extends DistilleryError {
   readonly status = 422;
 }
 
+/** What a run ends with: its metrics, and for an evaluate run the evaluation report the complete call carries. */
+export interface RunExecution {
+  metrics: Record<string, number>;
+  evaluation?: ReportedEvaluation;
+}
+
 /**
- * Runs a train, distill or evaluate run to the end and returns its metrics: train and distill runs
+ * Runs a train, distill or evaluate run to the end: train and distill runs give the metrics
  * `validation_accuracy`, `validation_nll`, `validation_ece`, `test_accuracy`, `test_nll`, `test_ece` (test_* when the
  * dataset has a test split) of the best epoch's model, `best_epoch`, `epochs`, `train_seconds` (this attempt) and,
- * when this node computed teacher logits, `teacher_logits_seconds`; evaluate runs the validation and test numbers.
- * Every model and tensor it makes is disposed, also when it throws.
+ * when this node computed teacher logits, `teacher_logits_seconds`; evaluate runs `count`, `accuracy`, `nll`, `ece`
+ * on the spec's split, and the evaluation. Every model and tensor it makes is disposed, also when it throws.
  */
-export async function executeRun(inputs: RunInputs, hooks: RunExecutionHooks = {}): Promise<{ metrics: Record<string, number> }> {
+export async function executeRun(inputs: RunInputs, hooks: RunExecutionHooks = {}): Promise<RunExecution> {
   const dataset = parseDatasetFiles(inputs.dataset.format, inputs.dataset.files, inputs.dataset.classLabels.length);
-  const metrics = inputs.kind === 'evaluate' ? await evaluateVersion(inputs, dataset) : await trainOrDistill(inputs, dataset, hooks);
-  return { metrics };
+  if (inputs.kind === 'evaluate') return evaluateMembers(inputs, dataset);
+  return { metrics: await trainOrDistill(inputs, dataset, hooks) };
 }
 
 /** The engine run a train or distill spec asks for, its inputs loaded; dispose() frees what loading made. */
@@ -208,28 +218,60 @@ function assertTeachersMatchSpec(inputs: RunInputs): void {
   }
 }
 
-/** What the evaluation numbers are computed with: the training spec's split and normalisation, or the reference protocol's. */
+/** What the evaluation numbers are computed with: the training spec's split and normalisation. */
 type EvaluationSettings = Pick<TrainSpec, 'normalization' | 'validationFraction' | 'splitSeed'> & { batchSize?: number };
 
-const REFERENCE_EVALUATION: EvaluationSettings = {
-  normalization: DEFAULT_NORMALIZATION,
-  validationFraction: DEFAULT_VALIDATION_FRACTION,
-  splitSeed: DEFAULT_SPLIT_SEED,
-};
+/** The examples an evaluation scores: the test file, the reference protocol's validation hold-out (10 %, seed 42), or the whole training file. */
+function scoredExamples(dataset: ParsedDataset, split: EvaluateRunSpec['split']): { set: LabelledImages; indices?: Uint32Array } {
+  if (split === 'train') return { set: dataset.train };
+  if (split === 'validation') {
+    return { set: dataset.train, indices: splitTrainValidation(dataset.train.count, DEFAULT_VALIDATION_FRACTION, DEFAULT_SPLIT_SEED).validation };
+  }
+  if (!dataset.test) throw new RunInputsError('the dataset has no test split to evaluate on', { field: 'split' });
+  return { set: dataset.test };
+}
 
 /**
- * Evaluates the version on the dataset's test split and on the validation split a training run with the reference
- * protocol holds out. The stored evaluate spec names no normalisation, so the reference one (mean 0.5, std 0.5) is used.
+ * Scores every member on the spec's split with its own normalisation (one model alive at a time), combines them as the
+ * spec's aggregation says, and reports the combination's metrics beside each member's.
  */
-async function evaluateVersion(inputs: RunInputs, dataset: ParsedDataset): Promise<Record<string, number>> {
-  if (!inputs.evaluate) throw new RunInputsError('an evaluate run needs the artifacts of the version it evaluates', { field: 'evaluate' });
-  const model = await deserializeModel(inputs.evaluate);
-  try {
-    assertModelFitsData(model, dataset.train, 'the evaluated version');
-    return await qualityMetrics(model, dataset, REFERENCE_EVALUATION);
-  } finally {
-    model.dispose();
+async function evaluateMembers(inputs: RunInputs, dataset: ParsedDataset): Promise<RunExecution> {
+  const spec = inputs.spec as unknown as EvaluateRunSpec;
+  const artifacts = inputs.members ?? [];
+  const expected = Array.isArray(spec.members) ? spec.members : [];
+  if (expected.length === 0 || artifacts.length !== expected.length) {
+    throw new RunInputsError(`the spec scores ${expected.length} members, the inputs hold ${artifacts.length}`, { field: 'members' });
   }
+  const { set, indices } = scoredExamples(dataset, spec.split);
+  const memberLogits: Float32Array[] = [];
+  for (const [i, member] of expected.entries()) {
+    const model = await deserializeModel(artifacts[i]!);
+    try {
+      assertModelFitsData(model, set, `member ${i} (${member.model} version ${member.version})`);
+      memberLogits.push(await predictLogits(model, set, { normalization: member.normalization, ...(indices && { indices }) }));
+    } finally {
+      model.dispose();
+    }
+  }
+  const weights = expected.map((member) => member.weight);
+  const report = ensembleReportFromLogits(memberLogits, labelsAt(set, indices), set.numClasses, { weights, aggregation: spec.aggregation });
+  const { count, accuracy, nll, ece, reliability, perClassAccuracy, confusionMatrix } = report.ensemble;
+  const evaluation: ReportedEvaluation = {
+    count,
+    accuracy,
+    nll,
+    ece,
+    reliability,
+    perClassAccuracy: perClassAccuracy.map((classAccuracy, c) => ({
+      class: c,
+      label: inputs.dataset.classLabels[c] ?? String(c),
+      count: (confusionMatrix[c] ?? []).reduce((sum, n) => sum + n, 0),
+      accuracy: classAccuracy,
+    })),
+    confusionMatrix,
+    members: report.members.map((scored, i) => ({ versionId: expected[i]!.versionId, count: scored.count, accuracy: scored.accuracy, nll: scored.nll, ece: scored.ece })),
+  };
+  return { metrics: { count, accuracy, nll, ece }, evaluation };
 }
 
 /** Accuracy, NLL and ECE on the validation split and (when the dataset has one) the test split. */

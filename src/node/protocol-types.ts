@@ -1,5 +1,8 @@
 // The node protocol's wire shapes (docs/node-protocol.md), as the training node reads and writes them.
 
+/** What an evaluate run's completion carries: the registry's own type of it. */
+export type { ReportedEvaluation as EvaluationReport } from '../registry/evaluations';
+
 /** A download: a relative `url` is an API route (sent with the node key), an absolute one a presigned GET. */
 export interface FileRef {
   sha256: string;
@@ -78,7 +81,8 @@ export interface Assignment {
     dataset: DatasetInput;
     teachers: TeacherInput[];
     init: VersionInput | null;
-    evaluate: VersionInput | null;
+    /** evaluate runs: every member the run scores, in spec.members' order. */
+    members: VersionInput[];
     resume: ResumeInput | null;
   };
 }

@@ -1,4 +1,4 @@
-// Downloads what an assignment names (dataset files, teachers, init or evaluated version, the
+// Downloads what an assignment names (dataset files, teachers, init version or evaluated members, the
 // checkpoint to resume from, cached teacher logits), each verified, as the engine's RunInputs. A
 // download that fails on the network or a 5xx is tried again a few times before the run fails.
 import type { LayersModelJson, ModelArtifactsBytes } from '../training/checkpoint';
@@ -76,7 +76,7 @@ export async function downloadRunInputs(api: NodeApiClient, lease: Lease, assign
     dataset: { format: inputs.dataset.format, files: Object.fromEntries(files), classLabels: inputs.dataset.classLabels },
     teachers,
     ...(inputs.init ? { init: await modelArtifacts(download, inputs.init) } : {}),
-    ...(inputs.evaluate ? { evaluate: await modelArtifacts(download, inputs.evaluate) } : {}),
+    ...(inputs.members.length > 0 ? { members: await Promise.all(inputs.members.map((member) => modelArtifacts(download, member))) } : {}),
     ...(resume ? { resume } : {}),
   };
 }

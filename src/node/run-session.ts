@@ -138,7 +138,7 @@ export function startRunSession(api: NodeApiClient, thread: TrainingThread, assi
     if (interrupted) return { status: 'interrupted' };
     try {
       if (outcome.ok) {
-        await report(() => api.complete(lease, outcome.metrics));
+        await report(() => api.complete(lease, outcome.metrics, outcome.evaluation));
         return { status: 'succeeded', metrics: outcome.metrics };
       }
       if (cancelRequested && outcome.error.type === 'training-cancelled') {

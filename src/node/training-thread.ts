@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { BackendInfo, BackendPreference } from '../training/backend';
 import type { BatchProgress, CheckpointMetrics } from '../training/run-types';
 import type { HashedCheckpoint } from './checkpoint-files';
-import type { RunInputs } from './execute-run';
+import type { RunExecution, RunInputs } from './execute-run';
 import type { RunError } from './protocol-types';
 import type { FromWorker, ToWorker, TrainingWorkerData } from './worker-messages';
 
@@ -18,7 +18,7 @@ export interface RunListener {
   onTeacherLogits(teacherIndex: number, logits: Float32Array): Promise<void>;
 }
 
-export type RunOutcome = { ok: true; metrics: Record<string, number> } | { ok: false; error: RunError };
+export type RunOutcome = ({ ok: true } & RunExecution) | { ok: false; error: RunError };
 
 class TrainingThreadError extends Error {
   override readonly name = 'TrainingThreadError';
@@ -41,7 +41,7 @@ export interface TrainingThread {
  */
 function transferableBuffers(inputs: RunInputs): ArrayBuffer[] {
   const checkpoints = inputs.resume ? [inputs.resume.latest, inputs.resume.best] : [];
-  const artifacts = [...inputs.teachers.map((teacher) => teacher.artifacts), inputs.init, inputs.evaluate, ...checkpoints];
+  const artifacts = [...inputs.teachers.map((teacher) => teacher.artifacts), inputs.init, ...(inputs.members ?? []), ...checkpoints];
   const views: (ArrayBufferView | undefined)[] = [
     ...Object.values(inputs.dataset.files),
     ...inputs.teachers.map((teacher) => teacher.logits),
@@ -105,7 +105,7 @@ export async function startTrainingThread(backend: BackendPreference): Promise<T
       case 'teacher-logits':
         return void acknowledge(message.id, run.listener.onTeacherLogits(message.teacherIndex, message.logits));
       case 'done':
-        return run.settle({ ok: true, metrics: message.metrics });
+        return run.settle({ ok: true, ...message.execution });
       case 'failed':
         return run.settle({ ok: false, error: message.error });
     }

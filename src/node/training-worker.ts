@@ -29,7 +29,7 @@ function request(build: (id: number) => FromWorker, transfer: ArrayBuffer[] = []
 async function run(inputs: RunInputs): Promise<void> {
   abort = new AbortController();
   try {
-    const { metrics } = await executeRun(inputs, {
+    const execution = await executeRun(inputs, {
       signal: abort.signal,
       onBatch: (progress) => post({ type: 'batch', progress }),
       onEpoch: (metrics, seconds) => post({ type: 'epoch', metrics, seconds }),
@@ -41,7 +41,7 @@ async function run(inputs: RunInputs): Promise<void> {
       },
       onTeacherLogits: (teacherIndex, logits) => request((id) => ({ type: 'teacher-logits', id, teacherIndex, logits })),
     });
-    post({ type: 'done', metrics });
+    post({ type: 'done', execution });
   } catch (error) {
     post({ type: 'failed', error: runErrorOf(error) });
   } finally {

@@ -2,7 +2,7 @@
 import type { BackendInfo, BackendPreference } from '../training/backend';
 import type { BatchProgress, CheckpointMetrics } from '../training/run-types';
 import type { HashedCheckpoint } from './checkpoint-files';
-import type { RunInputs } from './execute-run';
+import type { RunExecution, RunInputs } from './execute-run';
 import type { RunError } from './protocol-types';
 
 /** What the worker is started with (`workerData`). */
@@ -25,7 +25,7 @@ export type FromWorker =
   /** The files' buffers are transferred with it, not copied. */
   | { type: 'checkpoint'; id: number; checkpoint: HashedCheckpoint }
   | { type: 'teacher-logits'; id: number; teacherIndex: number; logits: Float32Array }
-  | { type: 'done'; metrics: Record<string, number> }
+  | { type: 'done'; execution: RunExecution }
   | { type: 'failed'; error: RunError };
 
 /** An error as the API's `fail` route takes it: the typed errors' stable `type`, else the class name. */

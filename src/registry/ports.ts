@@ -344,7 +344,15 @@ export interface EvaluationStore {
 
 /** Every store on one database, as an entry point opens it; `close()` releases its connections. */
 export interface Repository
-  extends ModelStore, DatasetStore, ApiKeyStore, IdempotencyStore, RunQueueStore, NodeStore, TeacherOutputsStore, EnsembleStore {
+  extends ModelStore,
+    DatasetStore,
+    ApiKeyStore,
+    IdempotencyStore,
+    RunQueueStore,
+    NodeStore,
+    TeacherOutputsStore,
+    EvaluationStore,
+    EnsembleStore {
   close(): Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 // What a node downloads to run a run: the dataset's files, the teachers (with their cached outputs),
-// the init or evaluated version, and the checkpoint an earlier attempt left to resume from. Each
+// the init version or the evaluated members, and the checkpoint an earlier attempt left to resume from. Each
 // file has an input id, which the run-scoped download route names it by.
 import { NotFoundError } from './errors';
 import type { DatasetStore, ModelStore, RunQueueStore, TeacherOutputsStore } from './ports';
@@ -45,7 +45,8 @@ export interface RunInputs<D> {
   };
   teachers: TeacherInput<D>[];
   init: VersionInput<D> | null;
-  evaluate: VersionInput<D> | null;
+  /** evaluate runs: every member the run scores, in the spec's order (one for a version). */
+  members: VersionInput<D>[];
   /** The latest checkpoint of any earlier attempt, and the best so far (perhaps the same one). */
   resume: (CheckpointInput<D> & { best: CheckpointInput<D> }) | null;
 }
@@ -58,10 +59,10 @@ export async function runInputs<D extends object>(repo: InputStores, run: RunRec
   const files = await Promise.all(dataset.files.map(async (file) => ({ ...(await link(`dataset.${file.role}`, file)), role: file.role })));
   const datasetInput = { id: dataset.id, name: dataset.name, version: dataset.version, format: dataset.format, classLabels: dataset.classLabels, shape: dataset.shape, files };
   if (run.kind === 'evaluate') {
-    const { id, model, version } = evaluateSpecOf(run).version;
-    const [evaluated] = await versions(repo, run, [id]);
-    const evaluate = await versionInput('evaluate', { versionId: id, model, version }, evaluated!, link);
-    return { dataset: datasetInput, teachers: [], init: null, evaluate, resume: null };
+    const { members: refs } = evaluateSpecOf(run);
+    const evaluated = await versions(repo, run, refs.map((ref) => ref.versionId));
+    const members = await Promise.all(refs.map((ref, i) => versionInput(`members.${i}`, ref, evaluated[i]!, link)));
+    return { dataset: datasetInput, teachers: [], init: null, members, resume: null };
   }
   const spec = trainingSpecOf(run);
   const teacherRefs = spec.teachers ?? [];
@@ -75,7 +76,7 @@ export async function runInputs<D extends object>(repo: InputStores, run: RunRec
     }),
   );
   const init = spec.init ? await versionInput('init', spec.init, (await versions(repo, run, [spec.init.versionId]))[0]!, link) : null;
-  return { dataset: datasetInput, teachers, init, evaluate: null, resume: await resumeInput(repo, run, link) };
+  return { dataset: datasetInput, teachers, init, members: [], resume: await resumeInput(repo, run, link) };
 }
 
 /** The blob of one input of the run, by its id; NotFoundError when the run has no such input. */

@@ -1,15 +1,16 @@
 // A run's completion: a train or distill run registers its best checkpoint as the next version of
 // its target model, with lineage to its teachers and init version; an evaluate run records its
-// metrics. Exactly once: the version's id is derived from the run's and the store allows one
+// evaluation, then its headline numbers as the run's result. Exactly once: the version's id is derived from the run's and the store allows one
 // version per source run, so a retried completion, or two API servers racing, find the same version.
 //
 // The version copies the checkpoint's bytes (model.json in memory, weights.bin streamed) to its own
 // write-once keys under models/{model}/{version}/ instead of sharing the checkpoint's keys: deleting
 // the version deletes its blobs, and pruning checkpoints must never take a version's files with it.
 import { ConflictError, StaleLeaseError, UnprocessableError } from './errors';
+import { evaluationRecordOf, type ReportedEvaluation, scoreSummary } from './evaluations';
 import { sha256Hex } from './hashing';
-import type { BlobStore, Clock, DatasetStore, ModelStore, NewLineageEdge, RunQueueStore } from './ports';
-import type { BlobRef, CheckpointRecord, ModelRecord, ModelVersionRecord, RunRecord } from './records';
+import type { BlobStore, Clock, DatasetStore, EvaluationStore, ModelStore, NewLineageEdge, RunQueueStore } from './ports';
+import type { BlobRef, CheckpointRecord, EvaluationRecord, ModelRecord, ModelVersionRecord, RunRecord } from './records';
 import { type LeaseDurations, leaseUntil } from './run-assignment';
 import { type TrainingRunSpec, trainingSpecOf } from './stored-run-spec';
 
@@ -17,20 +18,50 @@ import { type TrainingRunSpec, trainingSpecOf } from './stored-run-spec';
 const WEIGHTS_FILE = 'weights.bin';
 
 export interface CompletionDeps {
-  repo: ModelStore & DatasetStore & RunQueueStore;
+  repo: ModelStore & DatasetStore & RunQueueStore & EvaluationStore;
   blobs: BlobStore;
   clock: Clock;
   leases: LeaseDurations;
 }
 
-/** Completes the run held by `fencingToken` with `metrics`; a retry of a completion returns the run it completed. */
-export async function completeRun(deps: CompletionDeps, run: RunRecord, fencingToken: number, metrics: Record<string, number>): Promise<RunRecord> {
+/**
+ * Completes the run held by `fencingToken` with `metrics` (and, for an evaluate run, the node's
+ * `evaluation`: required there, refused elsewhere); a retry of a completion returns the run it completed.
+ */
+export async function completeRun(
+  deps: CompletionDeps,
+  run: RunRecord,
+  fencingToken: number,
+  metrics: Record<string, number>,
+  evaluation?: ReportedEvaluation,
+): Promise<RunRecord> {
   const now = () => deps.clock.now().toISOString();
-  if (run.kind === 'evaluate') return deps.repo.completeRun(run.id, fencingToken, { resultVersionId: null, result: metrics }, now());
+  if ((run.kind === 'evaluate') !== (evaluation !== undefined)) {
+    const message = run.kind === 'evaluate' ? 'an evaluate run completes with its evaluation' : `a ${run.kind} run completes without an evaluation`;
+    throw new UnprocessableError(`evaluation: ${message}`, { errors: [{ in: 'body', path: 'evaluation', message }] });
+  }
   const held = await renewedOrCompleted(deps, run, fencingToken);
   if (held.status === 'succeeded') return held;
+  if (evaluation) {
+    // First write wins: a retried completion, or another attempt's, keeps the evaluation stored first.
+    const recorded = await recordEvaluation(deps.repo, evaluationRecordOf(held, evaluation, now()));
+    return deps.repo.completeRun(run.id, fencingToken, { resultVersionId: null, result: { ...scoreSummary(recorded) } }, now());
+  }
   const version = await registerResult(deps, held, metrics);
   return deps.repo.completeRun(run.id, fencingToken, { resultVersionId: version.id, result: version.metrics }, now());
+}
+
+/**
+ * Stores the evaluation; one of an ensemble deleted since the run was created is stored without its
+ * ensemble id (its name stays), as the ensemble's deletion does to the evaluations it already has.
+ */
+async function recordEvaluation(repo: EvaluationStore, record: EvaluationRecord): Promise<EvaluationRecord> {
+  try {
+    return await repo.recordEvaluation(record);
+  } catch (error) {
+    if (!(error instanceof UnprocessableError) || record.ensembleId === null) throw error;
+    return repo.recordEvaluation({ ...record, ensembleId: null });
+  }
 }
 
 /** The id of the version a run registers: a UUID (version 8, name-based) from the run id's sha256. */

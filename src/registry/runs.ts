@@ -11,21 +11,26 @@ import {
 } from '../training/spec';
 import { resolveEnsembleMembers } from './ensembles';
 import { NotFoundError, UnprocessableError } from './errors';
-import { IdempotencyKeyReusedError } from './idempotency';
+import { DEFAULT_EVALUATION_SPLIT, resolveEvaluation } from './evaluations';
 import { assertValidName } from './names';
 import type { Clock, DatasetStore, EnsembleStore, ModelStore, Page, RunFilter, RunQueueStore } from './ports';
 import type { DatasetRecord, JsonObject, ModelRecord, ModelVersionRecord, RunKind, RunRecord } from './records';
-import { sameJson } from './same-json';
-import { findVersion } from './version-refs';
+import {
+  assertFitsDataset,
+  type DatasetRef,
+  fieldError,
+  resolveDataset,
+  resolveVersion,
+  sameLabels,
+  sameShape,
+  type VersionRef,
+} from './run-request-checks';
+import { DEFAULT_MAX_ATTEMPTS, queueRun, type RunRequester } from './run-queueing';
 
-export const DEFAULT_MAX_ATTEMPTS = 3;
+export { DEFAULT_MAX_ATTEMPTS, type RunRequester } from './run-queueing';
+export type { VersionRef } from './run-request-checks';
+
 export const MAX_ATTEMPTS_LIMIT = 10;
-
-/** A model version as a request names it: a number, an alias or `latest`. */
-export interface VersionRef {
-  model: string;
-  version: number | string;
-}
 
 export interface TeacherRef extends VersionRef {
   /** Relative weight in the aggregation; give every teacher one or none. */
@@ -35,7 +40,7 @@ export interface TeacherRef extends VersionRef {
 /** A run request as the client sends it; which fields apply depends on `kind`. */
 export interface RunRequest {
   kind: RunKind;
-  dataset: { name: string; version?: number };
+  dataset: DatasetRef;
   /** train, distill: the model the result is registered under (created when the run succeeds if absent). */
   model?: string;
   /** train, distill: the student's architecture. */
@@ -55,12 +60,6 @@ export interface RunRequest {
   maxAttempts?: number;
 }
 
-/** Who asked, for the run's record and its per-key idempotency. */
-export interface RunRequester {
-  apiKeyId: string | null;
-  idempotencyKey: string | null;
-}
-
 type RunDeps = { repo: ModelStore & EnsembleStore & DatasetStore & RunQueueStore; clock: Clock };
 
 /** Which top-level fields each kind takes: any other is refused rather than silently ignored. */
@@ -76,10 +75,6 @@ const KIND_FIELDS = [...new Set(Object.values(FIELDS_BY_KIND).flat())];
 /** Spec fields the request sets at its top level (or from the teachers), not among the hyperparameters. */
 const SET_AT_TOP_LEVEL = new Set(['architecture', 'aggregation', 'teacherWeights']);
 
-function fieldError(path: string, message: string): UnprocessableError {
-  return new UnprocessableError(`${path}: ${message}`, { errors: [{ in: 'body', path, message }] });
-}
-
 /**
  * Validates `request` against the registry and queues it (attempt 0) with its resolved spec; any
  * failure is a 422 naming the field, and nothing is queued.
@@ -91,26 +86,12 @@ export async function createRun(deps: RunDeps, request: RunRequest, requester: R
     throw fieldError('maxAttempts', `must be an integer from 1 to ${MAX_ATTEMPTS_LIMIT}`);
   }
   const dataset = await resolveDataset(deps.repo, request.dataset);
-  const spec = await resolveSpec(deps.repo, request, dataset);
-  const { run, created } = await deps.repo.enqueueRun({
-    id: crypto.randomUUID(),
-    kind: request.kind,
-    spec,
-    model: request.kind === 'evaluate' ? request.version!.model : request.model!,
-    maxAttempts,
-    createdByKeyId: requester.apiKeyId,
-    idempotencyKey: requester.idempotencyKey,
-    createdAt: deps.clock.now().toISOString(),
-  });
-  // The middleware replays a completed key; the store's key catches what it cannot (a response
-  // never recorded): its run is returned only when it is this very request.
-  if (!created && !(run.kind === request.kind && run.maxAttempts === maxAttempts && sameJson(run.spec, spec))) {
-    throw new IdempotencyKeyReusedError(`Idempotency-Key "${requester.idempotencyKey}" already started a different run`, {
-      idempotencyKey: requester.idempotencyKey,
-      runId: run.id,
-    });
+  if (request.kind === 'evaluate') {
+    const { spec, model } = await resolveEvaluation(deps.repo, { version: request.version! }, dataset, DEFAULT_EVALUATION_SPLIT);
+    return queueRun(deps, { kind: 'evaluate', spec: spec as unknown as JsonObject, model, maxAttempts }, requester);
   }
-  return run;
+  const spec = await resolveSpec(deps.repo, request, dataset);
+  return queueRun(deps, { kind: request.kind, spec, model: request.model!, maxAttempts }, requester);
 }
 
 export async function getRun(repo: RunQueueStore, id: string): Promise<RunRecord> {
@@ -137,22 +118,8 @@ function assertFieldsOfKind(request: RunRequest): void {
   }
 }
 
-async function resolveDataset(repo: DatasetStore, ref: RunRequest['dataset']): Promise<DatasetRecord> {
-  const found = ref.version === undefined ? await repo.getLatestDataset(ref.name) : await repo.getDataset(ref.name, ref.version);
-  if (found) return found;
-  if (ref.version !== undefined && (await repo.getLatestDataset(ref.name))) {
-    throw fieldError('dataset.version', `dataset "${ref.name}" has no version ${ref.version}`);
-  }
-  throw fieldError('dataset.name', `dataset "${ref.name}" does not exist`);
-}
-
 async function resolveSpec(repo: ModelStore & EnsembleStore, request: RunRequest, dataset: DatasetRecord): Promise<JsonObject> {
   const datasetRef = { id: dataset.id, name: dataset.name, version: dataset.version };
-  if (request.kind === 'evaluate') {
-    const { model, version } = await resolveVersion(repo, request.version!, 'version');
-    assertFitsDataset(model, dataset, 'version');
-    return { dataset: datasetRef, version: { id: version.id, model: model.name, version: version.version } };
-  }
   const architecture = request.architecture!;
   assertArchitectureFits(architecture, dataset);
   await assertTargetModel(repo, request.model!, dataset);
@@ -217,27 +184,6 @@ async function resolveInit(repo: ModelStore, ref: VersionRef, dataset: DatasetRe
   if (version.status === 'archived') throw fieldError('init.version', `${model.name} version ${version.version} is archived`);
   assertFitsDataset(model, dataset, 'init.model');
   return { versionId: version.id, model: model.name, version: version.version };
-}
-
-async function resolveVersion(repo: ModelStore, ref: VersionRef, field: string): Promise<{ model: ModelRecord; version: ModelVersionRecord }> {
-  const model = await repo.getModelByName(ref.model);
-  if (!model) throw fieldError(`${field}.model`, `model "${ref.model}" does not exist`);
-  const version = await findVersion(repo, model, String(ref.version));
-  if (!version) throw fieldError(`${field}.version`, `model "${ref.model}" has no version or alias "${ref.version}"`);
-  return { model, version };
-}
-
-const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((dim, i) => dim === b[i]);
-const sameLabels = (a: string[], b: string[]) => a.length === b.length && a.every((label, i) => label === b[i]);
-
-/** The model takes the dataset's examples and has one output per dataset class. */
-function assertFitsDataset(model: ModelRecord, dataset: DatasetRecord, field: string): void {
-  if (!sameShape(model.inputShape, dataset.shape)) {
-    throw fieldError(field, `model "${model.name}" takes input shape ${JSON.stringify(model.inputShape)} but dataset "${dataset.name}" has ${JSON.stringify(dataset.shape)}`);
-  }
-  if (model.classLabels.length !== dataset.classLabels.length) {
-    throw fieldError(field, `model "${model.name}" has ${model.classLabels.length} classes but dataset "${dataset.name}" has ${dataset.classLabels.length}`);
-  }
 }
 
 /** The catalogue's one shape fact: the smallest input side each architecture's downsampling survives. */

@@ -1,17 +1,30 @@
-// Evaluation of one model or a probability-averaging ensemble: accuracy, NLL, ECE, per-class accuracy, confusion.
+// Evaluation of one model or an ensemble (any aggregation, through combineMemberLogits): accuracy, NLL, ECE with
+// its reliability-diagram bins, per-class accuracy, the confusion matrix.
 
 import * as tf from '@tensorflow/tfjs';
 import type { LabelledImages } from '../datasets/labelled-images';
 import { allIndices, imageBatches } from './data/batches';
 import { DEFAULT_NORMALIZATION, type Normalization } from './spec/data';
+import { combineMemberLogits } from './ensemble-combination';
 import { IncompatibleDataError, InvalidEnsembleError } from './errors';
-import type { Aggregation } from './spec/aggregations';
+import type { EnsembleAggregation } from './spec/aggregations';
 import { softmaxRows } from './softmax';
 import { normaliseWeights } from './teacher-aggregation';
 
 export const ECE_BINS = 15;
 /** Probabilities are clamped here before the log so one confident mistake gives a large, finite NLL. */
 const MIN_PROBABILITY = 1e-12;
+
+/** One confidence bin of the reliability diagram: the examples whose top probability is in (lower, upper]. */
+export interface ReliabilityBin {
+  lower: number;
+  upper: number;
+  count: number;
+  /** Share of the bin's examples predicted right; null for an empty bin. */
+  accuracy: number | null;
+  /** Mean top probability of the bin's examples; null for an empty bin. */
+  confidence: number | null;
+}
 
 export interface EvaluationReport {
   count: number;
@@ -20,6 +33,8 @@ export interface EvaluationReport {
   nll: number;
   /** Expected calibration error over 15 equal-width confidence bins (lower, upper]. */
   ece: number;
+  /** The ECE_BINS bins ECE is computed from, lowest first (empty ones included). */
+  reliability: ReliabilityBin[];
   /** accuracy of examples of each class; null for classes with no examples. */
   perClassAccuracy: (number | null)[];
   /** confusionMatrix[true][predicted] = count. */
@@ -73,7 +88,14 @@ export function metricsFromProbabilities(probabilities: Float32Array, labels: Ar
     const total = row.reduce((a, b) => a + b, 0);
     return total === 0 ? null : (row[c] ?? 0) / total;
   });
-  return { count, accuracy: count ? correct / count : 0, nll: count ? nll / count : 0, ece, perClassAccuracy, confusionMatrix };
+  const reliability = binCount.map((m, b) => ({
+    lower: b / ECE_BINS,
+    upper: (b + 1) / ECE_BINS,
+    count: m,
+    accuracy: m === 0 ? null : (binCorrect[b] ?? 0) / m,
+    confidence: m === 0 ? null : (binConfidence[b] ?? 0) / m,
+  }));
+  return { count, accuracy: count ? correct / count : 0, nll: count ? nll / count : 0, ece, reliability, perClassAccuracy, confusionMatrix };
 }
 
 /** Logits of a model over the set (inference mode), batch by batch, as one row-major Float32Array. */
@@ -102,7 +124,8 @@ export async function predictLogits(
   return out;
 }
 
-const labelsAt = (set: LabelledImages, indices?: Uint32Array): ArrayLike<number> =>
+/** The labels of the examples at `indices` (all when absent), in that order. */
+export const labelsAt = (set: LabelledImages, indices?: Uint32Array): ArrayLike<number> =>
   indices ? Array.from(indices, (i) => set.labels[i] ?? 0) : set.labels;
 
 /** Evaluates one model on a labelled set. */
@@ -111,30 +134,45 @@ export async function evaluateModel(model: tf.LayersModel, set: LabelledImages, 
   return metricsFromProbabilities(probabilities, labelsAt(set, options.indices), set.numClasses);
 }
 
+/** Per-member settings of an ensemble evaluation: the normalisation each member was trained with (default: options.normalization). */
+export interface EnsembleEvaluateOptions extends EvaluateOptions {
+  /** Relative member weights (normalised here); equal when absent. */
+  weights?: readonly number[];
+  /** `mean-probabilities` (the reference) unless given; `weighted` needs weights. */
+  aggregation?: EnsembleAggregation;
+  normalizations?: readonly Normalization[];
+}
+
 /**
- * Evaluates an ensemble — by default the reference mean of the members' probabilities; `mean-logits` averages logits
- * before the softmax — and every member on its own.
+ * Evaluates an ensemble, combined as `aggregation` says (combineMemberLogits: the same combination serving uses),
+ * and every member on its own. Members are run one after the other.
  */
 export async function evaluateEnsemble(
   models: readonly tf.LayersModel[],
   set: LabelledImages,
-  options: EvaluateOptions & { weights?: readonly number[]; aggregation?: Aggregation } = {},
+  options: EnsembleEvaluateOptions = {},
 ): Promise<EnsembleEvaluationReport> {
+  const memberLogits: Float32Array[] = [];
+  for (const [m, model] of models.entries()) {
+    const normalization = options.normalizations?.[m] ?? options.normalization;
+    memberLogits.push(await predictLogits(model, set, { ...options, ...(normalization && { normalization }) }));
+  }
+  return ensembleReportFromLogits(memberLogits, labelsAt(set, options.indices), set.numClasses, options);
+}
+
+/** The ensemble's and each member's metrics from the members' logits (each examples x classes) on the same examples. */
+export function ensembleReportFromLogits(
+  memberLogits: readonly Float32Array[],
+  labels: ArrayLike<number>,
+  numClasses: number,
+  options: Pick<EnsembleEvaluateOptions, 'weights' | 'aggregation'> = {},
+): EnsembleEvaluationReport {
   const aggregation = options.aggregation ?? 'mean-probabilities';
   if (aggregation === 'weighted' && !options.weights) throw new InvalidEnsembleError("'weighted' aggregation needs weights");
-  const weights = normaliseWeights(models.length, options.weights);
-  const labels = labelsAt(set, options.indices);
-  const members: EvaluationReport[] = [];
-  let combined: Float32Array | undefined;
-  for (const [m, model] of models.entries()) {
-    const logits = await predictLogits(model, set, options);
-    const probabilities = softmaxRows(logits, set.numClasses);
-    members.push(metricsFromProbabilities(probabilities, labels, set.numClasses));
-    const term = aggregation === 'mean-logits' ? logits : probabilities;
-    combined ??= new Float32Array(term.length);
-    for (let i = 0; i < term.length; i++) combined[i] = (combined[i] ?? 0) + (weights[m] ?? 0) * (term[i] ?? 0);
-  }
-  const ensembleInput = combined ?? new Float32Array(0);
-  const probabilities = aggregation === 'mean-logits' ? softmaxRows(ensembleInput, set.numClasses) : ensembleInput;
-  return { ensemble: metricsFromProbabilities(probabilities, labels, set.numClasses), members };
+  const weights = normaliseWeights(memberLogits.length, options.weights);
+  const { probabilities, memberProbabilities } = combineMemberLogits(memberLogits, weights, aggregation, numClasses);
+  return {
+    ensemble: metricsFromProbabilities(probabilities, labels, numClasses),
+    members: memberProbabilities.map((member) => metricsFromProbabilities(member, labels, numClasses)),
+  };
 }

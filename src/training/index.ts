@@ -8,12 +8,16 @@ export { computeTeacherLogits, type TeacherLogitsOptions } from './teacher-logit
 export {
   evaluateModel,
   evaluateEnsemble,
+  ensembleReportFromLogits,
+  labelsAt,
   metricsFromProbabilities,
   predictLogits,
   ECE_BINS,
   type EvaluationReport,
   type EnsembleEvaluationReport,
+  type EnsembleEvaluateOptions,
   type EvaluateOptions,
+  type ReliabilityBin,
 } from './evaluate';
 export { softmaxRows } from './softmax';
 export { combineMemberLogits, type CombinedProbabilities } from './ensemble-combination';

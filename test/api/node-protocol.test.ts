@@ -175,7 +175,7 @@ function protocolSuite(database: string, start: (options: TestServerOptions) => 
           expect.objectContaining({ versionId: teacherIds['teacher-a'], model: 'teacher-a', version: 1, weight: 3, outputs: { key, cached: null } }),
           expect.objectContaining({ versionId: teacherIds['teacher-b'], weight: 1 }),
         ]);
-        expect(inputs).toMatchObject({ init: null, evaluate: null, resume: null });
+        expect(inputs).toMatchObject({ init: null, members: [], resume: null });
 
         // Inputs download through the API with the fencing token, verified bytes; without the current token, 409.
         const trainImages = inputs.dataset.files.find((file: Json) => file.role === 'train-images');
@@ -304,13 +304,50 @@ function protocolSuite(database: string, start: (options: TestServerOptions) => 
     });
 
     describe('evaluate, fail and cancel', () => {
-      it('records an evaluate run metrics as its result; a failure keeps its reason; a cancel is seen on heartbeat and confirmed', async () => {
+      it('records an evaluate run\'s evaluation and its numbers as its result; a failure keeps its reason; a cancel is seen on heartbeat and confirmed', async () => {
         const node = (await registerNode('zeta')).body;
         const evaluation = await createRun({ kind: 'evaluate', dataset: { name: 'digits' }, version: { model: 'teacher-b', version: 1 } });
         const claimed = await claimRun(node.id, evaluation.id);
-        expect(claimed.inputs.evaluate).toMatchObject({ versionId: teacherIds['teacher-b'], model: 'teacher-b', version: 1 });
-        const done = await call('POST', `/v1/runs/${evaluation.id}/complete`, nodeKey, { fencingToken: claimed.fencingToken, metrics: { test_accuracy: 0.4 } });
-        expect(done.body).toMatchObject({ status: 'succeeded', resultVersionId: null, result: { test_accuracy: 0.4 }, model: 'teacher-b' });
+        expect(claimed.inputs.members).toEqual([expect.objectContaining({ versionId: teacherIds['teacher-b'], model: 'teacher-b', version: 1 })]);
+        const complete = (body: Json) => call('POST', `/v1/runs/${evaluation.id}/complete`, nodeKey, { fencingToken: claimed.fencingToken, metrics: { accuracy: 0.4 }, ...body });
+        const score = { count: 5, accuracy: 0.4, nll: 1.2, ece: 0.3 };
+        const report = {
+          ...score,
+          reliability: [{ lower: 0, upper: 1, count: 5, accuracy: 0.4, confidence: 0.7 }],
+          perClassAccuracy: [0, 1, 2].map((c) => ({ class: c, label: String(c), count: [2, 2, 1][c], accuracy: [0.5, 0.5, 0][c] })),
+          confusionMatrix: [[1, 1, 0], [0, 1, 1], [1, 0, 0]],
+          members: [{ versionId: teacherIds['teacher-b'], ...score }],
+        };
+        expect((await complete({})).status).toBe(422);
+        expect((await complete({ evaluation: { ...report, members: [{ ...report.members[0], versionId: 'another' }] } })).status).toBe(422);
+        expect((await complete({ evaluation: { ...report, confusionMatrix: [[1]] } })).status).toBe(422);
+        expect((await call('GET', `/v1/runs/${evaluation.id}`, server.adminKey)).body.status).toBe('running');
+        const done = await complete({ evaluation: report });
+        expect(done.body).toMatchObject({ status: 'succeeded', resultVersionId: null, result: score, model: 'teacher-b' });
+        expect((await complete({ evaluation: { ...report, accuracy: 0.9 } })).body.result).toEqual(score);
+        expect((await call('GET', `/v1/evaluations/${evaluation.id}`, server.adminKey)).body).toMatchObject({ status: 'succeeded', metrics: score, memberMetrics: null });
+
+        // An ensemble deleted while its evaluation runs: the evaluation is stored under its name.
+        const { repo } = server.deps;
+        const teacherModels = await Promise.all(['teacher-a', 'teacher-b'].map(async (name) => (await repo.getModelByName(name))!));
+        const ensemble = await repo.createEnsemble({
+          id: crypto.randomUUID(), name: 'short-lived', description: '', aggregation: 'mean-logits', tags: {}, createdAt: new Date().toISOString(),
+          members: teacherModels.map((model, position) => ({ position, modelId: model.id, versionId: teacherIds[model.name]!, alias: null, weight: 1 })),
+        });
+        const ensembleEvaluation = await call('POST', '/v1/evaluations', server.adminKey, { ensemble: 'short-lived', dataset: { name: 'digits' } });
+        expect(ensembleEvaluation.status).toBe(202);
+        const ensembleClaim = await claimRun(node.id, ensembleEvaluation.body.id);
+        expect(ensembleClaim.inputs.members.map((member: Json) => member.model)).toEqual(['teacher-a', 'teacher-b']);
+        expect(await repo.deleteEnsemble(ensemble.id)).toBe(true);
+        const members = ['teacher-a', 'teacher-b'].map((name) => ({ versionId: teacherIds[name], ...score }));
+        const ensembleDone = await call('POST', `/v1/runs/${ensembleEvaluation.body.id}/complete`, nodeKey, {
+          fencingToken: ensembleClaim.fencingToken, metrics: {}, evaluation: { ...report, members },
+        });
+        expect(ensembleDone.body).toMatchObject({ status: 'succeeded', result: score });
+        expect(await repo.getEvaluation(ensembleEvaluation.body.id)).toMatchObject({ ensembleId: null, ensembleName: 'short-lived', aggregation: 'mean-logits' });
+        expect((await call('GET', '/v1/evaluations?ensemble=short-lived', server.adminKey)).body.items).toEqual([
+          expect.objectContaining({ target: { kind: 'ensemble', name: 'short-lived', revision: 1, aggregation: 'mean-logits' }, memberMetrics: [expect.objectContaining({ model: 'teacher-a' }), expect.objectContaining({ model: 'teacher-b' })] }),
+        ]);
 
         const failing = await createRun(distillRun('never'));
         const held = await claimRun(node.id, failing.id);

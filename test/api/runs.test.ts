@@ -143,9 +143,13 @@ describe('creating runs', () => {
 
   it('queues an evaluate run of an existing version that fits the dataset', async () => {
     const run = await queuedRun({ kind: 'evaluate', dataset: { name: 'digits' }, version: { model: 'teacher-b', version: 1 } });
+    const versionId = versionIds.get('teacher-b/1');
     expect(run.spec).toEqual({
       dataset: { id: datasetId, name: 'digits', version: 1 },
-      version: { id: versionIds.get('teacher-b/1'), model: 'teacher-b', version: 1 },
+      split: 'test',
+      members: [{ versionId, model: 'teacher-b', version: 1, weight: 1, normalization: { mean: [0.5], std: [0.5] } }],
+      aggregation: 'mean-probabilities',
+      version: { id: versionId, model: 'teacher-b', version: 1 },
     });
   });
 });

@@ -51,7 +51,7 @@ function assignmentWithFileAt(path: string): Assignment {
       dataset: { id: 'd', name: 'bands', version: 1, format: 'idx', classLabels: [], shape: [], files: [{ ...file, role: 'train-images' }] },
       teachers: [],
       init: null,
-      evaluate: null,
+      members: [],
       resume: null,
     },
   };

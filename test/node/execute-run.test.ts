@@ -5,7 +5,16 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, it } from 'vitest';
 import type { LabelledImages } from '../../src/datasets';
 import { executeRun, RunInputsError, type RunExecutionHooks, type RunInputs } from '../../src/node/execute-run';
-import { deserializeModel, evaluateModel, TrainingCancelledError, type CheckpointArtifacts, type CheckpointMetrics, type ModelArtifactsBytes } from '../../src/training';
+import {
+  deserializeModel,
+  evaluateEnsemble,
+  evaluateModel,
+  splitTrainValidation,
+  TrainingCancelledError,
+  type CheckpointArtifacts,
+  type CheckpointMetrics,
+  type ModelArtifactsBytes,
+} from '../../src/training';
 import { describeOnEveryBackend } from '../training/backends';
 import { bandImages } from '../training/fixtures';
 
@@ -144,12 +153,58 @@ describeOnEveryBackend('executeRun', () => {
     after.forEach((value, i) => expect(value).toBeCloseTo(before[i]!, 5));
   });
 
-  it('evaluates a version on the test split and the reference validation split', async () => {
-    const { metrics } = await executeRun({ kind: 'evaluate', spec: { dataset: datasetRef, version: { id: 't0', model: 'teacher', version: 1 } }, dataset, teachers: [], evaluate: teachers[0] });
-    expect(Object.keys(metrics).sort()).toEqual([...QUALITY_KEYS].sort());
+  const REFERENCE = { mean: [0.5], std: [0.5] };
+  /** An evaluate run's inputs: the members t0, t1… with these weights and normalisations. */
+  const evaluateInputs = (split: string, aggregation: string, members: { weight: number; normalization: typeof REFERENCE }[]): RunInputs => ({
+    kind: 'evaluate',
+    spec: {
+      dataset: datasetRef,
+      split,
+      aggregation,
+      members: members.map((member, i) => ({ versionId: `t${i}`, model: 'teacher', version: i + 1, ...member })),
+    },
+    dataset,
+    teachers: [],
+    members: teachers.slice(0, members.length),
+  });
+
+  it('evaluates a version on the test split: the engine\'s numbers, reliability bins and confusion matrix holding every example', async () => {
+    const tensorsBefore = tf.memory().numTensors;
+    const { metrics, evaluation } = await executeRun(evaluateInputs('test', 'mean-probabilities', [{ weight: 1, normalization: REFERENCE }]));
     const model = await deserializeModel(teachers[0]!);
-    expect(metrics.test_accuracy).toBe((await evaluateModel(model, testSet)).accuracy);
+    const expected = await evaluateModel(model, testSet);
     model.dispose();
+    expect(metrics).toEqual({ count: 100, accuracy: expected.accuracy, nll: expected.nll, ece: expected.ece });
+    expect(evaluation).toMatchObject({ count: 100, accuracy: expected.accuracy, reliability: expected.reliability, confusionMatrix: expected.confusionMatrix });
+    expect(evaluation!.reliability.reduce((sum, bin) => sum + bin.count, 0)).toBe(100);
+    expect(evaluation!.perClassAccuracy).toEqual(
+      expected.perClassAccuracy.map((accuracy, c) => ({ class: c, label: ['top', 'bottom'][c], count: testSet.labels.filter((l) => l === c).length, accuracy })),
+    );
+    expect(evaluation!.members).toEqual([{ versionId: 't0', count: 100, accuracy: expected.accuracy, nll: expected.nll, ece: expected.ece }]);
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+  });
+
+  it('evaluates an ensemble by majority vote on the reference validation hold-out, each member with its own normalisation', async () => {
+    const members = [{ weight: 0.75, normalization: REFERENCE }, { weight: 0.25, normalization: { mean: [0], std: [1] } }];
+    const { evaluation } = await executeRun(evaluateInputs('validation', 'majority-vote', members));
+    const models = await Promise.all(teachers.map((artifacts) => deserializeModel(artifacts)));
+    const { validation } = splitTrainValidation(trainSet.count, 0.1, 42);
+    const expected = await evaluateEnsemble(models, trainSet, {
+      indices: validation,
+      aggregation: 'majority-vote',
+      weights: [0.75, 0.25],
+      normalizations: members.map((member) => member.normalization),
+    });
+    models.forEach((model) => model.dispose());
+    expect(evaluation).toMatchObject({ count: validation.length, accuracy: expected.ensemble.accuracy, nll: expected.ensemble.nll });
+    expect(evaluation!.members.map((member) => member.accuracy)).toEqual(expected.members.map((member) => member.accuracy));
+    // A 0.75 vote always outweighs 0.25: the ensemble predicts what the first member predicts.
+    expect(evaluation!.accuracy).toBe(evaluation!.members[0]!.accuracy);
+  });
+
+  it('evaluates on the whole training file', async () => {
+    const { metrics } = await executeRun(evaluateInputs('train', 'mean-logits', [{ weight: 0.5, normalization: REFERENCE }, { weight: 0.5, normalization: REFERENCE }]));
+    expect(metrics.count).toBe(240);
   });
 
   it('stops at the next batch when the signal fires, with TrainingCancelledError and nothing leaked', async () => {
@@ -167,7 +222,10 @@ describeOnEveryBackend('executeRun', () => {
     const train: RunInputs = { kind: 'train', spec: { dataset: datasetRef, model: 'm', training, init: { versionId: 't0' } }, dataset, teachers: [] };
     await expect(executeRun(train)).rejects.toThrow(RunInputsError);
     await expect(executeRun({ ...train, spec: { dataset: datasetRef, model: 'm', training }, init: teachers[0] })).rejects.toThrow(/init artifacts given for a spec with no init/);
-    await expect(executeRun({ kind: 'evaluate', spec: { dataset: datasetRef }, dataset, teachers: [] })).rejects.toThrow(/needs the artifacts of the version/);
+    const evaluate = evaluateInputs('test', 'mean-probabilities', [{ weight: 1, normalization: REFERENCE }]);
+    await expect(executeRun({ ...evaluate, members: [] })).rejects.toThrow(/the spec scores 1 members, the inputs hold 0/);
+    const withoutTest = { ...dataset, files: idxSplit(trainSet, 'train') };
+    await expect(executeRun({ ...evaluate, dataset: withoutTest })).rejects.toThrow(/no test split/);
     await expect(executeRun({ ...train, spec: { dataset: datasetRef, model: 'm', training: { ...training, lr: 1 } } })).rejects.toThrow(/lr: is not a setting/);
   });
 });

@@ -2,6 +2,8 @@
 
 import { describe, expect, it } from 'vitest';
 import {
+  ECE_BINS,
+  ensembleReportFromLogits,
   evaluateEnsemble,
   evaluateModel,
   metricsFromProbabilities,
@@ -39,8 +41,36 @@ describe('metricsFromProbabilities', () => {
     expect(report.ece).toBe(1);
   });
 
+  it('reports the reliability-diagram bins ECE is computed from, empty ones included', () => {
+    const { reliability, ece } = metricsFromProbabilities(probabilities, labels, 3);
+    expect(reliability).toHaveLength(ECE_BINS);
+    expect(reliability.map((bin) => bin.count).reduce((a, b) => a + b, 0)).toBe(4);
+    expect(reliability[10]).toEqual({ lower: 10 / 15, upper: 11 / 15, count: 2, accuracy: 1, confidence: expect.closeTo(0.7, 6) });
+    expect(reliability[11]).toMatchObject({ count: 1, accuracy: 0, confidence: expect.closeTo(0.75, 6) });
+    expect(reliability[0]).toEqual({ lower: 0, upper: 1 / 15, count: 0, accuracy: null, confidence: null });
+    const fromBins = reliability.reduce((sum, bin) => (bin.count === 0 ? sum : sum + (bin.count / 4) * Math.abs(bin.accuracy! - bin.confidence!)), 0);
+    expect(fromBins).toBeCloseTo(ece, 6);
+  });
+
   it('a perfectly calibrated, perfectly accurate model has ECE 0', () => {
     expect(metricsFromProbabilities(Float32Array.from([1, 0, 0, 1]), [0, 1], 2).ece).toBe(0);
+  });
+});
+
+describe('ensembleReportFromLogits', () => {
+  // Two rows, two classes: member 0 votes [0, 1], member 1 votes [1, 1], member 2 votes [1, 0].
+  const logits = [Float32Array.from([2, 0, 0, 3]), Float32Array.from([0, 1, 0, 2]), Float32Array.from([0, 4, 5, 0])];
+
+  it('combines by weighted majority vote: the vote shares are the probabilities', () => {
+    const report = ensembleReportFromLogits(logits, [0, 1], 2, { aggregation: 'majority-vote', weights: [2, 1, 1] });
+    // row 0: class 0 gets 2/4, class 1 2/4 (the first class wins the tie); row 1: class 1 gets 3/4.
+    expect(report.ensemble.confusionMatrix).toEqual([[1, 0], [0, 1]]);
+    expect(report.ensemble.nll).toBeCloseTo(-(Math.log(0.5) + Math.log(0.75)) / 2, 6);
+    expect(report.members.map((member) => member.accuracy)).toEqual([1, 0.5, 0]);
+  });
+
+  it('refuses weighted aggregation without weights', () => {
+    expect(() => ensembleReportFromLogits(logits, [0, 1], 2, { aggregation: 'weighted' })).toThrow(/needs weights/);
   });
 });
 

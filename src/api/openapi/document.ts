@@ -33,6 +33,7 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>): unknown {
       { name: 'lineage', description: 'Which versions were made from which.' },
       { name: 'datasets', description: 'Registered datasets.' },
       { name: 'runs', description: 'Train, distill and evaluate runs: validated, then queued for training nodes.' },
+      { name: 'evaluations', description: 'Accuracy, NLL and calibration of a version or an ensemble on a dataset split, scored by an evaluate run.' },
       { name: 'keys', description: 'API keys.' },
     ],
   });

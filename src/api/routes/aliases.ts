@@ -5,7 +5,8 @@ import { deleteAlias, getAlias, listAliases, setAlias, type ResolvedAlias } from
 import type { AppEnv } from '../app-env';
 import { protectedRoute } from '../route-config';
 import { AliasNameSchema, NameSchema, VersionNumberSchema, json } from '../schemas';
-import { VersionSchema, toVersion } from './versions';
+import type { EvaluationStore } from '../../registry/ports';
+import { VersionSchema, toVersions } from './versions';
 
 const AliasSchema = z
   .object({ alias: z.string(), version: VersionSchema, updatedAt: z.string() })
@@ -21,9 +22,13 @@ const AliasParams = ModelParams.extend({
   alias: AliasNameSchema.openapi({ param: { name: 'alias', in: 'path' }, example: 'production' }),
 });
 
-function toAlias(modelName: string, alias: ResolvedAlias): z.infer<typeof AliasSchema> {
-  return { alias: alias.alias, version: toVersion(modelName, alias.version), updatedAt: alias.updatedAt };
+/** The aliases with the versions they point at (each with its newest evaluation). */
+async function toAliases(repo: EvaluationStore, modelName: string, aliases: ResolvedAlias[]): Promise<z.infer<typeof AliasSchema>[]> {
+  const versions = await toVersions(repo, modelName, aliases.map((alias) => alias.version));
+  return aliases.map((alias, i) => ({ alias: alias.alias, version: versions[i]!, updatedAt: alias.updatedAt }));
 }
+
+const toAlias = async (repo: EvaluationStore, modelName: string, alias: ResolvedAlias) => (await toAliases(repo, modelName, [alias]))[0]!;
 
 const setRoute = protectedRoute(
   'write',
@@ -72,16 +77,16 @@ const deleteRoute = protectedRoute('write', {
 export const aliasRoutes = new OpenAPIHono<AppEnv>()
   .openapi(setRoute, async (c) => {
     const { name, alias } = c.req.valid('param');
-    return c.json(toAlias(name, await setAlias(c.get('deps'), name, alias, c.req.valid('json').version)), 200);
+    return c.json(await toAlias(c.get('deps').repo, name, await setAlias(c.get('deps'), name, alias, c.req.valid('json').version)), 200);
   })
   .openapi(listRoute, async (c) => {
     const { name } = c.req.valid('param');
     const aliases = await listAliases(c.get('deps').repo, name);
-    return c.json({ items: aliases.map((alias) => toAlias(name, alias)) }, 200);
+    return c.json({ items: await toAliases(c.get('deps').repo, name, aliases) }, 200);
   })
   .openapi(getRoute, async (c) => {
     const { name, alias } = c.req.valid('param');
-    return c.json(toAlias(name, await getAlias(c.get('deps').repo, name, alias)), 200);
+    return c.json(await toAlias(c.get('deps').repo, name, await getAlias(c.get('deps').repo, name, alias)), 200);
   })
   .openapi(deleteRoute, async (c) => {
     const { name, alias } = c.req.valid('param');

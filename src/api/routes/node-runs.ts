@@ -11,6 +11,7 @@ import { runHeldByCaller, runHeldWith, STALE_LEASE_PROBLEM } from '../node-acces
 import { FENCING_TOKEN_HEADER, fencingTokenHeader, FencingTokenSchema } from '../node-headers';
 import { protectedRoute } from '../route-config';
 import { json, recordOf, RecordKeySchema, singleLineText } from '../schemas';
+import { ReportedEvaluationSchema } from './evaluations';
 import { RunEventSchema } from './run-progress';
 import { publicRun, RunIdParams, RunSchema } from './runs';
 
@@ -40,6 +41,9 @@ const CompleteSchema = z
   .strictObject({
     fencingToken: FencingTokenSchema,
     metrics: MetricsSchema.openapi({ description: 'validation_accuracy, test_accuracy, test_nll, test_ece, …', example: { test_accuracy: 0.87 } }),
+    evaluation: ReportedEvaluationSchema.optional().openapi({
+      description: "evaluate runs only, and required there: the evaluation report. The run's result becomes its count, accuracy, nll and ece.",
+    }),
   })
   .openapi('CompleteRun');
 
@@ -87,15 +91,16 @@ const completeRoute = nodeWrite(
     method: 'post',
     operationId: 'completeRun',
     path: '/{id}/complete',
-    summary: 'Finish a run: train and distill register the best checkpoint as a version, evaluate records its metrics',
+    summary: 'Finish a run: train and distill register the best checkpoint as a version, evaluate records its evaluation',
     description:
       "A train or distill run's best checkpoint becomes the next version of the run's model (created from the dataset's shape and classes if absent) with these metrics, " +
       'the training spec as params, and lineage edges to every teacher (normalised weight, method, temperature, alpha, aggregation) and to the init version. ' +
-      'Registration happens once: a retried completion returns the same run and version.',
+      'An evaluate run stores its `evaluation` (GET /v1/evaluations/{id}). ' +
+      'Registration happens once: a retried completion returns the same run and version (or evaluation).',
     request: { params: RunIdParams, body: { required: true, ...json(CompleteSchema) } },
     responses: { 200: { description: 'The run, succeeded.', ...json(RunSchema) } },
   },
-  { 422: 'The run has no checkpoint to register, or its model.json does not name one `weights.bin`.' },
+  { 422: 'The run has no checkpoint to register, or its model.json does not name one `weights.bin`; an evaluate run without its evaluation (or one that does not fit its spec), or an evaluation for another kind.' },
 );
 
 const failRoute = nodeWrite({
@@ -142,10 +147,10 @@ export const nodeRunRoutes = new OpenAPIHono<AppEnv>()
     return c.json({ items: await appendEvents(c.get('deps'), run, fencingToken, events) }, 201);
   })
   .openapi(completeRoute, async (c) => {
-    const { fencingToken, metrics } = c.req.valid('json');
+    const { fencingToken, metrics, evaluation } = c.req.valid('json');
     const deps = c.get('deps');
     const run = await runHeldByCaller(deps.repo, c.get('principal'), c.req.valid('param').id);
-    return c.json(await publicRun(deps.repo, await completeRun(deps, run, fencingToken, metrics)), 200);
+    return c.json(await publicRun(deps.repo, await completeRun(deps, run, fencingToken, metrics, evaluation)), 200);
   })
   .openapi(failRoute, async (c) => {
     const { fencingToken, error } = c.req.valid('json');

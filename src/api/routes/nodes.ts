@@ -87,7 +87,7 @@ const AssignmentSchema = z
         }),
       ),
       init: VersionInputSchema.nullable(),
-      evaluate: VersionInputSchema.nullable(),
+      members: z.array(VersionInputSchema).openapi({ description: 'evaluate runs: every member the run scores, in the order of `spec.members`; empty otherwise.' }),
       resume: CheckpointInputSchema.extend({ best: CheckpointInputSchema })
         .nullable()
         .openapi({ description: 'The latest checkpoint of an earlier attempt (and the best so far), or null.' }),

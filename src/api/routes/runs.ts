@@ -18,9 +18,14 @@ const StatusSchema = z.enum(STATUSES).openapi('RunStatus', {
   description: 'queued, then running on a node (each claim an attempt), then succeeded, failed or cancelled.',
 });
 
-const VersionRefBodySchema = z.strictObject({
+export const VersionRefBodySchema = z.strictObject({
   model: NameSchema,
   version: VersionRefValueSchema.openapi({ description: 'A version number, an alias or `latest`.', example: 'latest' }),
+});
+
+export const DatasetRefBodySchema = z.strictObject({
+  name: NameSchema,
+  version: VersionNumberSchema.optional().openapi({ description: 'Defaults to the latest version.' }),
 });
 
 const TeacherSchema = VersionRefBodySchema.extend({
@@ -30,10 +35,7 @@ const TeacherSchema = VersionRefBodySchema.extend({
 const CreateRunSchema = z
   .strictObject({
     kind: KindSchema,
-    dataset: z.strictObject({
-      name: NameSchema,
-      version: VersionNumberSchema.optional().openapi({ description: 'Defaults to the latest version.' }),
-    }),
+    dataset: DatasetRefBodySchema,
     model: NameSchema.optional().openapi({
       description: 'train, distill: the model the result is registered under; created when the run succeeds if it does not exist.',
     }),

@@ -1,7 +1,8 @@
 // /v1/models/{name}/versions: upload, list, read, update, archive, delete and download model versions.
 // `{version}` is a version number, an alias, or `latest`.
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { ModelVersionRecord } from '../../registry/records';
+import type { EvaluationStore } from '../../registry/ports';
+import type { EvaluationRecord, ModelVersionRecord } from '../../registry/records';
 import { getVersion } from '../../registry/version-refs';
 import { deleteVersion, findArtifactFile, listVersions, updateVersion, uploadVersion } from '../../registry/versions';
 import type { AppEnv } from '../app-env';
@@ -9,6 +10,7 @@ import { fileDownload } from '../file-download';
 import { protectedRoute } from '../route-config';
 import { NameSchema, PageQuerySchema, TagsSchema, VersionRefSchema, json, multiLineText, pageEnvelope } from '../schemas';
 import { UploadFormSchema, UploadMetadataSchema, readVersionUpload } from '../version-upload';
+import { LatestEvaluationSchema, toLatestEvaluation } from './evaluations';
 
 const BlobSummarySchema = z.object({ sha256: z.string(), size: z.number().int() }).openapi('BlobSummary');
 
@@ -26,10 +28,23 @@ export const VersionSchema = z
     sourceRunId: z.string().nullable(),
     createdAt: z.string(),
     archivedAt: z.string().nullable(),
+    latestEvaluation: LatestEvaluationSchema.nullable().openapi({ description: 'Its newest finished evaluation (`GET /v1/evaluations?model=&version=`), or null.' }),
   })
   .openapi('ModelVersion');
 
-export function toVersion(modelName: string, v: ModelVersionRecord): z.infer<typeof VersionSchema> {
+type Version = z.infer<typeof VersionSchema>;
+
+/** The versions as the API shows them, each with its newest evaluation (read for all of them at once). */
+export async function toVersions(repo: EvaluationStore, modelName: string, versions: ModelVersionRecord[]): Promise<Version[]> {
+  const latest = new Map((await repo.latestEvaluations(versions.map((v) => v.id))).map((record) => [record.versionId, record]));
+  return versions.map((v) => toVersion(modelName, v, latest.get(v.id)));
+}
+
+export async function toVersionOf(repo: EvaluationStore, modelName: string, version: ModelVersionRecord): Promise<Version> {
+  return (await toVersions(repo, modelName, [version]))[0]!;
+}
+
+function toVersion(modelName: string, v: ModelVersionRecord, latestEvaluation: EvaluationRecord | undefined): Version {
   return {
     id: v.id,
     model: modelName,
@@ -46,6 +61,7 @@ export function toVersion(modelName: string, v: ModelVersionRecord): z.infer<typ
     sourceRunId: v.sourceRunId,
     createdAt: v.createdAt,
     archivedAt: v.archivedAt,
+    latestEvaluation: latestEvaluation ? toLatestEvaluation(latestEvaluation) : null,
   };
 }
 
@@ -193,21 +209,23 @@ versionRoutes
   .openapi(uploadRoute, async (c) => {
     const { name } = c.req.valid('param');
     const version = await uploadVersion(c.get('deps'), name, await readVersionUpload(c.req.valid('form')));
-    return c.json(toVersion(name, version), 201);
+    return c.json(await toVersionOf(c.get('deps').repo, name, version), 201);
   })
   .openapi(listRoute, async (c) => {
     const { name } = c.req.valid('param');
     const { include_archived: includeArchived, limit, offset } = c.req.valid('query');
-    const { items, total } = await listVersions(c.get('deps').repo, name, { includeArchived, page: { limit, offset } });
-    return c.json({ items: items.map((v) => toVersion(name, v)), total, limit, offset }, 200);
+    const { repo } = c.get('deps');
+    const { items, total } = await listVersions(repo, name, { includeArchived, page: { limit, offset } });
+    return c.json({ items: await toVersions(repo, name, items), total, limit, offset }, 200);
   })
   .openapi(getRoute, async (c) => {
     const { name, version } = c.req.valid('param');
-    return c.json(toVersion(name, (await getVersion(c.get('deps').repo, name, version)).version), 200);
+    const { repo } = c.get('deps');
+    return c.json(await toVersionOf(repo, name, (await getVersion(repo, name, version)).version), 200);
   })
   .openapi(updateRoute, async (c) => {
     const { name, version } = c.req.valid('param');
-    return c.json(toVersion(name, await updateVersion(c.get('deps'), name, version, c.req.valid('json'))), 200);
+    return c.json(await toVersionOf(c.get('deps').repo, name, await updateVersion(c.get('deps'), name, version, c.req.valid('json'))), 200);
   })
   .openapi(deleteRoute, async (c) => {
     const { name, version } = c.req.valid('param');
@@ -227,6 +245,6 @@ for (const [route, archived] of [
 ] as const) {
   versionRoutes.openapi(route, async (c) => {
     const { name, version } = c.req.valid('param');
-    return c.json(toVersion(name, await updateVersion(c.get('deps'), name, version, { archived })), 200);
+    return c.json(await toVersionOf(c.get('deps').repo, name, await updateVersion(c.get('deps'), name, version, { archived })), 200);
   });
 }

@@ -3,6 +3,7 @@
 import { tests as apiKeyStoreTests } from './api-key-store.contract';
 import type { StoreDriver } from './contract-suite';
 import { tests as datasetStoreTests } from './dataset-store.contract';
+import { tests as evaluationStoreTests } from './evaluation-store.contract';
 import { tests as ensembleStoreTests } from './ensemble-store.contract';
 import { tests as idempotencyStoreTests } from './idempotency-store.contract';
 import { tests as modelStoreTests } from './model-store.contract';
@@ -20,6 +21,7 @@ export interface StoreContractOptions {
     RunQueueStore?: Record<string, string>;
     NodeStore?: Record<string, string>;
     TeacherOutputsStore?: Record<string, string>;
+    EvaluationStore?: Record<string, string>;
     EnsembleStore?: Record<string, string>;
   };
 }
@@ -32,5 +34,6 @@ export function tests(driver: StoreDriver, options: StoreContractOptions = {}): 
   runQueueTests(driver, { skip: options.skip?.RunQueueStore });
   nodeStoreTests(driver, { skip: options.skip?.NodeStore });
   teacherOutputsStoreTests(driver, { skip: options.skip?.TeacherOutputsStore });
+  evaluationStoreTests(driver, { skip: options.skip?.EvaluationStore });
   ensembleStoreTests(driver, { skip: options.skip?.EnsembleStore });
 }

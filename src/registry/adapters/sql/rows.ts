@@ -8,6 +8,7 @@ import type {
   BlobRef,
   CheckpointRecord,
   DatasetRecord,
+  EvaluationRecord,
   EnsembleMemberRecord,
   EnsembleRecord,
   IdempotencyRecord,
@@ -59,6 +60,7 @@ export interface RegistryTables<T extends Table> {
   nodes: TableOf<T, NodeRecord>;
   versionCounters: TableOf<T, VersionCounterRow>;
   teacherOutputs: TableOf<T, TeacherOutputsRow>;
+  evaluations: TableOf<T, EvaluationRecord>;
   ensembles: TableOf<T, EnsembleRow>;
   ensembleMembers: TableOf<T, EnsembleMemberRow>;
 }
