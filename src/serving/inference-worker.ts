@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend } from '../training/backend';
 import { deserializeModel, type LayersModelJson } from '../training/checkpoint';
 import { combineMemberLogits, type CombinedProbabilities } from '../training/ensemble-combination';
+import { asLogits, endsInSoftmax } from '../training/model-outputs';
 import { decodeImageInto, imageGeometry, normalizeInPlace } from './images';
 import {
   workerErrorOf,
@@ -33,12 +34,6 @@ interface LoadedModel {
 }
 
 const models = new Map<string, LoadedModel>();
-
-function endsInSoftmax(model: tf.LayersModel): boolean {
-  const last = model.layers.at(-1);
-  if (!last) return false;
-  return last.getClassName() === 'Softmax' || (last.getConfig() as { activation?: unknown }).activation === 'softmax';
-}
 
 /** Loads a model from its artifact bytes and runs one zero row through it, so the first request pays no kernel setup. */
 async function load(versionId: string, modelJsonBytes: Uint8Array, weights: Uint8Array): Promise<void> {
@@ -122,8 +117,7 @@ async function logitsOf(member: BatchMember, values: Float32Array, rows: number,
       throw new InferenceFailedError(`version ${member.versionId} outputs shape [${output.shape.join(', ')}], not [rows, ${batch.classes}] class scores`);
     }
     const data = (await output.data()) as Float32Array;
-    // Clamped so a zero probability becomes a very negative logit rather than -Infinity (which would turn sums into NaN).
-    return loaded.outputsProbabilities ? data.map((p) => Math.log(Math.max(p, 1e-30))) : data;
+    return asLogits(data, loaded.outputsProbabilities);
   } finally {
     output.dispose();
   }

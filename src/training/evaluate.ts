@@ -8,6 +8,7 @@ import { DEFAULT_NORMALIZATION, type Normalization } from './spec/data';
 import { combineMemberLogits } from './ensemble-combination';
 import { IncompatibleDataError, InvalidEnsembleError } from './errors';
 import type { EnsembleAggregation } from './spec/aggregations';
+import { asLogits, endsInSoftmax } from './model-outputs';
 import { softmaxRows } from './softmax';
 import { normaliseWeights } from './teacher-aggregation';
 
@@ -98,7 +99,7 @@ export function metricsFromProbabilities(probabilities: Float32Array, labels: Ar
   return { count, accuracy: count ? correct / count : 0, nll: count ? nll / count : 0, ece, reliability, perClassAccuracy, confusionMatrix };
 }
 
-/** Logits of a model over the set (inference mode), batch by batch, as one row-major Float32Array. */
+/** Logits of a model over the set (inference mode), batch by batch, as one row-major Float32Array (a softmax model's: model-outputs.ts). */
 export async function predictLogits(
   model: tf.LayersModel,
   set: LabelledImages,
@@ -106,6 +107,7 @@ export async function predictLogits(
 ): Promise<Float32Array> {
   const indices = options.indices ?? allIndices(set.count);
   const out = new Float32Array(indices.length * set.numClasses);
+  const outputsProbabilities = endsInSoftmax(model);
   let offset = 0;
   for (const batch of imageBatches(set, indices, {
     batchSize: options.batchSize ?? 256,
@@ -118,7 +120,7 @@ export async function predictLogits(
     if (values.length !== batch.size * set.numClasses) {
       throw new IncompatibleDataError(`model outputs ${values.length / batch.size} classes, dataset has ${set.numClasses}`);
     }
-    out.set(values, offset);
+    out.set(asLogits(values as Float32Array, outputsProbabilities), offset);
     offset += values.length;
   }
   return out;

@@ -1,5 +1,6 @@
 // Evaluation metrics on hand-made predictions, and ensemble evaluation of real models on every backend.
 
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import {
   ECE_BINS,
@@ -102,6 +103,20 @@ describeOnEveryBackend('evaluateModel and evaluateEnsemble', () => {
   it('refuses a model whose class count differs from the dataset', async () => {
     const model = (await trainModel({ architecture: 'mlp', batchSize: 32, epochs: 1 }, bandImages(60, 1, 2))).model;
     await expect(evaluateModel(model, bandImages(10, 2, 3))).rejects.toThrow(/model outputs 2 classes, dataset has 3/);
+    model.dispose();
+  });
+});
+
+describe('predictLogits of a model that ends in a softmax', () => {
+  it('returns logits whose softmax is the model own probabilities, not a second softmax of them', async () => {
+    await tf.setBackend('cpu');
+    const set = bandImages(6, 3, 3);
+    const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [8, 8, 1] }), tf.layers.dense({ units: 3, activation: 'softmax' })] });
+    const probabilities = softmaxRows(await predictLogits(model, set, { normalization: { mean: [0], std: [1] } }), 3);
+    const xs = tf.tensor4d(Float32Array.from(set.pixels, (p) => p / 255), [6, 8, 8, 1]);
+    const own = (await (model.predict(xs) as tf.Tensor).data()) as Float32Array;
+    for (let i = 0; i < own.length; i++) expect(probabilities[i]).toBeCloseTo(own[i]!, 5);
+    xs.dispose();
     model.dispose();
   });
 });
