@@ -23,7 +23,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '2' },
     members: { type: 'string', default: '5' },
     'max-batch': { type: 'string', default: '64' },
-    'batch-delay-ms': { type: 'string', default: '2' },
+    'batch-delay-ms': { type: 'string', default: '0' },
   },
 });
 const seconds = Number(values.seconds);

@@ -13,7 +13,12 @@ export interface BatchingSettings {
   overrides: Record<string, Partial<{ maxBatchSize: number; maxQueueDelayMs: number }>>;
 }
 
-export const DEFAULT_BATCHING: BatchingSettings = { maxBatchSize: 64, maxQueueDelayMs: 2, maxQueuedRows: 4096, overrides: {} };
+/**
+ * No delay by default (as Triton's dynamic batcher): a request finding a free worker runs at once, so a lone
+ * client pays nothing for batching, and requests arriving while every worker is busy wait and leave together. A
+ * positive delay makes batches fuller at low load, at that cost in latency.
+ */
+export const DEFAULT_BATCHING: BatchingSettings = { maxBatchSize: 64, maxQueueDelayMs: 0, maxQueuedRows: 4096, overrides: {} };
 
 /** What the queue needs to know of a request. */
 export interface Queued {
