@@ -1,4 +1,5 @@
 // The server's configuration, read from environment variables once at start-up.
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, integerSetting, nonEmpty, sharedSettingsFromEnv, type SharedSettings } from './env-settings';
 
@@ -15,7 +16,36 @@ export interface ServerConfig extends SharedSettings {
   s3Bucket: string | null;
   /** Training nodes run inside this process (worker threads), each with concurrency 1; 0 turns them off. */
   embeddedNodes: number;
+  serving: ServingSettings;
 }
+
+/** The prediction serving layer's knobs (src/serving/predictor.ts takes them as they are). */
+export interface ServingSettings {
+  /** Inference worker threads. */
+  workers: number;
+  /** Bound of the loaded-model cache, in bytes (a copy per worker counts). */
+  cacheBytes: number;
+  batching: {
+    /** Rows in one batch (1: batching off). */
+    maxBatchSize: number;
+    /** How long the oldest request of a batch may wait for others. */
+    maxQueueDelayMs: number;
+    /** Rows queued per target before requests are refused (503). */
+    maxQueuedRows: number;
+    /** By model or ensemble name. */
+    overrides: Record<string, BatchingOverride>;
+  };
+}
+
+export interface BatchingOverride {
+  maxBatchSize?: number;
+  maxQueueDelayMs?: number;
+}
+
+export const DEFAULT_MODEL_CACHE_BYTES = 512 * 1024 * 1024;
+export const DEFAULT_MAX_BATCH_SIZE = 64;
+export const DEFAULT_BATCH_DELAY_MS = 2;
+export const DEFAULT_MAX_QUEUED_ROWS = 4096;
 
 export function sqliteFile(config: Pick<ServerConfig, 'dataDir'>): string {
   return join(config.dataDir, 'distillery.sqlite');
@@ -37,6 +67,54 @@ export function configFromEnv(env: Record<string, string | undefined>): ServerCo
     dataDir: nonEmpty(env.DISTILLERY_DATA_DIR) ?? './data',
     s3Bucket: nonEmpty(env.S3_BUCKET) ?? null,
     embeddedNodes: integerSetting(env, 'DISTILLERY_EMBEDDED_NODES', 1, 0),
+    serving: servingSettingsFromEnv(env),
     ...sharedSettingsFromEnv(env),
   };
+}
+
+/**
+ * Reads DISTILLERY_INFERENCE_WORKERS (default: the cores), DISTILLERY_MODEL_CACHE_BYTES, DISTILLERY_MAX_BATCH_SIZE,
+ * DISTILLERY_BATCH_DELAY_MS, DISTILLERY_MAX_QUEUED_ROWS and DISTILLERY_BATCHING_OVERRIDES.
+ */
+function servingSettingsFromEnv(env: Record<string, string | undefined>): ServingSettings {
+  return {
+    workers: integerSetting(env, 'DISTILLERY_INFERENCE_WORKERS', availableParallelism(), 1),
+    cacheBytes: integerSetting(env, 'DISTILLERY_MODEL_CACHE_BYTES', DEFAULT_MODEL_CACHE_BYTES, 1),
+    batching: {
+      maxBatchSize: integerSetting(env, 'DISTILLERY_MAX_BATCH_SIZE', DEFAULT_MAX_BATCH_SIZE, 1),
+      maxQueueDelayMs: integerSetting(env, 'DISTILLERY_BATCH_DELAY_MS', DEFAULT_BATCH_DELAY_MS, 0),
+      maxQueuedRows: integerSetting(env, 'DISTILLERY_MAX_QUEUED_ROWS', DEFAULT_MAX_QUEUED_ROWS, 1),
+      overrides: batchingOverrides(nonEmpty(env.DISTILLERY_BATCHING_OVERRIDES)),
+    },
+  };
+}
+
+const OVERRIDE_MINIMUMS: Record<keyof BatchingOverride, number> = { maxBatchSize: 1, maxQueueDelayMs: 0 };
+
+/** `{ "<model or ensemble>": { "maxBatchSize": n, "maxQueueDelayMs": n } }`; ConfigError naming what is wrong. */
+function batchingOverrides(raw: string | undefined): Record<string, BatchingOverride> {
+  if (raw === undefined) return {};
+  const fail = (why: string) => new ConfigError(`DISTILLERY_BATCHING_OVERRIDES ${why}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw fail('must be JSON: { "<model or ensemble>": { "maxBatchSize": n, "maxQueueDelayMs": n } }');
+  }
+  if (!isPlainObject(parsed)) throw fail('must be a JSON object by model or ensemble name');
+  return Object.fromEntries(
+    Object.entries(parsed).map(([name, override]) => {
+      if (!isPlainObject(override)) throw fail(`["${name}"] must be an object`);
+      for (const [knob, value] of Object.entries(override)) {
+        const min = OVERRIDE_MINIMUMS[knob as keyof BatchingOverride];
+        if (min === undefined) throw fail(`["${name}"] has unknown setting "${knob}" (known: maxBatchSize, maxQueueDelayMs)`);
+        if (!Number.isSafeInteger(value) || (value as number) < min) throw fail(`["${name}"].${knob} must be an integer >= ${min}`);
+      }
+      return [name, override as BatchingOverride];
+    }),
+  );
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -76,6 +76,9 @@ export async function startServer(
       logger,
       builtinDatasets: createNodeBuiltinDatasets(),
       docsAssets: createSwaggerUiAssets(),
+      // The serving layer (src/serving/predictor.ts) is wired here once it lands on main.
+      predictor: null,
+      predictLimits: { maxInstances: config.maxPredictInstances },
     };
     const bootstrapAdminKey = await ensureBootstrapAdminKey(repo, clock, { envKey: config.adminKey ?? undefined });
     const server = await listen(createApp(deps).fetch, config);
