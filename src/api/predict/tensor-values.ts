@@ -7,7 +7,8 @@ const MAX_FLOAT32 = 3.4028234663852886e38;
 
 /** `value` as JSON writes it, cut short: what an error message quotes. */
 export function quote(value: unknown): string {
-  const text = value === undefined ? 'nothing' : JSON.stringify(value);
+  // JSON.stringify writes NaN and Infinity as null: a message must name them.
+  const text = value === undefined ? 'nothing' : typeof value === 'number' ? String(value) : JSON.stringify(value);
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
