@@ -6,12 +6,11 @@
 // (validation, checkpoint upload and recording), not only batches. Markdown on stdout.
 //
 //   npx tsx bench/api-latency-while-training.ts [--seconds 45] [--rate 40] [--backend wasm]
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startBenchServer, type BenchServer } from './server-process';
 
 const { values } = parseArgs({
   options: {
@@ -23,26 +22,9 @@ const { values } = parseArgs({
 const seconds = Number(values.seconds);
 /** Requests per second to each endpoint, sent one after another on a fixed schedule (not back to back). */
 const rate = Number(values.rate);
-const port = 18_000 + Math.floor(Math.random() * 1000);
-const base = `http://127.0.0.1:${port}`;
-const adminKey = `dk_bench_${randomBytes(24).toString('base64url')}`;
-const auth = { Authorization: `Bearer ${adminKey}` };
+let server: BenchServer;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const response = await fetch(`${base}${path}`, { ...init, headers: { ...auth, 'Content-Type': 'application/json', ...init.headers } });
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-async function waitForHealth(): Promise<void> {
-  for (let tries = 0; tries < 300; tries++) {
-    if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) return;
-    await sleep(100);
-  }
-  throw new Error('the server did not start');
-}
 
 /** Latencies of `path` sampled `rate` times a second for `seconds`. */
 async function sample(path: string): Promise<number[]> {
@@ -54,7 +36,7 @@ async function sample(path: string): Promise<number[]> {
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
     const sent = performance.now();
-    const response = await fetch(`${base}${path}`, { headers: auth });
+    const response = await fetch(`${server.base}${path}`, { headers: server.auth });
     await response.arrayBuffer();
     if (!response.ok) throw new Error(`GET ${path}: ${response.status}`);
     latencies.push(performance.now() - sent);
@@ -80,21 +62,13 @@ interface Run {
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'distillery-latency-'));
-  const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DISTILLERY_DATA_DIR: dataDir,
-      DISTILLERY_ADMIN_KEY: adminKey,
-      DISTILLERY_EMBEDDED_NODES: '1',
-      DISTILLERY_BACKEND: values.backend,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  server = await startBenchServer({
+    DISTILLERY_DATA_DIR: dataDir,
+    DISTILLERY_EMBEDDED_NODES: '1',
+    DISTILLERY_BACKEND: values.backend,
   });
+  const { api } = server;
   try {
-    await waitForHealth();
     await api('/v1/datasets/builtin', { method: 'POST', body: JSON.stringify({ builtin: 'fashion-mnist', name: 'fashion' }) });
     const idle = { health: await sample('/health'), models: await sample('/v1/models') };
 
@@ -132,8 +106,7 @@ async function main(): Promise<void> {
     );
     await api(`/v1/runs/${run.id}/cancel`, { method: 'POST' });
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
+    await server.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
 }

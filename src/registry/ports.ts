@@ -343,7 +343,8 @@ export interface EvaluationStore {
 }
 
 /** Every store on one database, as an entry point opens it; `close()` releases its connections. */
-export interface Repository extends ModelStore, DatasetStore, ApiKeyStore, IdempotencyStore, RunQueueStore, NodeStore, TeacherOutputsStore {
+export interface Repository
+  extends ModelStore, DatasetStore, ApiKeyStore, IdempotencyStore, RunQueueStore, NodeStore, TeacherOutputsStore, EnsembleStore {
   close(): Promise<void>;
 }
 

@@ -4,13 +4,14 @@ import {
   IDEMPOTENCY_IN_PROGRESS,
   type NewCheckpoint,
   type NewDataset,
+  type NewEnsemble,
   type NewLineageEdge,
   type NewModel,
   type NewModelVersion,
   type NewNode,
   type NewRun,
 } from '../../../src/registry/ports';
-import type { ApiKeyRecord, IdempotencyRecord } from '../../../src/registry/records';
+import type { ApiKeyRecord, EnsembleMemberRecord, IdempotencyRecord, ModelVersionRecord } from '../../../src/registry/records';
 
 export const T0 = '2026-11-28T18:50:02.123Z';
 export const T1 = '2026-11-28T19:01:40.456Z';
@@ -131,6 +132,25 @@ export function newCheckpoint(runId: string, epoch: number, overrides: Partial<N
     optimizer: { key: `runs/${runId}/checkpoints/${id}/optimizer.bin`, sha256: 'f'.repeat(64), size: 9_000_000 },
     valMetric: 0.5 + epoch / 100,
     metrics: { epoch, validationAccuracy: 0.5 + epoch / 100, history: [] },
+    createdAt: T0,
+    ...overrides,
+  };
+}
+
+/** Members following `versions` in order, each with weight 1 and no alias. */
+export function membersOf(versions: ModelVersionRecord[]): EnsembleMemberRecord[] {
+  return versions.map((version, position) => ({ position, modelId: version.modelId, versionId: version.id, alias: null, weight: 1 }));
+}
+
+export function newEnsemble(members: EnsembleMemberRecord[], overrides: Partial<NewEnsemble> = {}): NewEnsemble {
+  const id = randomUUID();
+  return {
+    id,
+    name: `ensemble-${id}`,
+    description: '',
+    aggregation: 'mean-probabilities',
+    tags: {},
+    members,
     createdAt: T0,
     ...overrides,
   };

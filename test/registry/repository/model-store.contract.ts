@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError, UnprocessableError } from '../../../src/r
 import type { NewLineageEdge, NewModel } from '../../../src/registry/ports';
 import type { ModelRecord, ModelVersionRecord } from '../../../src/registry/records';
 import { type ContractOptions, describeContract, type StoreDriver } from './contract-suite';
-import { newDataset, newModel, newVersion, T0, T1, T2, teacherEdge } from './fixtures';
+import { membersOf, newDataset, newEnsemble, newModel, newVersion, T0, T1, T2, teacherEdge } from './fixtures';
 
 export function tests(driver: StoreDriver, options: ContractOptions = {}): void {
   describeContract('ModelStore', driver, options, (test, repo) => {
@@ -168,6 +168,14 @@ export function tests(driver: StoreDriver, options: ContractOptions = {}): void 
         expect(reactivated).toEqual({ ...version, description: 'old', tags: { back: 'yes' }, status: 'active', archivedAt: null });
         expect(await repo.getVersion(model.id, 1)).toEqual(reactivated);
         await expect(repo.updateVersion(randomUUID(), { description: 'x' }, T1)).rejects.toBeInstanceOf(NotFoundError);
+      });
+
+      test('refuses to delete a version an ensemble still uses, and keeps it', async () => {
+        const model = await freshModel();
+        const [member] = await createVersions(model, 1);
+        await repo.createEnsemble(newEnsemble(membersOf([member!])));
+        await expect(repo.deleteVersion(member!.id)).rejects.toBeInstanceOf(ConflictError);
+        expect(await repo.getVersion(model.id, 1)).toEqual(member);
       });
     });
 
@@ -349,21 +357,6 @@ export function tests(driver: StoreDriver, options: ContractOptions = {}): void 
         await expect(repo.createVersion(newVersion(model.id, { sourceRunId: runId }))).rejects.toBeInstanceOf(ConflictError);
         expect((await repo.listVersions(model.id, { includeArchived: true }, { limit: 10, offset: 0 })).items).toEqual([first]);
         expect((await repo.createVersion(newVersion(model.id))).version).toBe(first.version + 1);
-      });
-
-      test('refuses to delete a version an ensemble still uses, and keeps it', async () => {
-        const model = await freshModel();
-        const [member] = await createVersions(model, 1);
-        const ensembleId = randomUUID();
-        await executeSql(
-          `insert into ensembles (id, name, description, aggregation, tags, created_at, updated_at)
-           values ('${ensembleId}', 'ensemble-${ensembleId}', '', 'mean-probabilities', '{}', '${T0}', '${T0}')`,
-        );
-        await executeSql(
-          `insert into ensemble_members (ensemble_id, position, model_id, version_id, alias, weight) values ('${ensembleId}', 0, '${model.id}', '${member!.id}', null, 1)`,
-        );
-        await expect(repo.deleteVersion(member!.id)).rejects.toBeInstanceOf(ConflictError);
-        expect(await repo.getVersion(model.id, 1)).toEqual(member);
       });
     });
 

@@ -3,6 +3,7 @@
 import { tests as apiKeyStoreTests } from './api-key-store.contract';
 import type { StoreDriver } from './contract-suite';
 import { tests as datasetStoreTests } from './dataset-store.contract';
+import { tests as ensembleStoreTests } from './ensemble-store.contract';
 import { tests as idempotencyStoreTests } from './idempotency-store.contract';
 import { tests as modelStoreTests } from './model-store.contract';
 import { tests as nodeStoreTests } from './node-store.contract';
@@ -19,6 +20,7 @@ export interface StoreContractOptions {
     RunQueueStore?: Record<string, string>;
     NodeStore?: Record<string, string>;
     TeacherOutputsStore?: Record<string, string>;
+    EnsembleStore?: Record<string, string>;
   };
 }
 
@@ -30,4 +32,5 @@ export function tests(driver: StoreDriver, options: StoreContractOptions = {}): 
   runQueueTests(driver, { skip: options.skip?.RunQueueStore });
   nodeStoreTests(driver, { skip: options.skip?.NodeStore });
   teacherOutputsStoreTests(driver, { skip: options.skip?.TeacherOutputsStore });
+  ensembleStoreTests(driver, { skip: options.skip?.EnsembleStore });
 }

@@ -1,5 +1,6 @@
 // The logical tables the SQL stores use, and the one place a row differs from its record: the
-// blob references of a version or a checkpoint are stored flat, as key / sha256 / size columns.
+// blob references of a version or a checkpoint are stored flat, as key / sha256 / size columns, and
+// an ensemble's members are rows of their own.
 import type { Table } from 'drizzle-orm';
 import type {
   AliasRecord,
@@ -7,6 +8,8 @@ import type {
   BlobRef,
   CheckpointRecord,
   DatasetRecord,
+  EnsembleMemberRecord,
+  EnsembleRecord,
   IdempotencyRecord,
   LineageEdgeRecord,
   ModelRecord,
@@ -56,6 +59,14 @@ export interface RegistryTables<T extends Table> {
   nodes: TableOf<T, NodeRecord>;
   versionCounters: TableOf<T, VersionCounterRow>;
   teacherOutputs: TableOf<T, TeacherOutputsRow>;
+  ensembles: TableOf<T, EnsembleRow>;
+  ensembleMembers: TableOf<T, EnsembleMemberRow>;
+}
+
+export interface EnsembleRow extends Omit<EnsembleRecord, 'members'> {}
+
+export interface EnsembleMemberRow extends EnsembleMemberRecord {
+  ensembleId: string;
 }
 
 export interface TeacherOutputsRow extends Omit<TeacherOutputsRecord, 'blob'> {
@@ -65,7 +76,10 @@ export interface TeacherOutputsRow extends Omit<TeacherOutputsRecord, 'blob'> {
 }
 
 export interface VersionCounterRow {
-  /** `model:<model id>` or `dataset:<dataset name>`. */
+  /**
+   * `model:<model id>` or `dataset:<dataset name>`; `name:<name>` counts the claims of a model or
+   * ensemble name, bumped only so that creators of one name take turns (see claimName).
+   */
   subject: string;
   lastVersion: number;
 }
@@ -119,4 +133,17 @@ export function toTeacherOutputsRow({ blob, ...rest }: TeacherOutputsRecord): Te
 
 export function toTeacherOutputsRecord({ blobKey, blobSha256, blobSize, ...rest }: TeacherOutputsRow): TeacherOutputsRecord {
   return { ...rest, blob: { key: blobKey, sha256: blobSha256, size: blobSize } };
+}
+
+export function toEnsembleRows({ members, ...ensemble }: EnsembleRecord): { ensemble: EnsembleRow; members: EnsembleMemberRow[] } {
+  return { ensemble, members: members.map((member) => ({ ...member, ensembleId: ensemble.id })) };
+}
+
+/** The ensemble with its members (any of `memberRows`, other ensembles' left out) in position order. */
+export function toEnsembleRecord(row: EnsembleRow, memberRows: EnsembleMemberRow[]): EnsembleRecord {
+  const members = memberRows
+    .filter((member) => member.ensembleId === row.id)
+    .sort((a, b) => a.position - b.position)
+    .map(({ ensembleId: _ensembleId, ...member }) => member);
+  return { ...row, members };
 }

@@ -8,7 +8,8 @@ import type { ModelStore, NewModel, NewModelVersion, VersionPatch } from '../../
 import type { LineageEdgeRecord, ModelRecord, ModelVersionRecord, Timestamp } from '../../records';
 import { type RegistryTables, toVersionRecord, toVersionRow, type VersionRow } from './rows';
 import type { RowValues, SqlDatabase, TableOf } from './sql-database';
-import { allOf, first, isString, mapViolations, notFound, unique } from './sql-store-helpers';
+import { claimName, nameIsFreeIn } from './shared-names';
+import { allOf, first, isString, mapViolations, missingIds, notFound, unique } from './sql-store-helpers';
 import { bumpVersionCounter, currentVersion } from './version-counter';
 
 export function sqlModelStore<T extends Table>(db: SqlDatabase<T>, t: RegistryTables<T>): ModelStore {
@@ -21,16 +22,9 @@ export function sqlModelStore<T extends Table>(db: SqlDatabase<T>, t: RegistryTa
     return db.run(s.select(lineageEdges, options));
   }
 
-  /** The `ids` that `table` does not hold. */
-  async function missingIds<Row extends { id: string }>(table: TableOf<T, Row>, ids: string[]): Promise<string[]> {
-    if (ids.length === 0) return [];
-    const found = new Set((await db.run(s.select(table, { where: inArray(table.id, unique(ids)) }))).map((row) => row.id));
-    return unique(ids).filter((id) => !found.has(id));
-  }
-
   /** After a foreign key refused a new version: which of the ids it refers to does not exist. */
   async function missingReference(version: NewModelVersion): Promise<DistilleryError> {
-    if ((await missingIds(models, [version.modelId])).length > 0) {
+    if ((await missingIds(db, models, [version.modelId])).length > 0) {
       return new NotFoundError(`model ${version.modelId} not found`, { id: version.modelId });
     }
     const { parents } = version;
@@ -40,7 +34,7 @@ export function sqlModelStore<T extends Table>(db: SqlDatabase<T>, t: RegistryTa
       [t.datasets, parents.map((edge) => edge.datasetId).filter(isString), 'datasets', 'missingDatasetIds'],
     ];
     for (const [table, ids, what, detail] of references) {
-      const missing = await missingIds(table, ids);
+      const missing = await missingIds(db, table, ids);
       if (missing.length > 0) return new UnprocessableError(`${what} not found: ${missing.join(', ')}`, { [detail]: missing });
     }
     // Present again by now: deleted, then recreated, while the batch ran.
@@ -61,11 +55,14 @@ export function sqlModelStore<T extends Table>(db: SqlDatabase<T>, t: RegistryTa
   return {
     // --- models -------------------------------------------------------------------------------
 
+    /** One batch: claim the name, then insert the model unless an ensemble has the name. */
     async createModel(model: NewModel): Promise<ModelRecord> {
       const record: ModelRecord = { ...model, updatedAt: model.createdAt };
-      await mapViolations(db, db.run(s.insert(models, [record])), {
+      const work = db.batch([claimName(s, t.versionCounters, model.name), s.insertWhere(models, record, nameIsFreeIn(t.ensembles, model.name))]);
+      const [, inserted] = await mapViolations(db, work, {
         unique: () => new ConflictError(`a model named "${model.name}" already exists`, { name: model.name }),
       });
+      if (inserted.length === 0) throw new ConflictError(`an ensemble named "${model.name}" already exists`, { name: model.name });
       return record;
     },
 

@@ -5,6 +5,7 @@ import type { RegistryTables } from './rows';
 import { sqlApiKeyStore } from './sql-api-key-store';
 import type { SqlDatabase } from './sql-database';
 import { sqlDatasetStore } from './sql-dataset-store';
+import { sqlEnsembleStore } from './sql-ensemble-store';
 import { sqlIdempotencyStore } from './sql-idempotency-store';
 import { sqlModelStore } from './sql-model-store';
 import { sqlNodeStore } from './sql-node-store';
@@ -20,6 +21,7 @@ export function sqlRepository<T extends Table>(db: SqlDatabase<T>, tables: Regis
     ...sqlRunQueueStore(db, tables),
     ...sqlNodeStore(db, tables),
     ...sqlTeacherOutputsStore(db, tables),
+    ...sqlEnsembleStore(db, tables),
     close: () => db.close(),
   };
 }

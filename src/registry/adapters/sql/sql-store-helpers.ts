@@ -1,9 +1,9 @@
 // Small steps every SQL store shares: picking rows, naming what is missing, and turning a driver's
 // constraint errors into the registry's errors.
-import { and, type SQL, type Table } from 'drizzle-orm';
+import { and, inArray, type SQL, type Table } from 'drizzle-orm';
 import type { DistilleryError } from '../../../errors';
 import { NotFoundError } from '../../errors';
-import type { ConstraintViolation, SqlDatabase } from './sql-database';
+import type { ConstraintViolation, SqlDatabase, TableOf } from './sql-database';
 
 export type ViolationErrors = Partial<Record<ConstraintViolation, () => DistilleryError>>;
 
@@ -38,4 +38,11 @@ export function unique(values: string[]): string[] {
 
 export function isString(value: string | null): value is string {
   return value !== null;
+}
+
+/** The `ids` that `table` does not hold: what a refused foreign key referred to. */
+export async function missingIds<T extends Table, Row extends { id: string }>(db: SqlDatabase<T>, table: TableOf<T, Row>, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const found = new Set((await db.run(db.statements.select(table, { where: inArray(table.id, unique(ids)) }))).map((row) => row.id));
+  return unique(ids).filter((id) => !found.has(id));
 }
