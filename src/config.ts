@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, integerSetting, nonEmpty, sharedSettingsFromEnv, type SharedSettings } from './env-settings';
+import { DEFAULT_BATCHING, DEFAULT_CACHE_BYTES, type BatchingSettings, type PredictorOptions } from './serving/predictor';
 
 export { ConfigError, DEFAULT_JSON_LIMIT_BYTES, DEFAULT_UPLOAD_LIMIT_BYTES, type LogLevel } from './env-settings';
 
@@ -19,33 +20,10 @@ export interface ServerConfig extends SharedSettings {
   serving: ServingSettings;
 }
 
-/** The prediction serving layer's knobs (src/serving/predictor.ts takes them as they are). */
-export interface ServingSettings {
-  /** Inference worker threads. */
-  workers: number;
-  /** Bound of the loaded-model cache, in bytes (a copy per worker counts). */
-  cacheBytes: number;
-  batching: {
-    /** Rows in one batch (1: batching off). */
-    maxBatchSize: number;
-    /** How long the oldest request of a batch may wait for others. */
-    maxQueueDelayMs: number;
-    /** Rows queued per target before requests are refused (503). */
-    maxQueuedRows: number;
-    /** By model or ensemble name. */
-    overrides: Record<string, BatchingOverride>;
-  };
-}
+/** The prediction serving layer's knobs, as createPredictor (src/serving/predictor.ts) takes them. */
+export type ServingSettings = Pick<PredictorOptions, 'workers' | 'cacheBytes' | 'batching'>;
 
-export interface BatchingOverride {
-  maxBatchSize?: number;
-  maxQueueDelayMs?: number;
-}
-
-export const DEFAULT_MODEL_CACHE_BYTES = 512 * 1024 * 1024;
-export const DEFAULT_MAX_BATCH_SIZE = 64;
-export const DEFAULT_BATCH_DELAY_MS = 2;
-export const DEFAULT_MAX_QUEUED_ROWS = 4096;
+type BatchingOverride = BatchingSettings['overrides'][string];
 
 export function sqliteFile(config: Pick<ServerConfig, 'dataDir'>): string {
   return join(config.dataDir, 'distillery.sqlite');
@@ -79,11 +57,11 @@ export function configFromEnv(env: Record<string, string | undefined>): ServerCo
 function servingSettingsFromEnv(env: Record<string, string | undefined>): ServingSettings {
   return {
     workers: integerSetting(env, 'DISTILLERY_INFERENCE_WORKERS', availableParallelism(), 1),
-    cacheBytes: integerSetting(env, 'DISTILLERY_MODEL_CACHE_BYTES', DEFAULT_MODEL_CACHE_BYTES, 1),
+    cacheBytes: integerSetting(env, 'DISTILLERY_MODEL_CACHE_BYTES', DEFAULT_CACHE_BYTES, 1),
     batching: {
-      maxBatchSize: integerSetting(env, 'DISTILLERY_MAX_BATCH_SIZE', DEFAULT_MAX_BATCH_SIZE, 1),
-      maxQueueDelayMs: integerSetting(env, 'DISTILLERY_BATCH_DELAY_MS', DEFAULT_BATCH_DELAY_MS, 0),
-      maxQueuedRows: integerSetting(env, 'DISTILLERY_MAX_QUEUED_ROWS', DEFAULT_MAX_QUEUED_ROWS, 1),
+      maxBatchSize: integerSetting(env, 'DISTILLERY_MAX_BATCH_SIZE', DEFAULT_BATCHING.maxBatchSize, 1),
+      maxQueueDelayMs: integerSetting(env, 'DISTILLERY_BATCH_DELAY_MS', DEFAULT_BATCHING.maxQueueDelayMs, 0),
+      maxQueuedRows: integerSetting(env, 'DISTILLERY_MAX_QUEUED_ROWS', DEFAULT_BATCHING.maxQueuedRows, 1),
       overrides: batchingOverrides(nonEmpty(env.DISTILLERY_BATCHING_OVERRIDES)),
     },
   };

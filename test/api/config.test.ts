@@ -3,17 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { availableParallelism } from 'node:os';
 import {
   ConfigError,
-  DEFAULT_BATCH_DELAY_MS,
   DEFAULT_JSON_LIMIT_BYTES,
-  DEFAULT_MAX_BATCH_SIZE,
-  DEFAULT_MAX_QUEUED_ROWS,
-  DEFAULT_MODEL_CACHE_BYTES,
   DEFAULT_UPLOAD_LIMIT_BYTES,
   blobFolder,
   configFromEnv,
   sqliteFile,
 } from '../../src/config';
 import { DEFAULT_HEARTBEAT_SECONDS, DEFAULT_LEASE_SECONDS, DEFAULT_MAX_PREDICT_INSTANCES } from '../../src/env-settings';
+import { DEFAULT_BATCHING, DEFAULT_CACHE_BYTES } from '../../src/serving/predictor';
 
 describe('configFromEnv', () => {
   it('defaults to port 8080, SQLite and local blobs under ./data', () => {
@@ -34,8 +31,8 @@ describe('configFromEnv', () => {
       maxPredictInstances: DEFAULT_MAX_PREDICT_INSTANCES,
       serving: {
         workers: availableParallelism(),
-        cacheBytes: DEFAULT_MODEL_CACHE_BYTES,
-        batching: { maxBatchSize: DEFAULT_MAX_BATCH_SIZE, maxQueueDelayMs: DEFAULT_BATCH_DELAY_MS, maxQueuedRows: DEFAULT_MAX_QUEUED_ROWS, overrides: {} },
+        cacheBytes: DEFAULT_CACHE_BYTES,
+        batching: DEFAULT_BATCHING,
       },
     });
     expect(sqliteFile(config)).toBe('data/distillery.sqlite');

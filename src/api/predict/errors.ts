@@ -1,14 +1,12 @@
 // The prediction protocols' own failures: input a protocol refuses (400), and prediction where the runtime has no models (501).
 import { DistilleryError } from '../../errors';
+import { InvalidPredictionInputError } from '../../serving/errors';
 
-/** A predict or infer body the protocol refuses: `path` names where, in the protocol's own terms (`instances[2][0]`). */
-export class InvalidPredictionInputError extends DistilleryError {
-  readonly type = 'invalid-prediction-input';
-  readonly status = 400;
+export { InvalidPredictionInputError };
 
-  constructor(message: string, path?: string) {
-    super(message, path === undefined ? {} : { path });
-  }
+/** A predict or infer body the protocol refuses (400): `path` names where, in the protocol's own terms (`instances[2][0]`). */
+export function invalidInput(message: string, path?: string): InvalidPredictionInputError {
+  return new InvalidPredictionInputError(message, path === undefined ? {} : { path });
 }
 
 /** The runtime cannot run models (Workers): prediction is served by the Node server only. */

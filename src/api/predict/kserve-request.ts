@@ -4,7 +4,7 @@
 import { z } from '@hono/zod-openapi';
 import type { PredictionInput } from '../../registry/ports';
 import { decodeBase64 } from './base64';
-import { InvalidPredictionInputError } from './errors';
+import { invalidInput, type InvalidPredictionInputError } from './errors';
 import { checkRowCount, checkTakesImages, INPUT_NAME, OUTPUT_NAME, type PredictLimits, type TargetSignature } from './signature';
 import { float32Value, isNested, kindOf, quote, sizeOf, writeNested } from './tensor-values';
 
@@ -79,11 +79,11 @@ export function parseKServeRequest(body: unknown, target: TargetSignature, limit
   if (!parsed.success) throw kserveEnvelopeError(parsed.error.issues[0]!);
   const { id, inputs, outputs } = parsed.data;
   if (inputs.length !== 1) {
-    throw new InvalidPredictionInputError(`expected 1 input ("${INPUT_NAME}") for model '${target.name}', got ${inputs.length}`, 'inputs');
+    throw invalidInput(`expected 1 input ("${INPUT_NAME}") for model '${target.name}', got ${inputs.length}`, 'inputs');
   }
   const input = inputs[0]!;
   if (input.name !== INPUT_NAME) {
-    throw new InvalidPredictionInputError(`unexpected inference input '${input.name}' for model '${target.name}' (its input is '${INPUT_NAME}')`, 'inputs[0].name');
+    throw invalidInput(`unexpected inference input '${input.name}' for model '${target.name}' (its input is '${INPUT_NAME}')`, 'inputs[0].name');
   }
   return {
     id: id ?? null,
@@ -95,7 +95,7 @@ export function parseKServeRequest(body: unknown, target: TargetSignature, limit
 /** The 400 for a body that breaks the infer schema, naming the first offending field. */
 export function kserveEnvelopeError(issue: z.core.$ZodIssue): InvalidPredictionInputError {
   const path = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
-  return new InvalidPredictionInputError(path ? `${path}: ${issue.message}` : `the request body must be an infer request object: ${issue.message}`, path || undefined);
+  return invalidInput(path ? `${path}: ${issue.message}` : `the request body must be an infer request object: ${issue.message}`, path || undefined);
 }
 
 type InferInput = z.infer<typeof InferInputSchema>;
@@ -103,11 +103,11 @@ type InferInput = z.infer<typeof InferInputSchema>;
 function tensorOf(input: InferInput, target: TargetSignature, limits: PredictLimits): PredictionInput {
   const range = INTEGER_RANGES[input.datatype];
   if (!range && input.datatype !== 'FP32' && input.datatype !== 'FP64') {
-    throw new InvalidPredictionInputError(`invalid datatype '${input.datatype}' for input '${INPUT_NAME}': expected one of ${INPUT_DATATYPES.join(', ')}`, 'inputs[0].datatype');
+    throw invalidInput(`invalid datatype '${input.datatype}' for input '${INPUT_NAME}': expected one of ${INPUT_DATATYPES.join(', ')}`, 'inputs[0].datatype');
   }
   const [rows, ...rowShape] = input.shape;
   if (rows === undefined || rowShape.length !== target.inputShape.length || rowShape.some((dim, i) => dim !== target.inputShape[i])) {
-    throw new InvalidPredictionInputError(
+    throw invalidInput(
       `unexpected shape for input '${INPUT_NAME}' for model '${target.name}'. Expected ${quote([-1, ...target.inputShape])}, got ${quote(input.shape)}`,
       'inputs[0].shape',
     );
@@ -117,7 +117,7 @@ function tensorOf(input: InferInput, target: TargetSignature, limits: PredictLim
   if (isNested(input.data)) writeNested(input.data, input.shape, values, 0, 'inputs[0].data');
   else {
     if (input.data.length !== values.length) {
-      throw new InvalidPredictionInputError(`inputs[0].data: shape ${quote(input.shape)} holds ${values.length} values, got ${input.data.length}`, 'inputs[0].data');
+      throw invalidInput(`inputs[0].data: shape ${quote(input.shape)} holds ${values.length} values, got ${input.data.length}`, 'inputs[0].data');
     }
     input.data.forEach((value, i) => (values[i] = float32Value(value, `inputs[0].data[${i}]`)));
   }
@@ -130,24 +130,24 @@ function checkIntegers(data: unknown[], datatype: string, [min, max]: [number, n
   const flat = isNested(data) ? (data.flat(Infinity) as number[]) : (data as number[]);
   const bad = flat.findIndex((value) => !Number.isInteger(value) || value < min || value > max);
   if (bad >= 0) {
-    throw new InvalidPredictionInputError(`inputs[0].data: value ${quote(flat[bad])} (row-major index ${bad}) is not a ${datatype} (an integer from ${min} to ${max})`, 'inputs[0].data');
+    throw invalidInput(`inputs[0].data: value ${quote(flat[bad])} (row-major index ${bad}) is not a ${datatype} (an integer from ${min} to ${max})`, 'inputs[0].data');
   }
 }
 
 function imagesOf(input: InferInput, target: TargetSignature, limits: PredictLimits): PredictionInput {
   const [rows, ...rest] = input.shape;
   if (rows === undefined || rest.length > 1 || (rest.length === 1 && rest[0] !== 1)) {
-    throw new InvalidPredictionInputError(`unexpected shape for BYTES input '${INPUT_NAME}' for model '${target.name}'. Expected [-1] or [-1,1] (one image per row), got ${quote(input.shape)}`, 'inputs[0].shape');
+    throw invalidInput(`unexpected shape for BYTES input '${INPUT_NAME}' for model '${target.name}'. Expected [-1] or [-1,1] (one image per row), got ${quote(input.shape)}`, 'inputs[0].shape');
   }
   checkTakesImages(target, 'inputs[0]');
   checkRowCount(rows, limits, 'inputs[0].shape[0]');
   const data = input.data.flat();
-  if (data.length !== rows) throw new InvalidPredictionInputError(`inputs[0].data: shape ${quote(input.shape)} holds ${rows} images, got ${data.length}`, 'inputs[0].data');
+  if (data.length !== rows) throw invalidInput(`inputs[0].data: shape ${quote(input.shape)} holds ${rows} images, got ${data.length}`, 'inputs[0].data');
   return {
     kind: 'images',
     images: data.map((item, i) => {
       const path = `inputs[0].data[${i}]`;
-      if (typeof item !== 'string') throw new InvalidPredictionInputError(`${path}: expected a base64 string, got ${kindOf(item)}`, path);
+      if (typeof item !== 'string') throw invalidInput(`${path}: expected a base64 string, got ${kindOf(item)}`, path);
       return decodeBase64(item, path);
     }),
   };
@@ -159,7 +159,7 @@ function requestedOutput(output: z.infer<typeof InferOutputRequestSchema>, targe
   const member = target.members.findIndex((one) => memberOutputName(one) === output.name);
   if (member < 0) {
     const known = [OUTPUT_NAME, ...target.members.map(memberOutputName)];
-    throw new InvalidPredictionInputError(`unexpected inference output '${output.name}' for model '${target.name}' (outputs: ${known.join(', ')})`, `${path}.name`);
+    throw invalidInput(`unexpected inference output '${output.name}' for model '${target.name}' (outputs: ${known.join(', ')})`, `${path}.name`);
   }
   return { name: output.name, member, classification };
 }

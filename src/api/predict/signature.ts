@@ -1,7 +1,7 @@
 // The one signature every served model and ensemble has, as both protocols' metadata describe it: one float
 // input batch shaped [-1, ...inputShape] and one output of class probabilities shaped [-1, classes].
 import type { ServingTarget } from '../../registry/ports';
-import { InvalidPredictionInputError } from './errors';
+import { invalidInput } from './errors';
 
 /** TF Serving's default signature, the only one there is. */
 export const SIGNATURE_NAME = 'serving_default';
@@ -18,15 +18,15 @@ export interface PredictLimits {
 
 /** 400 unless 1 to `limits.maxInstances` rows were sent. */
 export function checkRowCount(rows: number, limits: PredictLimits, path: string): void {
-  if (rows === 0) throw new InvalidPredictionInputError(`${path}: must hold at least one input`, path);
+  if (rows === 0) throw invalidInput(`${path}: must hold at least one input`, path);
   if (rows > limits.maxInstances) {
-    throw new InvalidPredictionInputError(`${path}: holds ${rows} inputs, more than the ${limits.maxInstances} one request may hold`, path);
+    throw invalidInput(`${path}: holds ${rows} inputs, more than the ${limits.maxInstances} one request may hold`, path);
   }
 }
 
 /** Images are resized to the input's height and width: only a [height, width, channels] input takes them. */
 export function checkTakesImages(target: TargetSignature, path: string): void {
   if (target.inputShape.length !== 3) {
-    throw new InvalidPredictionInputError(`${path}: "${target.name}" takes inputs of shape ${JSON.stringify(target.inputShape)}, not images`, path);
+    throw invalidInput(`${path}: "${target.name}" takes inputs of shape ${JSON.stringify(target.inputShape)}, not images`, path);
   }
 }

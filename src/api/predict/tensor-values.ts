@@ -1,6 +1,6 @@
 // Row-major float32 tensors from JSON: nested arrays checked against a shape, and flat data of a declared shape,
 // with every value a finite number float32 can hold. Shared by TF Serving's and KServe's request parsers.
-import { InvalidPredictionInputError } from './errors';
+import { invalidInput } from './errors';
 
 /** The largest finite float32: a larger magnitude would become Infinity when fed to the model. */
 const MAX_FLOAT32 = 3.4028234663852886e38;
@@ -22,9 +22,9 @@ export function kindOf(value: unknown): string {
 
 /** A number the model can take, stored as float32; 400 naming `path` for anything else (strings, booleans, null, out of range). */
 export function float32Value(value: unknown, path: string): number {
-  if (typeof value !== 'number') throw new InvalidPredictionInputError(`${path}: expected a number, got ${kindOf(value)}`, path);
+  if (typeof value !== 'number') throw invalidInput(`${path}: expected a number, got ${kindOf(value)}`, path);
   if (!Number.isFinite(value) || Math.abs(value) > MAX_FLOAT32) {
-    throw new InvalidPredictionInputError(`${path}: ${quote(value)} is not a finite float32 value`, path);
+    throw invalidInput(`${path}: ${quote(value)} is not a finite float32 value`, path);
   }
   return value;
 }
@@ -45,7 +45,7 @@ export function writeNested(value: unknown, shape: readonly number[], into: Floa
   }
   const [length, ...inner] = shape as [number, ...number[]];
   if (!Array.isArray(value) || value.length !== length) {
-    throw new InvalidPredictionInputError(`${path}: expected an array of ${length}, got ${kindOf(value)} (each input has shape ${quote(shape)} here)`, path);
+    throw invalidInput(`${path}: expected an array of ${length}, got ${kindOf(value)} (each input has shape ${quote(shape)} here)`, path);
   }
   const stride = sizeOf(inner);
   for (let i = 0; i < length; i++) writeNested(value[i], inner, into, offset + i * stride, `${path}[${i}]`);

@@ -4,7 +4,7 @@
 import { z } from '@hono/zod-openapi';
 import type { PredictionInput } from '../../registry/ports';
 import { decodeBase64 } from './base64';
-import { InvalidPredictionInputError } from './errors';
+import { invalidInput, type InvalidPredictionInputError } from './errors';
 import { checkRowCount, checkTakesImages, INPUT_NAME, SIGNATURE_NAME, type PredictLimits, type TargetSignature } from './signature';
 import { kindOf, quote, sizeOf, writeNested } from './tensor-values';
 
@@ -38,7 +38,7 @@ export interface TfServingRequest {
 /** Parses a predict body for `target`; InvalidPredictionInputError (400) with TF Serving's kind of message otherwise. */
 export function parseTfServingRequest(body: unknown, target: TargetSignature, limits: PredictLimits): TfServingRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new InvalidPredictionInputError(`the request body must be a JSON object, got ${kindOf(body)}`);
+    throw invalidInput(`the request body must be a JSON object, got ${kindOf(body)}`);
   }
   const parsed = TfServingPredictRequestSchema.safeParse(body);
   if (!parsed.success) throw envelopeError(parsed.error.issues[0]!);
@@ -46,12 +46,12 @@ export function parseTfServingRequest(body: unknown, target: TargetSignature, li
   const hasInstances = request.instances !== undefined;
   const hasInputs = 'inputs' in request && request.inputs !== undefined;
   if (hasInstances === hasInputs) {
-    throw new InvalidPredictionInputError(
+    throw invalidInput(
       hasInstances ? "Not formatted correctly: expecting only one of 'inputs' or 'instances' keys" : "Missing 'inputs' or 'instances' key",
     );
   }
   if (request.signature_name !== undefined && request.signature_name !== SIGNATURE_NAME) {
-    throw new InvalidPredictionInputError(`Serving signature name: "${request.signature_name}" not found in signature def (only "${SIGNATURE_NAME}" exists)`, 'signature_name');
+    throw invalidInput(`Serving signature name: "${request.signature_name}" not found in signature def (only "${SIGNATURE_NAME}" exists)`, 'signature_name');
   }
   const [rows, path] = hasInstances ? [request.instances!, 'instances'] : columnarBatch(request.inputs);
   return {
@@ -70,7 +70,7 @@ export function imageBodyRequest(image: Uint8Array, target: TargetSignature): Tf
 
 function envelopeError(issue: z.core.$ZodIssue): InvalidPredictionInputError {
   if (issue.code === 'unrecognized_keys') {
-    return new InvalidPredictionInputError(`unknown key ${issue.keys.map((key) => `"${key}"`).join(', ')} in the request (known: signature_name, instances, inputs, top_k, include_members)`, issue.keys[0]);
+    return invalidInput(`unknown key ${issue.keys.map((key) => `"${key}"`).join(', ')} in the request (known: signature_name, instances, inputs, top_k, include_members)`, issue.keys[0]);
   }
   const path = issue.path.join('.');
   const rules: Record<string, string> = {
@@ -79,14 +79,14 @@ function envelopeError(issue: z.core.$ZodIssue): InvalidPredictionInputError {
     include_members: 'must be true or false',
     signature_name: 'must be a string',
   };
-  return new InvalidPredictionInputError(`${path}: ${rules[path] ?? issue.message}`, path);
+  return invalidInput(`${path}: ${rules[path] ?? issue.message}`, path);
 }
 
 /** The batch of a columnar request: `inputs` itself, or its one named input. */
 function columnarBatch(inputs: unknown): [unknown[], string] {
   if (Array.isArray(inputs)) return [inputs, 'inputs'];
   if (isObject(inputs) && Object.keys(inputs).length === 1 && Array.isArray(inputs[INPUT_NAME])) return [inputs[INPUT_NAME], `inputs.${INPUT_NAME}`];
-  throw new InvalidPredictionInputError(
+  throw invalidInput(
     `inputs: expected the batch as an array or as {"${INPUT_NAME}": [...]}, got ${isObject(inputs) ? `an object with keys ${quote(Object.keys(inputs))}` : kindOf(inputs)}`,
     'inputs',
   );
@@ -99,7 +99,7 @@ function parseRows(rows: unknown[], path: string, target: TargetSignature, limit
   const firstIsImage = isImage(unwrapped[0]!.value);
   const odd = unwrapped.findIndex(({ value }) => isImage(value) !== firstIsImage);
   if (odd >= 0) {
-    throw new InvalidPredictionInputError(`${unwrapped[odd]!.path}: is ${firstIsImage ? 'a tensor' : 'an image'} but ${unwrapped[0]!.path} is ${firstIsImage ? 'an image' : 'a tensor'}: send one kind per request`, unwrapped[odd]!.path);
+    throw invalidInput(`${unwrapped[odd]!.path}: is ${firstIsImage ? 'a tensor' : 'an image'} but ${unwrapped[0]!.path} is ${firstIsImage ? 'an image' : 'a tensor'}: send one kind per request`, unwrapped[odd]!.path);
   }
   if (firstIsImage) {
     checkTakesImages(target, path);
@@ -117,10 +117,10 @@ function unwrapNamed(row: unknown, path: string): { value: unknown; path: string
   const keys = Object.keys(row);
   if (keys.length === 1 && keys[0] === INPUT_NAME) {
     const value = row[INPUT_NAME];
-    if (isObject(value) && !isImage(value)) throw new InvalidPredictionInputError(`${path}.${INPUT_NAME}: expected an input or {"b64": "..."}, got an object`, `${path}.${INPUT_NAME}`);
+    if (isObject(value) && !isImage(value)) throw invalidInput(`${path}.${INPUT_NAME}: expected an input or {"b64": "..."}, got an object`, `${path}.${INPUT_NAME}`);
     return { value, path: `${path}.${INPUT_NAME}` };
   }
-  throw new InvalidPredictionInputError(`${path}: an object input must be {"b64": "<base64 image>"} or name the one input "${INPUT_NAME}", got keys ${quote(keys)}`, path);
+  throw invalidInput(`${path}: an object input must be {"b64": "<base64 image>"} or name the one input "${INPUT_NAME}", got keys ${quote(keys)}`, path);
 }
 
 function isImage(value: unknown): value is { b64: string } {

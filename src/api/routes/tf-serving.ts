@@ -7,7 +7,7 @@ import { resolveServingTarget, type ServingRef } from '../../registry/serving-ta
 import { MAX_VERSION_NUMBER } from '../../registry/version-refs';
 import type { AppEnv } from '../app-env';
 import { UnsupportedMediaTypeError } from '../http-errors';
-import { InvalidPredictionInputError } from '../predict/errors';
+import { invalidInput } from '../predict/errors';
 import { tfServingMetadata } from '../predict/metadata';
 import { requirePredictor } from '../predict/predictor-access';
 import { imageBodyRequest, parseTfServingRequest, TfServingPredictRequestSchema, type TfServingRequest } from '../predict/tf-serving-request';
@@ -97,7 +97,7 @@ async function readPredictRequest(c: Context<AppEnv>, target: TargetSignature): 
   try {
     body = await c.req.json();
   } catch (error) {
-    throw new InvalidPredictionInputError(`JSON Parse error: ${error instanceof Error ? error.message : String(error)}`);
+    throw invalidInput(`JSON Parse error: ${error instanceof Error ? error.message : String(error)}`);
   }
   return parseTfServingRequest(body, target, c.get('deps').predictLimits);
 }
