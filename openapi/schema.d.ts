@@ -229,8 +229,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Read a model
-         * @description Requires an API key with the `read` scope (`admin` grants every scope).
+         * Read a model, with TF Serving's version status
+         * @description A model's record with `model_version_status` (every version: `AVAILABLE` when active, `END` when archived); an ensemble's name answers TF Serving's status of its current revision alone. Errors also carry `error`, as TF Serving clients read it.
+         *
+         *     Requires an API key with the `read` scope (`admin` grants every scope).
          */
         get: operations["getModel"];
         put?: never;
@@ -389,7 +391,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Read a version (by number or alias)
+         * Read a version (by number or alias), with TF Serving's status of it
          * @description Requires an API key with the `read` scope (`admin` grants every scope).
          */
         get: operations["getModelVersion"];
@@ -1445,6 +1447,11 @@ export interface components {
             /** Format: binary */
             "train-labels"?: string;
         };
+        EnsembleServingStatus: {
+            /** @description TF Serving's version status, newest first. */
+            model_version_status: components["schemas"]["ModelVersionStatus"][];
+            name: string;
+        };
         FailRun: {
             /**
              * @description Why it failed: `type`, `message`, and anything else worth keeping.
@@ -1681,6 +1688,28 @@ export interface components {
             limit: number;
             offset: number;
             total: number;
+        };
+        ModelVersionStatus: {
+            /**
+             * @description `AVAILABLE`: served; `END`: archived (unarchive it to serve it) or, for an ensemble, a member no longer resolves.
+             * @enum {string}
+             */
+            state: "AVAILABLE" | "END";
+            status: {
+                /** @example OK */
+                error_code: string;
+                error_message: string;
+            };
+            /** @example 3 */
+            version: string;
+        };
+        ModelVersionWithStatus: components["schemas"]["ModelVersion"] & {
+            /** @description TF Serving's version status, newest first. */
+            model_version_status: components["schemas"]["ModelVersionStatus"][];
+        };
+        ModelWithStatus: components["schemas"]["Model"] & {
+            /** @description TF Serving's version status, newest first. */
+            model_version_status: components["schemas"]["ModelVersionStatus"][];
         };
         NewRunEvent: {
             epoch?: number;
@@ -2999,13 +3028,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The model. */
+            /** @description The model, or an ensemble's serving status. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Model"];
+                    "application/json": components["schemas"]["ModelWithStatus"] | components["schemas"]["EnsembleServingStatus"];
                 };
             };
             /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
@@ -3014,7 +3043,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
                 };
             };
             /** @description The API key lacks the required scope. */
@@ -3023,7 +3052,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
                 };
             };
             /** @description A resource the path names does not exist. */
@@ -3032,7 +3061,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
                 };
             };
             /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
@@ -3041,7 +3070,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
                 };
             };
             /** @description Problem (RFC 9457): see `type` for what went wrong. */
@@ -3050,7 +3079,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
                 };
             };
         };
@@ -3910,7 +3939,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ModelVersion"];
+                    "application/json": components["schemas"]["ModelVersionWithStatus"];
                 };
             };
             /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
@@ -3919,7 +3948,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
                 };
             };
             /** @description The API key lacks the required scope. */
@@ -3928,7 +3957,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
                 };
             };
             /** @description A resource the path names does not exist. */
@@ -3937,7 +3966,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
                 };
             };
             /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
@@ -3946,7 +3975,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
                 };
             };
             /** @description Problem (RFC 9457): see `type` for what went wrong. */
@@ -3955,7 +3984,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
                 };
             };
         };

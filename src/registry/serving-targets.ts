@@ -1,8 +1,9 @@
 // What a prediction request names (`models/{name}`, a version, a label), resolved to the servable it runs:
 // one model version, or an ensemble's members as they resolve now. Models and ensembles share one namespace.
 import { NotFoundError, UnprocessableError } from './errors';
-import type { ModelStore, ServingMember, ServingTarget } from './ports';
-import type { ModelRecord, ModelVersionRecord } from './records';
+import { resolveEnsembleMembers } from './ensembles';
+import type { EnsembleStore, ModelStore, ServingMember, ServingTarget } from './ports';
+import type { EnsembleRecord, ModelRecord, ModelVersionRecord } from './records';
 import { normalizationOf } from './version-normalization';
 import { findVersion, LATEST } from './version-refs';
 
@@ -16,13 +17,39 @@ export interface ServingRef {
 }
 
 /**
- * Resolves a model name to its newest active version unless `version` or `label` picks one; NotFoundError
- * when nothing has the name, or the version or label does not exist; UnprocessableError for an archived version.
+ * Resolves a model name to its newest active version unless `version` or `label` picks one, an ensemble name to
+ * its members now; NotFoundError when nothing has the name, or the version, revision or label does not exist;
+ * UnprocessableError for an archived version.
  */
-export async function resolveServingTarget(repo: ModelStore, ref: ServingRef): Promise<ServingTarget> {
+export async function resolveServingTarget(repo: ModelStore & EnsembleStore, ref: ServingRef): Promise<ServingTarget> {
   const model = await repo.getModelByName(ref.name);
-  if (!model) throw new NotFoundError(`no model or ensemble named "${ref.name}"`, { model: ref.name });
-  return versionTarget(model, await servedVersion(repo, model, ref));
+  if (model) return versionTarget(model, await servedVersion(repo, model, ref));
+  const ensemble = await repo.getEnsembleByName(ref.name);
+  if (!ensemble) throw new NotFoundError(`no model or ensemble named "${ref.name}"`, { model: ref.name });
+  return ensembleTarget(repo, ensemble, ref);
+}
+
+/**
+ * An ensemble is served at its current revision only, with its members as they resolve now; it has no labels.
+ * UnprocessableError (from resolveEnsembleMembers) naming a member that no longer resolves or is archived.
+ */
+async function ensembleTarget(repo: ModelStore, ensemble: EnsembleRecord, ref: ServingRef): Promise<ServingTarget> {
+  if (ref.label !== undefined) throw new NotFoundError(`ensemble "${ensemble.name}" has no labels (it is served at its current revision)`, { ensemble: ensemble.name, label: ref.label });
+  if (ref.version !== undefined && ref.version !== String(ensemble.revision)) {
+    throw new NotFoundError(`ensemble "${ensemble.name}" is at revision ${ensemble.revision}, not ${ref.version}`, { ensemble: ensemble.name, version: ref.version });
+  }
+  const members = await resolveEnsembleMembers(repo, ensemble);
+  const first = members[0]!.model;
+  return {
+    key: `ensemble:${ensemble.id}:${ensemble.revision}`,
+    kind: 'ensemble',
+    name: ensemble.name,
+    version: ensemble.revision,
+    inputShape: first.inputShape,
+    classLabels: first.classLabels,
+    aggregation: ensemble.aggregation,
+    members: members.map((member) => servingMember(member.model, member.version, member.normalizedWeight)),
+  };
 }
 
 async function servedVersion(repo: ModelStore, model: ModelRecord, ref: ServingRef): Promise<ModelVersionRecord> {

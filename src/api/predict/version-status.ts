@@ -1,6 +1,9 @@
 // TF Serving's `model_version_status`: what `GET /v1/models/{name}[/versions/{v}]` says of each servable version.
 import { z } from '@hono/zod-openapi';
-import type { ModelStore } from '../../registry/ports';
+import { UnprocessableError } from '../../registry/errors';
+import { getModel } from '../../registry/models';
+import type { EnsembleStore, ModelStore } from '../../registry/ports';
+import { resolveServingTarget } from '../../registry/serving-targets';
 import type { ModelRecord, ModelVersionRecord } from '../../registry/records';
 
 export const VersionStatusSchema = z
@@ -39,4 +42,24 @@ export async function modelVersionStatus(repo: ModelStore, model: ModelRecord): 
     statuses.push(...items.map(versionStatus));
     if (offset + PAGE >= total || items.length === 0) return statuses;
   }
+}
+
+/**
+ * `GET /v1/models/{name}`: a model with every version's status, or an ensemble's name with its revision's
+ * (`END` with the reason when a member no longer resolves); NotFoundError naming the model otherwise.
+ */
+export async function modelStatus(repo: ModelStore & EnsembleStore, name: string) {
+  const model = await repo.getModelByName(name);
+  if (model) return { ...model, model_version_status: await modelVersionStatus(repo, model) };
+  const ensemble = await repo.getEnsembleByName(name);
+  // Neither: the registry's own 404 for a model.
+  if (!ensemble) return { ...(await getModel(repo, name)), model_version_status: [] };
+  const failure = await resolveServingTarget(repo, { name }).then(
+    () => null,
+    (error: unknown) => {
+      if (error instanceof UnprocessableError) return error.message;
+      throw error;
+    },
+  );
+  return { name: ensemble.name, model_version_status: [revisionStatus(ensemble.revision, failure)] };
 }
