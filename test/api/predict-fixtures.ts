@@ -9,6 +9,12 @@ import { addVersion, createModel } from './typed-requests';
 
 export const IMAGE_SHAPE = [4, 4, 1];
 
+/** Two inputs of `dense`. */
+export const ROWS = [
+  [0.1, 0.2, 0.3, 0.4],
+  [1, -1, 0.5, 2],
+];
+
 /** `dense` (4 inputs, 3 classes: versions 1 and 2, alias `production` on 1) and `digits` (a 4x4 gray image, 3 classes). */
 export async function startPredictServer(): Promise<TestServer> {
   const server = await startTestServer();

@@ -1,7 +1,7 @@
 // KServe v2 over real HTTP with the real predictor: health, metadata, infer agreeing with TF Serving, and every refusal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../support/server';
-import { base64, grayPng, postJson, registryState, startPredictServer, sum } from './predict-fixtures';
+import { base64, grayPng, postJson, registryState, ROWS, startPredictServer, sum } from './predict-fixtures';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -9,10 +9,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const ROWS = [
-  [0.1, 0.2, 0.3, 0.4],
-  [1, -1, 0.5, 2],
-];
 const tensor = (overrides: Record<string, unknown> = {}) => ({ name: 'input', shape: [2, 4], datatype: 'FP32', data: ROWS.flat(), ...overrides });
 
 describe('KServe v2', () => {

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricValue } from '../serving/serving-fixtures';
 import type { TestServer } from '../support/server';
-import { base64, grayPng, postJson, registryState, startPredictServer, sum } from './predict-fixtures';
+import { base64, grayPng, postJson, registryState, ROWS, startPredictServer, sum } from './predict-fixtures';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -10,10 +10,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const ROWS = [
-  [0.1, 0.2, 0.3, 0.4],
-  [1, -1, 0.5, 2],
-];
 
 describe('TF Serving predict', () => {
   it('answers class probabilities for a model, a version and a label, the label as its version', async () => {

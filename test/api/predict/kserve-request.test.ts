@@ -1,9 +1,9 @@
 // KServe v2 infer bodies, parsed for a target: datatypes, flat or nested data, BYTES images, outputs, and every refusal.
 import { describe, expect, it } from 'vitest';
-import { InvalidPredictionInputError } from '../../../src/api/predict/errors';
 import { parseKServeRequest } from '../../../src/api/predict/kserve-request';
 import { kserveResponse } from '../../../src/api/predict/kserve-response';
 import type { TargetSignature } from '../../../src/api/predict/signature';
+import { refusalOf } from './refusal';
 
 const member = { versionId: 'v1', model: 'dense', version: 1, weight: 0.5, modelJson: { key: 'k', sha256: 's', size: 1 }, weights: { key: 'w', sha256: 's', size: 1 }, normalization: { mean: [0.5], std: [0.5] } };
 const target: TargetSignature = { name: 'pair', kind: 'ensemble', inputShape: [2], classLabels: ['a', 'b', 'c'], members: [member, { ...member, model: 'other', version: 4 }] };
@@ -13,17 +13,7 @@ const limits = { maxInstances: 3 };
 const tensor = (overrides: Record<string, unknown> = {}) => ({ name: 'input', shape: [2, 2], datatype: 'FP32', data: [1, 2, 3, 4], ...overrides });
 const parse = (body: unknown, on = target) => parseKServeRequest(body, on, limits);
 
-function refusal(body: unknown, on = target): { message: string; path: unknown } {
-  try {
-    parse(body, on);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidPredictionInputError);
-    const refused = error as InvalidPredictionInputError;
-    expect(refused.status).toBe(400);
-    return { message: refused.message, path: refused.details.path };
-  }
-  throw new Error(`accepted ${JSON.stringify(body)}`);
-}
+const refusal = (body: unknown, on = target) => refusalOf(() => parse(body, on));
 
 describe('parseKServeRequest', () => {
   it('reads flat and nested data of every numeric datatype, echoing the id', () => {

@@ -1,9 +1,9 @@
 // TF Serving's predict body, parsed for a target: both formats, named inputs, images, options, and every refusal.
 import { describe, expect, it } from 'vitest';
-import { InvalidPredictionInputError } from '../../../src/api/predict/errors';
 import type { TargetSignature } from '../../../src/api/predict/signature';
 import { imageBodyRequest, parseTfServingRequest } from '../../../src/api/predict/tf-serving-request';
 import { tfServingResponse } from '../../../src/api/predict/tf-serving-response';
+import { refusalOf } from './refusal';
 
 const member = { versionId: 'v1', model: 'dense', version: 1, weight: 1, modelJson: { key: 'k', sha256: 's', size: 1 }, weights: { key: 'w', sha256: 's', size: 1 }, normalization: { mean: [0.5], std: [0.5] } };
 const dense: TargetSignature = { name: 'dense', kind: 'version', inputShape: [2, 2], classLabels: ['a', 'b', 'c'], members: [member] };
@@ -13,17 +13,7 @@ const PNG_BASE64 = 'iVBORw0KGgo=';
 
 const parse = (body: unknown, target = dense) => parseTfServingRequest(body, target, limits);
 
-function refusal(body: unknown, target = dense): { message: string; path: unknown } {
-  try {
-    parse(body, target);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidPredictionInputError);
-    const refused = error as InvalidPredictionInputError;
-    expect(refused.status).toBe(400);
-    return { message: refused.message, path: refused.details.path };
-  }
-  throw new Error(`accepted ${JSON.stringify(body)}`);
-}
+const refusal = (body: unknown, on = dense) => refusalOf(() => parse(body, on));
 
 describe('parseTfServingRequest', () => {
   it('reads the row format into row-major float32 rows', () => {
