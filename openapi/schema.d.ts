@@ -21,6 +21,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prediction metrics (Prometheus text format 0.0.4)
+         * @description Requests, rows, batches, batch sizes, queue delay, latency and compute time per model or ensemble (`target` label), and the model cache.
+         *
+         *     Requires an API key with the `read` scope (`admin` grants every scope).
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/datasets": {
         parameters: {
             query?: never;
@@ -305,8 +327,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Read a model
-         * @description Requires an API key with the `read` scope (`admin` grants every scope).
+         * Read a model, with TF Serving's version status
+         * @description A model's record with `model_version_status` (every version: `AVAILABLE` when active, `END` when archived); an ensemble's name answers TF Serving's status of its current revision alone. Errors also carry `error`, as TF Serving clients read it.
+         *
+         *     Requires an API key with the `read` scope (`admin` grants every scope).
          */
         get: operations["getModel"];
         put?: never;
@@ -369,6 +393,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/models/{name}/labels/{label}/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The serving signature of the version an alias points at (TF Serving REST)
+         * @description Requires an API key with the `read` or `predict` scope (`admin` grants every scope).
+         */
+        get: operations["getModelLabelMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{name}/labels/{label}:predict": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Predict with the version an alias points at (TF Serving REST)
+         * @description TensorFlow Serving's predict: `{"instances": [...]}` answers `{"predictions": [...]}`, `{"inputs": ...}` answers `{"outputs": ...}`; each answer row holds the class probabilities. An `image/png` or `image/jpeg` body is one image. Errors also carry `error`.
+         *
+         *     Requires an API key with the `predict` scope (`admin` grants every scope).
+         */
+        post: operations["predictModelLabel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{name}/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The serving signature of its newest active version (an ensemble: its members now) (TF Serving REST)
+         * @description Requires an API key with the `read` or `predict` scope (`admin` grants every scope).
+         */
+        get: operations["getModelMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/models/{name}/versions": {
         parameters: {
             query?: never;
@@ -403,7 +489,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Read a version (by number or alias)
+         * Read a version (by number or alias), with TF Serving's status of it
          * @description Requires an API key with the `read` scope (`admin` grants every scope).
          */
         get: operations["getModelVersion"];
@@ -483,6 +569,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/models/{name}/versions/{version}/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The serving signature of a version (an ensemble: its current revision) (TF Serving REST)
+         * @description Requires an API key with the `read` or `predict` scope (`admin` grants every scope).
+         */
+        get: operations["getModelVersionMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/models/{name}/versions/{version}/unarchive": {
         parameters: {
             query?: never;
@@ -497,6 +603,50 @@ export interface paths {
          * @description Requires an API key with the `write` scope (`admin` grants every scope).
          */
         post: operations["unarchiveModelVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{name}/versions/{version}:predict": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Predict with a version (an ensemble: its current revision) (TF Serving REST)
+         * @description TensorFlow Serving's predict: `{"instances": [...]}` answers `{"predictions": [...]}`, `{"inputs": ...}` answers `{"outputs": ...}`; each answer row holds the class probabilities. An `image/png` or `image/jpeg` body is one image. Errors also carry `error`.
+         *
+         *     Requires an API key with the `predict` scope (`admin` grants every scope).
+         */
+        post: operations["predictModelVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{name}:predict": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Predict with its newest active version (an ensemble: its members now) (TF Serving REST)
+         * @description TensorFlow Serving's predict: `{"instances": [...]}` answers `{"predictions": [...]}`, `{"inputs": ...}` answers `{"outputs": ...}`; each answer row holds the class probabilities. An `image/png` or `image/jpeg` body is one image. Errors also carry `error`.
+         *
+         *     Requires an API key with the `predict` scope (`admin` grants every scope).
+         */
+        post: operations["predictModel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -854,6 +1004,177 @@ export interface paths {
          *     Requires an API key with the `node` scope (`admin` grants every scope).
          */
         put: operations["storeTeacherOutputs"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server metadata (KServe v2) */
+        get: operations["kserveServerMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server liveness (KServe v2) */
+        get: operations["kserveServerLive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server readiness: false where models cannot run (Workers) (KServe v2) */
+        get: operations["kserveServerReady"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/models/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Model metadata: its input and output tensors (KServe v2)
+         * @description Requires an API key with the `read` or `predict` scope (`admin` grants every scope).
+         */
+        get: operations["kserveModelMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/models/{name}/infer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Infer: class probabilities for a typed input tensor (KServe v2)
+         * @description Requires an API key with the `predict` scope (`admin` grants every scope).
+         */
+        post: operations["kserveInfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/models/{name}/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether the model can be served here (KServe v2)
+         * @description Requires an API key with the `read` or `predict` scope (`admin` grants every scope).
+         */
+        get: operations["kserveModelReady"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/models/{name}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Model metadata: its input and output tensors (KServe v2)
+         * @description Requires an API key with the `read` or `predict` scope (`admin` grants every scope).
+         */
+        get: operations["kserveModelVersionMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/models/{name}/versions/{version}/infer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Infer: class probabilities for a typed input tensor (KServe v2)
+         * @description Requires an API key with the `predict` scope (`admin` grants every scope).
+         */
+        post: operations["kserveInferVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/models/{name}/versions/{version}/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether the model can be served here (KServe v2)
+         * @description Requires an API key with the `read` or `predict` scope (`admin` grants every scope).
+         */
+        get: operations["kserveModelVersionReady"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1361,6 +1682,11 @@ export interface components {
             offset: number;
             total: number;
         };
+        EnsembleServingStatus: {
+            /** @description TF Serving's version status, newest first. */
+            model_version_status: components["schemas"]["ModelVersionStatus"][];
+            name: string;
+        };
         Evaluation: {
             /** @description confusionMatrix[true class][predicted class] = examples. */
             confusionMatrix: number[][] | null;
@@ -1475,6 +1801,100 @@ export interface components {
             /** @description A relative URL is an API route (send the node key and `Distillery-Fencing-Token`); an absolute one a presigned GET (send no key). */
             url: string;
         };
+        KServeInferInput: {
+            /**
+             * @description Row-major values: flat, or nested as `shape`.
+             * @example [
+             *       0.1,
+             *       0.2,
+             *       0.3,
+             *       0.4
+             *     ]
+             */
+            data: unknown[];
+            /**
+             * @description One of FP32, FP64, INT8, INT16, INT32, INT64, UINT8, UINT16, UINT32, UINT64, BYTES (BYTES: base64 PNG or JPEG images, shape [N] or [N, 1]).
+             * @example FP32
+             */
+            datatype: string;
+            /** @example input */
+            name: string;
+            parameters?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @example [
+             *       1,
+             *       4
+             *     ]
+             */
+            shape: number[];
+        };
+        KServeInferOutput: {
+            /** @description Row-major: probabilities (FP32), or "score:index:label" strings (BYTES, classification). */
+            data: (number | string)[];
+            /** @enum {string} */
+            datatype: "FP32" | "BYTES";
+            name: string;
+            shape: number[];
+        };
+        KServeInferRequest: {
+            /** @description Echoed in the response. */
+            id?: string;
+            inputs: components["schemas"]["KServeInferInput"][];
+            /** @description Outputs to answer: `probabilities` (the default) and, for each member, `probabilities/<model>@<version>`. */
+            outputs?: components["schemas"]["KServeInferRequestedOutput"][];
+            parameters?: {
+                [key: string]: unknown;
+            };
+        };
+        KServeInferRequestedOutput: {
+            /** @example probabilities */
+            name: string;
+            parameters?: {
+                /** @description Answer the k most probable classes as "score:index:label" strings (Triton's classification extension). */
+                classification?: number;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        KServeInferResponse: {
+            id?: string;
+            model_name: string;
+            model_version: string;
+            outputs: components["schemas"]["KServeInferOutput"][];
+        };
+        KServeModelMetadata: {
+            inputs: components["schemas"]["KServeTensorMetadata"][];
+            name: string;
+            outputs: components["schemas"]["KServeTensorMetadata"][];
+            parameters: {
+                class_labels: string[];
+            };
+            /** @description `tensorflowjs_layers` for a model, `ensemble` for an ensemble. */
+            platform: string;
+            versions: string[];
+        };
+        KServeModelReady: {
+            name: string;
+            ready: boolean;
+        };
+        KServeServerLive: {
+            live: boolean;
+        };
+        KServeServerMetadata: {
+            extensions: string[];
+            name: string;
+            version: string;
+        };
+        KServeServerReady: {
+            ready: boolean;
+        };
+        KServeTensorMetadata: {
+            datatype: string;
+            name: string;
+            shape: number[];
+        };
         /** @description Its newest finished evaluation (`GET /v1/evaluations?model=&version=`), or null. */
         LatestEvaluation: {
             accuracy: number;
@@ -1518,6 +1938,16 @@ export interface components {
             /** @enum {string} */
             status: "active" | "archived";
             version: number;
+        };
+        MemberPredictions: {
+            model: string;
+            /** @description One row per input: the probability of each class, in class order. */
+            outputs?: number[][];
+            /** @description One row per input: the probability of each class, in class order. */
+            predictions?: number[][];
+            version: number;
+            /** @description Normalised over the members (they sum to 1). */
+            weight: number;
         };
         Model: {
             classLabels: string[];
@@ -1580,6 +2010,28 @@ export interface components {
             limit: number;
             offset: number;
             total: number;
+        };
+        ModelVersionStatus: {
+            /**
+             * @description `AVAILABLE`: served; `END`: archived (unarchive it to serve it) or, for an ensemble, a member no longer resolves.
+             * @enum {string}
+             */
+            state: "AVAILABLE" | "END";
+            status: {
+                /** @example OK */
+                error_code: string;
+                error_message: string;
+            };
+            /** @example 3 */
+            version: string;
+        };
+        ModelVersionWithStatus: components["schemas"]["ModelVersion"] & {
+            /** @description TF Serving's version status, newest first. */
+            model_version_status: components["schemas"]["ModelVersionStatus"][];
+        };
+        ModelWithStatus: components["schemas"]["Model"] & {
+            /** @description TF Serving's version status, newest first. */
+            model_version_status: components["schemas"]["ModelVersionStatus"][];
         };
         NewRunEvent: {
             epoch?: number;
@@ -1663,6 +2115,12 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        ProtocolProblem: components["schemas"]["Problem"] & ({
+            /** @description The same as `detail`, where TF Serving and KServe clients read it. */
+            error: string;
+        } & {
+            [key: string]: unknown;
+        });
         RegisterBuiltinDataset: {
             /** @enum {string} */
             builtin: "mnist" | "fashion-mnist";
@@ -1854,6 +2312,59 @@ export interface components {
             size: number;
             teacherVersionId: string;
         };
+        TfServingModelMetadata: {
+            /** @description `signature_def` (TF Serving's), `class_labels`, and for an ensemble `ensemble` (aggregation and members). */
+            metadata: {
+                [key: string]: unknown;
+            };
+            model_spec: {
+                name: string;
+                signature_name: string;
+                version: string;
+            };
+        };
+        /** @description Exactly one of `instances` and `inputs`. */
+        TfServingPredictRequest: {
+            /** @description Also answer each member's own probabilities (`members`): one member for a version. */
+            include_members?: boolean;
+            /** @description Columnar format: the batch as an array of inputs (as in `instances`), or named `{"input": [...]}`. Answered with `outputs`. */
+            inputs?: unknown;
+            /**
+             * @description Row format: one input per row, a nested array of the model's input shape, an image `{"b64": "<base64 PNG or JPEG>"}`, or either named `{"input": ...}`. Answered with `predictions`.
+             * @example [
+             *       [
+             *         0.1,
+             *         0.2,
+             *         0.3,
+             *         0.4
+             *       ]
+             *     ]
+             */
+            instances?: unknown[];
+            /**
+             * @description Only `serving_default` exists.
+             * @example serving_default
+             */
+            signature_name?: string;
+            /** @description Also answer each row's k most probable classes with their labels (`top_k`). */
+            top_k?: number;
+        };
+        /** @description `predictions` for a row-format request, `outputs` for a columnar one. */
+        TfServingPredictResponse: {
+            /** @description With `include_members`: each member's own probabilities, in member order. */
+            members?: components["schemas"]["MemberPredictions"][];
+            /** @description One row per input: the probability of each class, in class order. */
+            outputs?: number[][];
+            /** @description One row per input: the probability of each class, in class order. */
+            predictions?: number[][];
+            /** @description With `top_k`: each row's most probable classes, highest first. */
+            top_k?: components["schemas"]["TopClass"][][];
+        };
+        TopClass: {
+            class: number;
+            label: string;
+            probability: number;
+        };
         /** @description Fields to change; `tags` and `members` replace all. A change of members or aggregation raises the revision. */
         UpdateEnsemble: {
             aggregation?: components["schemas"]["EnsembleAggregation"];
@@ -1966,6 +2477,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem (RFC 9457): see `type` for what went wrong. */
@@ -3468,13 +4026,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The model. */
+            /** @description The model, or an ensemble's serving status. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Model"];
+                    "application/json": components["schemas"]["ModelWithStatus"] | components["schemas"]["EnsembleServingStatus"];
                 };
             };
             /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
@@ -3483,7 +4041,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
                 };
             };
             /** @description The API key lacks the required scope. */
@@ -3492,7 +4050,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
                 };
             };
             /** @description A resource the path names does not exist. */
@@ -3501,7 +4059,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
                 };
             };
             /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
@@ -3510,7 +4068,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
                 };
             };
             /** @description Problem (RFC 9457): see `type` for what went wrong. */
@@ -3519,7 +4077,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
                 };
             };
         };
@@ -3932,6 +4490,247 @@ export interface operations {
             };
         };
     };
+    getModelLabelMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A model or an ensemble. */
+                name: string;
+                /** @description One of the model's aliases. */
+                label: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description TF Serving's model metadata. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TfServingModelMetadata"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description A resource the path names does not exist. No model or ensemble has the name, or the version or label does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The version is archived, or an ensemble member no longer resolves (`unprocessable-entity`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+        };
+    };
+    predictModelLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A model or an ensemble. */
+                name: string;
+                /** @description One of the model's aliases. */
+                label: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TfServingPredictRequest"];
+                "image/jpeg": string;
+                "image/png": string;
+            };
+        };
+        responses: {
+            /** @description Class probabilities per input. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TfServingPredictResponse"];
+                };
+            };
+            /** @description The body cannot be parsed (malformed JSON or multipart). The body is not a predict request for this target (`invalid-prediction-input`): wrong rank or shape, a value that is not a finite number, too many or no inputs, an unknown signature or key, bad base64, or an image that does not decode (`invalid-image`). `error` says which, `path` where. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description A resource the path names does not exist. No model or ensemble has the name, or the version or label does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description The body has a media type this route does not accept. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. The version is archived, or an ensemble member no longer resolves (`unprocessable-entity`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+        };
+    };
+    getModelMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A model or an ensemble. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description TF Serving's model metadata. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TfServingModelMetadata"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description A resource the path names does not exist. No model or ensemble has the name, or the version or label does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The version is archived, or an ensemble member no longer resolves (`unprocessable-entity`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+        };
+    };
     listModelVersions: {
         parameters: {
             query?: {
@@ -4138,7 +4937,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ModelVersion"];
+                    "application/json": components["schemas"]["ModelVersionWithStatus"];
                 };
             };
             /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
@@ -4147,7 +4946,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
                 };
             };
             /** @description The API key lacks the required scope. */
@@ -4156,7 +4955,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
                 };
             };
             /** @description A resource the path names does not exist. */
@@ -4165,7 +4964,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
                 };
             };
             /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. */
@@ -4174,7 +4973,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
                 };
             };
             /** @description Problem (RFC 9457): see `type` for what went wrong. */
@@ -4183,7 +4982,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
                 };
             };
         };
@@ -4582,6 +5381,76 @@ export interface operations {
             };
         };
     };
+    getModelVersionMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A model or an ensemble. */
+                name: string;
+                /** @description A model's version number, or an ensemble's revision. */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description TF Serving's model metadata. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TfServingModelMetadata"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description A resource the path names does not exist. No model or ensemble has the name, or the version or label does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The version is archived, or an ensemble member no longer resolves (`unprocessable-entity`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+        };
+    };
     unarchiveModelVersion: {
         parameters: {
             query?: never;
@@ -4648,6 +5517,210 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    predictModelVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A model or an ensemble. */
+                name: string;
+                /** @description A model's version number, or an ensemble's revision. */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TfServingPredictRequest"];
+                "image/jpeg": string;
+                "image/png": string;
+            };
+        };
+        responses: {
+            /** @description Class probabilities per input. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TfServingPredictResponse"];
+                };
+            };
+            /** @description The body cannot be parsed (malformed JSON or multipart). The body is not a predict request for this target (`invalid-prediction-input`): wrong rank or shape, a value that is not a finite number, too many or no inputs, an unknown signature or key, bad base64, or an image that does not decode (`invalid-image`). `error` says which, `path` where. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description A resource the path names does not exist. No model or ensemble has the name, or the version or label does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description The body has a media type this route does not accept. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. The version is archived, or an ensemble member no longer resolves (`unprocessable-entity`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+        };
+    };
+    predictModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A model or an ensemble. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TfServingPredictRequest"];
+                "image/jpeg": string;
+                "image/png": string;
+            };
+        };
+        responses: {
+            /** @description Class probabilities per input. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TfServingPredictResponse"];
+                };
+            };
+            /** @description The body cannot be parsed (malformed JSON or multipart). The body is not a predict request for this target (`invalid-prediction-input`): wrong rank or shape, a value that is not a finite number, too many or no inputs, an unknown signature or key, bad base64, or an image that does not decode (`invalid-image`). `error` says which, `path` where. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description A resource the path names does not exist. No model or ensemble has the name, or the version or label does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description The body has a media type this route does not accept. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. The version is archived, or an ensemble member no longer resolves (`unprocessable-entity`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
                 };
             };
         };
@@ -6533,6 +7606,569 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    kserveServerMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server metadata (KServe v2) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KServeServerMetadata"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+        };
+    };
+    kserveServerLive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server liveness (KServe v2) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KServeServerLive"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+        };
+    };
+    kserveServerReady: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server readiness: false where models cannot run (Workers) (KServe v2) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KServeServerReady"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+        };
+    };
+    kserveModelMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A model or an ensemble. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The model metadata. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KServeModelMetadata"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description A resource the path names does not exist. No model or ensemble has the name, or the version does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The version is archived, or an ensemble member no longer resolves (`unprocessable-entity`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+        };
+    };
+    kserveInfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A model or an ensemble. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KServeInferRequest"];
+            };
+        };
+        responses: {
+            /** @description The requested outputs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KServeInferResponse"];
+                };
+            };
+            /** @description The body cannot be parsed (malformed JSON or multipart). The body is not an infer request for this target (`invalid-prediction-input`): a wrong input name, datatype or shape, a value that is not a finite number or not of its datatype, too many or no inputs, bad base64, an image that does not decode (`invalid-image`), or an unknown output. `error` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description A resource the path names does not exist. No model or ensemble has the name, or the version does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description The body has a media type this route does not accept. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. The version is archived, or an ensemble member no longer resolves (`unprocessable-entity`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+        };
+    };
+    kserveModelReady: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A model or an ensemble. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready when it resolves and this runtime runs models. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KServeModelReady"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description A resource the path names does not exist. No model or ensemble has the name, or the version does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The version is archived, or an ensemble member no longer resolves (`unprocessable-entity`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+        };
+    };
+    kserveModelVersionMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A model or an ensemble. */
+                name: string;
+                /** @description A model's version number, or an ensemble's revision. */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The model metadata. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KServeModelMetadata"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description A resource the path names does not exist. No model or ensemble has the name, or the version does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The version is archived, or an ensemble member no longer resolves (`unprocessable-entity`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+        };
+    };
+    kserveInferVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A model or an ensemble. */
+                name: string;
+                /** @description A model's version number, or an ensemble's revision. */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KServeInferRequest"];
+            };
+        };
+        responses: {
+            /** @description The requested outputs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KServeInferResponse"];
+                };
+            };
+            /** @description The body cannot be parsed (malformed JSON or multipart). The body is not an infer request for this target (`invalid-prediction-input`): a wrong input name, datatype or shape, a value that is not a finite number or not of its datatype, too many or no inputs, bad base64, an image that does not decode (`invalid-image`), or an unknown output. `error` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description A resource the path names does not exist. No model or ensemble has the name, or the version does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description The body is larger than the limit; the rest of it is not read, so the connection is closed (`Connection: close`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description The body has a media type this route does not accept. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The body breaks its schema, unknown fields included (`validation-error`); `errors` names each offending field. The version is archived, or an ensemble member no longer resolves (`unprocessable-entity`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+        };
+    };
+    kserveModelVersionReady: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A model or an ensemble. */
+                name: string;
+                /** @description A model's version number, or an ensemble's revision. */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready when it resolves and this runtime runs models. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KServeModelReady"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description A resource the path names does not exist. No model or ensemble has the name, or the version does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description A path or query parameter is invalid (`validation-error`); `errors` names each offending field. The version is archived, or an ensemble member no longer resolves (`unprocessable-entity`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProtocolProblem"];
                 };
             };
         };

@@ -13,6 +13,7 @@ export const DEFAULT_JSON_LIMIT_BYTES = 1024 * 1024;
 export const DEFAULT_UPLOAD_LIMIT_BYTES = 512 * 1024 * 1024;
 export const DEFAULT_LEASE_SECONDS = 30;
 export const DEFAULT_HEARTBEAT_SECONDS = 10;
+export const DEFAULT_MAX_PREDICT_INSTANCES = 1024;
 
 export type Env = Record<string, string | undefined>;
 
@@ -26,11 +27,14 @@ export interface SharedSettings {
   leaseSeconds: number;
   /** How often a node is told to heartbeat: shorter than the lease, so one late heartbeat loses nothing. */
   heartbeatSeconds: number;
+  /** The most inputs one predict or infer request may hold (400 above). */
+  maxPredictInstances: number;
 }
 
 /**
- * Reads DISTILLERY_ADMIN_KEY, DISTILLERY_JSON_LIMIT, DISTILLERY_UPLOAD_LIMIT, LOG_LEVEL, DISTILLERY_LEASE_SECONDS and
- * DISTILLERY_HEARTBEAT_SECONDS (which must be shorter than the lease); ConfigError on unusable values.
+ * Reads DISTILLERY_ADMIN_KEY, DISTILLERY_JSON_LIMIT, DISTILLERY_UPLOAD_LIMIT, LOG_LEVEL, DISTILLERY_LEASE_SECONDS,
+ * DISTILLERY_HEARTBEAT_SECONDS (which must be shorter than the lease) and DISTILLERY_MAX_PREDICT_INSTANCES;
+ * ConfigError on unusable values.
  */
 export function sharedSettingsFromEnv(env: Env): SharedSettings {
   const adminKey = nonEmpty(env.DISTILLERY_ADMIN_KEY);
@@ -51,6 +55,7 @@ export function sharedSettingsFromEnv(env: Env): SharedSettings {
     logLevel: logLevel as LogLevel,
     leaseSeconds,
     heartbeatSeconds,
+    maxPredictInstances: integerSetting(env, 'DISTILLERY_MAX_PREDICT_INSTANCES', DEFAULT_MAX_PREDICT_INSTANCES, 1),
   };
 }
 

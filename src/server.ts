@@ -12,7 +12,8 @@ import { createLocalFolderBlobStore } from './registry/adapters/blob/local-folde
 import { createS3BlobStore, s3ConfigFromEnv } from './registry/adapters/blob/s3-blob-store';
 import { openPostgresRepository, openSqliteRepository } from './registry/adapters/sql';
 import { ensureBootstrapAdminKey } from './registry/api-keys';
-import type { BlobStore, Clock, Repository } from './registry/ports';
+import type { BlobStore, Clock, Predictor, Repository } from './registry/ports';
+import { createPredictor } from './serving/predictor';
 import { createTfjsModelInspector } from './serving/tfjs-model-inspector';
 import { createJsonLogger } from './server/json-logger';
 import { createSwaggerUiAssets } from './server/swagger-ui-assets';
@@ -65,6 +66,7 @@ export async function startServer(
   const logger = options.logger ?? createJsonLogger(config.logLevel);
   const repo = await openRepository(config);
   const blobs = openBlobStore(config, env);
+  const predictor = createPredictor({ blobs: blobs.store, ...config.serving, backend: backendPreferenceFromEnv(env), logger });
   try {
     const deps: AppDeps = {
       repo,
@@ -76,6 +78,8 @@ export async function startServer(
       logger,
       builtinDatasets: createNodeBuiltinDatasets(),
       docsAssets: createSwaggerUiAssets(),
+      predictor,
+      predictLimits: { maxInstances: config.maxPredictInstances },
     };
     const bootstrapAdminKey = await ensureBootstrapAdminKey(repo, clock, { envKey: config.adminKey ?? undefined });
     const server = await listen(createApp(deps).fetch, config);
@@ -89,9 +93,10 @@ export async function startServer(
       deps,
       bootstrapAdminKey,
       embeddedNodes: nodes?.agents ?? [],
-      close: () => closeAll(server, nodes, repo, blobs),
+      close: () => closeAll(server, nodes, predictor, repo, blobs),
     };
   } catch (error) {
+    await predictor.close();
     blobs.close();
     await repo.close();
     throw error;
@@ -122,10 +127,11 @@ function serverUrl(address: AddressInfo): string {
   return `http://${host === '0.0.0.0' || host === '[::]' ? 'localhost' : host}:${address.port}`;
 }
 
-/** Nodes first (their last writes still reach the server), then the server, then what it holds open. */
-async function closeAll(server: ServerType, nodes: EmbeddedNodes | null, repo: Repository, blobs: { close(): void }): Promise<void> {
+/** Nodes first (their last writes still reach the server), then the server, then the inference workers and what it holds open. */
+async function closeAll(server: ServerType, nodes: EmbeddedNodes | null, predictor: Predictor, repo: Repository, blobs: { close(): void }): Promise<void> {
   await nodes?.close();
   await closeHttp(server);
+  await predictor.close();
   blobs.close();
   await repo.close();
 }

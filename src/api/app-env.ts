@@ -1,7 +1,8 @@
 // The Hono environment shared by every route module: injected dependencies and per-request state.
-import type { BlobStore, BuiltinDatasetSource, Clock, ModelInspector, Repository } from '../registry/ports';
+import type { BlobStore, BuiltinDatasetSource, Clock, ModelInspector, Predictor, Repository } from '../registry/ports';
 import type { Scope } from '../registry/records';
 import type { LeaseDurations } from '../registry/run-assignment';
+import type { PredictLimits } from './predict/signature';
 
 /** Body-size limits in bytes: JSON bodies stay small, artifact and dataset uploads may be large. */
 export interface BodyLimits {
@@ -29,6 +30,10 @@ export interface AppDeps {
   builtinDatasets: BuiltinDatasetSource | null;
   /** Serves the offline /docs page assets (swagger-ui-dist files), or null where none are bundled. */
   docsAssets: DocsAssets | null;
+  /** Runs predictions (src/serving), or null where the runtime cannot run models (Workers: predict answers 501). */
+  predictor: Predictor | null;
+  /** DISTILLERY_MAX_PREDICT_INSTANCES. */
+  predictLimits: PredictLimits;
 }
 
 export interface DocsAssets {
@@ -47,5 +52,7 @@ export type AppEnv = {
     deps: AppDeps;
     requestId: string;
     principal: Principal;
+    /** Set on the prediction protocols' routes: their problems also carry `error` (problem.ts). */
+    protocolErrors?: boolean;
   };
 };

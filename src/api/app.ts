@@ -15,13 +15,16 @@ import { ensembleRoutes } from './routes/ensembles';
 import { evaluationRoutes } from './routes/evaluations';
 import { healthRoutes } from './routes/health';
 import { keyRoutes } from './routes/keys';
+import { kserveRoutes } from './routes/kserve';
 import { lineageRoutes } from './routes/lineage';
+import { metricsRoutes } from './routes/metrics';
 import { modelRoutes } from './routes/models';
 import { nodeRunRoutes } from './routes/node-runs';
 import { nodeRoutes } from './routes/nodes';
 import { runProgressRoutes } from './routes/run-progress';
 import { runRoutes } from './routes/runs';
 import { teacherOutputRoutes } from './routes/teacher-outputs';
+import { tfServingRoutes } from './routes/tf-serving';
 import { versionRoutes } from './routes/versions';
 
 function newApp(): OpenAPIHono<AppEnv> {
@@ -37,6 +40,8 @@ function mountRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route('/v1/models', aliasRoutes);
   app.route('/v1/models', lineageRoutes);
   app.route('/v1/ensembles', ensembleRoutes);
+  // TF Serving's REST API shares the registry's namespace: its paths (`:predict`, `/metadata`, `/labels`) are free there.
+  app.route('/v1/models', tfServingRoutes);
   app.route('/v1/datasets', datasetRoutes);
   app.route('/v1/runs', runRoutes);
   app.route('/v1/runs', nodeRunRoutes);
@@ -46,6 +51,8 @@ function mountRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route('/v1/nodes', nodeRoutes);
   app.route('/v1/teacher-outputs', teacherOutputRoutes);
   app.route('/v1/keys', keyRoutes);
+  app.route('/v2', kserveRoutes);
+  app.route('/metrics', metricsRoutes);
   app.route('/docs', docsRoutes);
 }
 

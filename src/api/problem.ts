@@ -4,7 +4,6 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DistilleryError } from '../errors';
-import { IdempotencyKeyInProgressError } from '../registry/idempotency';
 import type { AppEnv } from './app-env';
 import { describeError } from './error-log';
 import { fieldPath, LengthRequiredError, PayloadTooLargeError, RequestValidationError, UnauthorizedError, type FieldError, type FieldLocation } from './http-errors';
@@ -39,6 +38,11 @@ export const ProblemSchema = z
 
 export type Problem = z.infer<typeof ProblemSchema>;
 
+/** The prediction protocols' clients (TF Serving's, KServe's) read an error as `{"error": "..."}`: their routes' problems carry it too. */
+export const ProtocolProblemSchema = ProblemSchema.extend({
+  error: z.string().openapi({ description: 'The same as `detail`, where TF Serving and KServe clients read it.' }),
+}).openapi('ProtocolProblem');
+
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
@@ -51,6 +55,8 @@ const TITLES: Record<number, string> = {
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   500: 'Internal Server Error',
+  501: 'Not Implemented',
+  503: 'Service Unavailable',
 };
 
 const SLUGS_BY_STATUS: Record<number, string> = {
@@ -80,6 +86,7 @@ export function problemResponse(
     instance: c.req.path,
     requestId: c.get('requestId') ?? '',
   };
+  if (c.get('protocolErrors')) body.error = detail;
   // Extra members never replace the standard ones.
   for (const [key, value] of Object.entries(options.details ?? {})) if (!(key in body)) body[key] = value;
   return c.body(JSON.stringify(body), status as ContentfulStatusCode, { ...options.headers, 'Content-Type': PROBLEM_CONTENT_TYPE });
@@ -106,7 +113,8 @@ function errorHeaders(error: DistilleryError): Record<string, string> {
   // The rest of an oversized body is never read, so the connection cannot carry another request:
   // say so, or a keep-alive client sends its next request into a socket about to close.
   if (error instanceof PayloadTooLargeError || error instanceof LengthRequiredError) return { Connection: 'close' };
-  if (error instanceof IdempotencyKeyInProgressError) return { 'Retry-After': String(error.retryAfterSeconds) };
+  // An idempotency key still in progress, a full prediction queue: errors that know when to retry say so.
+  if ('retryAfterSeconds' in error && typeof error.retryAfterSeconds === 'number') return { 'Retry-After': String(error.retryAfterSeconds) };
   return {};
 }
 

@@ -8,29 +8,47 @@ import type { AppEnv } from './app-env';
 import { apiKeyAuth, describeScopes, publicAccess } from './middleware/auth';
 import { limitJsonBody, limitStreamedUpload, limitUploadBody } from './middleware/body-limit';
 import { idempotency, IDEMPOTENCY_HEADER, refuseIdempotencyKey } from './middleware/idempotency';
-import { PROBLEM_CONTENT_TYPE, ProblemSchema } from './problem';
+import { PROBLEM_CONTENT_TYPE, ProblemSchema, ProtocolProblemSchema } from './problem';
 
 export const BEARER_SCHEME = 'bearerAuth';
 
-const problem = (description: string) => ({
+type ProblemShape = typeof ProblemSchema | typeof ProtocolProblemSchema;
+
+const problemOf = (schema: ProblemShape) => (description: string) => ({
   description,
-  content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+  content: { [PROBLEM_CONTENT_TYPE]: { schema } },
 });
 
 /** Declared on every route: any error is an RFC 9457 problem. */
-const commonProblems = { default: problem('Problem (RFC 9457): see `type` for what went wrong.') } as const;
+const commonProblems = (problem: ReturnType<typeof problemOf>) => ({ default: problem('Problem (RFC 9457): see `type` for what went wrong.') }) as const;
 
-const authProblems = {
-  401: problem('Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which).'),
-  403: problem('The API key lacks the required scope.'),
-} as const;
+const authProblems = (problem: ReturnType<typeof problemOf>) =>
+  ({
+    401: problem('Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which).'),
+    403: problem('The API key lacks the required scope.'),
+  }) as const;
+
+/** A route of a prediction protocol (TF Serving, KServe): its problems also carry `error`, which those clients read. */
+export interface ProtocolRouteOptions {
+  protocolErrors?: boolean;
+}
+
+/** Marks the request as a protocol's, before anything can fail: problem.ts then adds `error`. */
+const answerProtocolErrors: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.set('protocolErrors', true);
+  await next();
+};
+
+function problemShapeOf(options: ProtocolRouteOptions) {
+  return problemOf(options.protocolErrors ? ProtocolProblemSchema : ProblemSchema);
+}
 
 /** The client-error statuses a route may declare beyond the ones every protected route has. */
 export type ProblemStatus = 400 | 404 | 409 | 411 | 413 | 415 | 422;
 
 const FIELD_ERRORS = '`errors` names each offending field.';
 
-export interface ProtectedRouteOptions {
+export interface ProtectedRouteOptions extends ProtocolRouteOptions {
   /** Honour `Idempotency-Key` (create POSTs). */
   idempotent?: boolean;
   /** Refuse `Idempotency-Key` (422), saying why: for creates whose response cannot be replayed. */
@@ -46,9 +64,10 @@ export interface ProtectedRouteOptions {
 export type NamedRoute = RouteConfig & { operationId: string };
 
 /** A route anyone may call, without an API key (health; later the prediction protocols' health, the dashboard). */
-export function publicRoute<const R extends NamedRoute>(route: R) {
+export function publicRoute<const R extends NamedRoute>(route: R, options: ProtocolRouteOptions = {}) {
   // `security: []` overrides the document's root requirement: no key is needed here.
-  return createRoute({ ...route, security: [], middleware: [publicAccess], responses: { ...route.responses, ...commonProblems } });
+  const middleware = options.protocolErrors ? [answerProtocolErrors, publicAccess] : [publicAccess];
+  return createRoute({ ...route, security: [], middleware, responses: { ...route.responses, ...commonProblems(problemShapeOf(options)) } });
 }
 
 /**
@@ -56,6 +75,7 @@ export function publicRoute<const R extends NamedRoute>(route: R) {
  * key), then the route's own reasons. Each status gets one response, its reasons joined.
  */
 function declaredProblems(route: RouteConfig, options: ProtectedRouteOptions) {
+  const problem = problemShapeOf(options);
   const reasons: Partial<Record<ProblemStatus, string[]>> = {};
   const add = (status: ProblemStatus, reason: string) => (reasons[status] ??= []).push(reason);
   const request = route.request;
@@ -103,7 +123,7 @@ function isStreamedUpload(route: RouteConfig): boolean {
  * @example protectedRoute('read', { method: 'get', path: '/{name}', responses: { 200: ... } }, { problems: { 409: 'Why.' } })
  */
 export function protectedRoute<const R extends NamedRoute>(scope: Scope | readonly Scope[], route: R, options: ProtectedRouteOptions = {}) {
-  const middleware: MiddlewareHandler<AppEnv>[] = [apiKeyAuth({ scope })];
+  const middleware: MiddlewareHandler<AppEnv>[] = [...(options.protocolErrors ? [answerProtocolErrors] : []), apiKeyAuth({ scope })];
   const mediaTypes = Object.keys(route.request?.body?.content ?? {});
   if (mediaTypes.length > 0) {
     const isMultipart = mediaTypes.some((type) => type.startsWith('multipart/'));
@@ -121,6 +141,6 @@ export function protectedRoute<const R extends NamedRoute>(scope: Scope | readon
     description: route.description ? `${route.description}\n\n${note}` : note,
     security: [{ [BEARER_SCHEME]: [] }],
     middleware,
-    responses: { ...route.responses, ...declaredProblems(route, options), ...authProblems, ...commonProblems },
+    responses: { ...route.responses, ...declaredProblems(route, options), ...authProblems(problemShapeOf(options)), ...commonProblems(problemShapeOf(options)) },
   });
 }

@@ -64,6 +64,9 @@ async function startApp(env: WorkerEnv, sha256: Sha256Factory): Promise<Fetch> {
     // Swagger UI's files are static assets (wrangler.toml [assets]) that Cloudflare serves before the
     // Worker runs: bundled into the script they would cost 568 KB of its 3 MB compressed budget.
     docsAssets: null,
+    // Models run in worker threads with tfjs: a Worker has neither, so predict and infer answer 501.
+    predictor: null,
+    predictLimits: { maxInstances: config.maxPredictInstances },
   };
   await bootstrapAdminKey(deps.repo, systemClock, config.adminKey, logger);
   const app = createApp(deps);

@@ -11,8 +11,7 @@ export interface WorkerConfig extends SharedSettings {
 const R2_S3_VARIABLES = ['R2_ACCOUNT_ID', 'R2_ACCESS_KEY_ID', 'R2_SECRET_ACCESS_KEY', 'R2_BUCKET_NAME'] as const;
 
 /**
- * Reads DISTILLERY_ADMIN_KEY, DISTILLERY_JSON_LIMIT, DISTILLERY_UPLOAD_LIMIT, LOG_LEVEL, DISTILLERY_LEASE_SECONDS and DISTILLERY_HEARTBEAT_SECONDS by the Node
- * server's rules, and the four R2_* variables, which are all set or all unset; ConfigError otherwise.
+ * Reads the settings shared with the Node server (env-settings.ts) by its rules, and the four R2_* variables, which are all set or all unset; ConfigError otherwise.
  */
 export function workerConfigFromEnv(env: WorkerEnv): WorkerConfig {
   const { DB: _database, BLOBS: _bucket, ...vars } = env;

@@ -30,7 +30,8 @@ function badInputSuite(backend: string, start: () => Promise<TestServer>): void 
     // State read-backs go through the typed client; raw fetch is for the deliberately bad requests.
     const modelCount = async () => (await server.client.GET('/v1/models')).data!.total;
     const modelStatus = async (name: string) => (await server.client.GET('/v1/models/{name}', { params: { path: { name } } })).response.status;
-    const readTarget = async () => (await server.client.GET('/v1/models/{name}', { params: { path: { name: 'target' } } })).data!;
+    // A model's record (the union's other member is an ensemble's serving status).
+    const readTarget = async () => (await server.client.GET('/v1/models/{name}', { params: { path: { name: 'target' } } })).data! as { id: string };
     const aliasStatus = async (alias: string) =>
       (await server.client.GET('/v1/models/{name}/aliases/{alias}', { params: { path: { name: 'target', alias } } })).response.status;
     const upload = (artifact: UploadableArtifact | FormData, metadata?: object) =>

@@ -1,7 +1,16 @@
 // configFromEnv: defaults, adapter selection and refusal of unusable values.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_JSON_LIMIT_BYTES, DEFAULT_UPLOAD_LIMIT_BYTES, blobFolder, configFromEnv, sqliteFile } from '../../src/config';
-import { DEFAULT_HEARTBEAT_SECONDS, DEFAULT_LEASE_SECONDS } from '../../src/env-settings';
+import { availableParallelism } from 'node:os';
+import {
+  ConfigError,
+  DEFAULT_JSON_LIMIT_BYTES,
+  DEFAULT_UPLOAD_LIMIT_BYTES,
+  blobFolder,
+  configFromEnv,
+  sqliteFile,
+} from '../../src/config';
+import { DEFAULT_HEARTBEAT_SECONDS, DEFAULT_LEASE_SECONDS, DEFAULT_MAX_PREDICT_INSTANCES } from '../../src/env-settings';
+import { DEFAULT_BATCHING, DEFAULT_CACHE_BYTES } from '../../src/serving/predictor';
 
 describe('configFromEnv', () => {
   it('defaults to port 8080, SQLite and local blobs under ./data', () => {
@@ -19,6 +28,12 @@ describe('configFromEnv', () => {
       embeddedNodes: 1,
       leaseSeconds: DEFAULT_LEASE_SECONDS,
       heartbeatSeconds: DEFAULT_HEARTBEAT_SECONDS,
+      maxPredictInstances: DEFAULT_MAX_PREDICT_INSTANCES,
+      serving: {
+        workers: availableParallelism(),
+        cacheBytes: DEFAULT_CACHE_BYTES,
+        batching: DEFAULT_BATCHING,
+      },
     });
     expect(sqliteFile(config)).toBe('data/distillery.sqlite');
     expect(blobFolder(config)).toBe('data/blobs');
@@ -38,6 +53,13 @@ describe('configFromEnv', () => {
       DISTILLERY_EMBEDDED_NODES: '0',
       DISTILLERY_LEASE_SECONDS: '120',
       DISTILLERY_HEARTBEAT_SECONDS: '20',
+      DISTILLERY_MAX_PREDICT_INSTANCES: '16',
+      DISTILLERY_INFERENCE_WORKERS: '3',
+      DISTILLERY_MODEL_CACHE_BYTES: '1000000',
+      DISTILLERY_MAX_BATCH_SIZE: '8',
+      DISTILLERY_BATCH_DELAY_MS: '0',
+      DISTILLERY_MAX_QUEUED_ROWS: '100',
+      DISTILLERY_BATCHING_OVERRIDES: '{"cnn-small": {"maxBatchSize": 1}, "big": {"maxQueueDelayMs": 5, "maxBatchSize": 128}}',
     });
     expect(config).toEqual({
       port: 9000,
@@ -52,6 +74,12 @@ describe('configFromEnv', () => {
       embeddedNodes: 0,
       leaseSeconds: 120,
       heartbeatSeconds: 20,
+      maxPredictInstances: 16,
+      serving: {
+        workers: 3,
+        cacheBytes: 1000000,
+        batching: { maxBatchSize: 8, maxQueueDelayMs: 0, maxQueuedRows: 100, overrides: { 'cnn-small': { maxBatchSize: 1 }, big: { maxQueueDelayMs: 5, maxBatchSize: 128 } } },
+      },
     });
   });
 
@@ -63,6 +91,13 @@ describe('configFromEnv', () => {
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '-1' }, 'PORT'],
     [{ DISTILLERY_UPLOAD_LIMIT: '1.5' }, 'DISTILLERY_UPLOAD_LIMIT'],
+    [{ DISTILLERY_MAX_PREDICT_INSTANCES: '0' }, 'DISTILLERY_MAX_PREDICT_INSTANCES'],
+    [{ DISTILLERY_INFERENCE_WORKERS: '0' }, 'DISTILLERY_INFERENCE_WORKERS'],
+    [{ DISTILLERY_MAX_BATCH_SIZE: '0' }, 'DISTILLERY_MAX_BATCH_SIZE'],
+    [{ DISTILLERY_BATCHING_OVERRIDES: 'not json' }, 'DISTILLERY_BATCHING_OVERRIDES'],
+    [{ DISTILLERY_BATCHING_OVERRIDES: '[1]' }, 'DISTILLERY_BATCHING_OVERRIDES'],
+    [{ DISTILLERY_BATCHING_OVERRIDES: '{"m": {"maxBatchSize": 0}}' }, 'DISTILLERY_BATCHING_OVERRIDES'],
+    [{ DISTILLERY_BATCHING_OVERRIDES: '{"m": {"batch": 4}}' }, 'DISTILLERY_BATCHING_OVERRIDES'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ DISTILLERY_ADMIN_KEY: 'hunter2' }, 'DISTILLERY_ADMIN_KEY'],

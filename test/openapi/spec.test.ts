@@ -12,6 +12,9 @@ import { serializeSpec } from '../../src/api/openapi/document';
 import { SPEC_FILE } from '../../src/cli/write-openapi';
 import { startTestServer } from '../support/server';
 
+/** Liveness and KServe's server metadata and health: what probes and clients call without a key. */
+const PUBLIC_PATHS = ['/health', '/v2', '/v2/health/live', '/v2/health/ready'];
+
 const TYPES_FILE = join(SPEC_FILE, '..', 'schema.d.ts');
 const STALE = 'is stale: run `npm run openapi` and commit openapi/';
 const scratch = await mkdtemp(join(tmpdir(), 'distillery-openapi-'));
@@ -42,7 +45,7 @@ describe('openapi/openapi.json', () => {
     for (const [path, operations] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
         expect(operation.responses.default?.content?.['application/problem+json'], `${method} ${path}`).toBeDefined();
-        expect(operation.security, `${method} ${path}`).toEqual(path === '/health' ? [] : [{ bearerAuth: [] }]);
+        expect(operation.security, `${method} ${path}`).toEqual(PUBLIC_PATHS.includes(path) ? [] : [{ bearerAuth: [] }]);
       }
     }
   });

@@ -38,13 +38,16 @@ export interface TestServerOptions {
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'distillery-test-'));
+  const base = configFromEnv({});
   const config: ServerConfig = {
-    ...configFromEnv({}),
+    ...base,
     host: '127.0.0.1',
     port: 0,
     dataDir,
     // A test that wants a training node in the server asks for one (embeddedNodes: 1).
     embeddedNodes: 0,
+    // One inference worker thread: prediction tests need no more, and the others start servers by the dozen.
+    serving: { ...base.serving, workers: 1 },
     ...options.config,
   };
   const logs: TestServer['logs'] = [];

@@ -1,6 +1,6 @@
 // workerConfigFromEnv: the Node server's rules for the shared settings, and R2's S3 credentials all or none.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_HEARTBEAT_SECONDS, DEFAULT_JSON_LIMIT_BYTES, DEFAULT_LEASE_SECONDS, DEFAULT_UPLOAD_LIMIT_BYTES } from '../../src/env-settings';
+import { ConfigError, DEFAULT_HEARTBEAT_SECONDS, DEFAULT_JSON_LIMIT_BYTES, DEFAULT_LEASE_SECONDS, DEFAULT_MAX_PREDICT_INSTANCES, DEFAULT_UPLOAD_LIMIT_BYTES } from '../../src/env-settings';
 import type { WorkerEnv } from '../../src/worker/bindings';
 import { workerConfigFromEnv } from '../../src/worker/worker-config';
 
@@ -17,6 +17,7 @@ describe('workerConfigFromEnv', () => {
       logLevel: 'info',
       leaseSeconds: DEFAULT_LEASE_SECONDS,
       heartbeatSeconds: DEFAULT_HEARTBEAT_SECONDS,
+      maxPredictInstances: DEFAULT_MAX_PREDICT_INSTANCES,
       r2S3: null,
     });
   });
@@ -37,6 +38,7 @@ describe('workerConfigFromEnv', () => {
       uploadLimitBytes: 4096,
       logLevel: 'warn',
       leaseSeconds: 60,
+      maxPredictInstances: DEFAULT_MAX_PREDICT_INSTANCES,
       heartbeatSeconds: 15,
       r2S3: { accountId: 'acc', accessKeyId: 'key', secretAccessKey: 'secret', bucketName: 'blobs' },
     });

@@ -1,6 +1,7 @@
 // /v1/models: create, list, read and update models.
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { createModel, getModel, listModels, updateModel } from '../../registry/models';
+import { createModel, listModels, updateModel } from '../../registry/models';
+import { ModelVersionStatusSchema, modelStatus } from '../predict/version-status';
 import type { AppEnv } from '../app-env';
 import { protectedRoute } from '../route-config';
 import { NameSchema, PageQuerySchema, TagsSchema, json, multiLineText, pageEnvelope, singleLineText } from '../schemas';
@@ -76,15 +77,24 @@ const listModelsRoute = protectedRoute('read', {
   responses: { 200: { description: 'A page of models, by name.', ...json(pageEnvelope(ModelSchema, 'ModelPage')) } },
 });
 
-const getModelRoute = protectedRoute('read', {
-  method: 'get',
-  operationId: 'getModel',
-  path: '/{name}',
-  tags: ['models'],
-  summary: 'Read a model',
-  request: { params: ModelNameParams },
-  responses: { 200: { description: 'The model.', ...json(ModelSchema) } },
-});
+// TF Serving's model status lives here too (one namespace): a model's record carries it, an ensemble's name answers it alone.
+const ModelWithStatusSchema = ModelSchema.extend({ model_version_status: ModelVersionStatusSchema }).openapi('ModelWithStatus');
+const EnsembleStatusSchema = z.object({ name: z.string(), model_version_status: ModelVersionStatusSchema }).openapi('EnsembleServingStatus');
+
+const getModelRoute = protectedRoute(
+  'read',
+  {
+    method: 'get',
+    operationId: 'getModel',
+    path: '/{name}',
+    tags: ['models'],
+    summary: "Read a model, with TF Serving's version status",
+    description: "A model's record with `model_version_status` (every version: `AVAILABLE` when active, `END` when archived); an ensemble's name answers TF Serving's status of its current revision alone. Errors also carry `error`, as TF Serving clients read it.",
+    request: { params: ModelNameParams },
+    responses: { 200: { description: 'The model, or an ensemble\'s serving status.', ...json(z.union([ModelWithStatusSchema, EnsembleStatusSchema])) } },
+  },
+  { protocolErrors: true },
+);
 
 const updateModelRoute = protectedRoute('write', {
   method: 'patch',
@@ -103,7 +113,7 @@ export const modelRoutes = new OpenAPIHono<AppEnv>()
     const { items, total } = await listModels(c.get('deps').repo, page);
     return c.json({ items, total, ...page }, 200);
   })
-  .openapi(getModelRoute, async (c) => c.json(await getModel(c.get('deps').repo, c.req.valid('param').name), 200))
+  .openapi(getModelRoute, async (c) => c.json(await modelStatus(c.get('deps').repo, c.req.valid('param').name), 200))
   .openapi(updateModelRoute, async (c) =>
     c.json(await updateModel(c.get('deps'), c.req.valid('param').name, c.req.valid('json')), 200),
   );

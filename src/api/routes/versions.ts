@@ -4,6 +4,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { EvaluationStore } from '../../registry/ports';
 import type { EvaluationRecord, ModelVersionRecord } from '../../registry/records';
 import { getVersion } from '../../registry/version-refs';
+import { ModelVersionStatusSchema, versionStatus } from '../predict/version-status';
 import { deleteVersion, findArtifactFile, listVersions, updateVersion, uploadVersion } from '../../registry/versions';
 import type { AppEnv } from '../app-env';
 import { fileDownload } from '../file-download';
@@ -134,15 +135,21 @@ const listRoute = protectedRoute('read', {
   responses: { 200: { description: 'A page of versions, newest first.', ...json(pageEnvelope(VersionSchema, 'ModelVersionPage')) } },
 });
 
-const getRoute = protectedRoute('read', {
-  method: 'get',
-  operationId: 'getModelVersion',
-  path: '/{name}/versions/{version}',
-  tags: ['versions'],
-  summary: 'Read a version (by number or alias)',
-  request: { params: VersionParams },
-  responses: versionResponse('The version.'),
-});
+const VersionWithStatusSchema = VersionSchema.extend({ model_version_status: ModelVersionStatusSchema }).openapi('ModelVersionWithStatus');
+
+const getRoute = protectedRoute(
+  'read',
+  {
+    method: 'get',
+    operationId: 'getModelVersion',
+    path: '/{name}/versions/{version}',
+    tags: ['versions'],
+    summary: "Read a version (by number or alias), with TF Serving's status of it",
+    request: { params: VersionParams },
+    responses: { 200: { description: 'The version.', ...json(VersionWithStatusSchema) } },
+  },
+  { protocolErrors: true },
+);
 
 const updateRoute = protectedRoute('write', {
   method: 'patch',
@@ -221,7 +228,8 @@ versionRoutes
   .openapi(getRoute, async (c) => {
     const { name, version } = c.req.valid('param');
     const { repo } = c.get('deps');
-    return c.json(await toVersionOf(repo, name, (await getVersion(repo, name, version)).version), 200);
+    const found = (await getVersion(repo, name, version)).version;
+    return c.json({ ...(await toVersionOf(repo, name, found)), model_version_status: [versionStatus(found)] }, 200);
   })
   .openapi(updateRoute, async (c) => {
     const { name, version } = c.req.valid('param');
