@@ -127,7 +127,10 @@ describe('ensembles', () => {
     const model = await server.client.POST('/v1/models', { body: { name: 'shared-name', task: 'classification', inputShape: [4], classLabels: ['a', 'b', 'c'] } });
     expect(model.response.status).toBe(409);
     expect(model.error).toMatchObject({ type: 'https://distillery.dev/problems/conflict' });
-    expect((await server.client.GET('/v1/models/{name}', { params: { path: { name: 'shared-name' } } })).response.status).toBe(404);
+    // The name still answers as the ensemble's TF Serving status (one namespace), not as a model record.
+    const named = await server.client.GET('/v1/models/{name}', { params: { path: { name: 'shared-name' } } });
+    expect(named.data).not.toHaveProperty('id');
+    expect(named.data).toHaveProperty('model_version_status');
 
     const overModel = await create({ name: 'teacher-a', members: pair });
     expect(overModel.response.status).toBe(409);
