@@ -8,6 +8,7 @@
 // Untrained weights (seeded): throughput does not depend on what the weights are.
 import autocannon from 'autocannon';
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -150,6 +151,8 @@ async function main(): Promise<void> {
   const load = [loadavg()[0]!.toFixed(2)];
   const body = predictBody();
   const points: Point[] = [];
+  // Both servers open the same registry: the second must use the admin key the first created.
+  const adminKey = `dk_bench_${randomBytes(24).toString('base64url')}`;
   let sequential = { p50Ms: NaN, computeMs: NaN };
   try {
     for (const [batching, maxBatch] of [['off', '1'], ['on', values['max-batch']]] as const) {
@@ -160,7 +163,7 @@ async function main(): Promise<void> {
         DISTILLERY_INFERENCE_WORKERS: String(workers),
         DISTILLERY_MAX_BATCH_SIZE: maxBatch,
         DISTILLERY_BATCH_DELAY_MS: values['batch-delay-ms'],
-      });
+      }, adminKey);
       try {
         if (batching === 'off') {
           await registerModels(server, join(dataDir, 'artifacts'));
