@@ -406,7 +406,7 @@ export interface ServingMember {
 
 /** What a request names, resolved: one version (a single member) or an ensemble. */
 export interface ServingTarget {
-  /** Requests with the same key are batched together: `version:<id>` or `ensemble:<id>:<revision>`. */
+  /** Requests with the same key are batched together: `version:<id>` or `ensemble:<id>:<revision>:<resolved version ids>`. */
   key: string;
   kind: 'version' | 'ensemble';
   /** The model's or the ensemble's name. */

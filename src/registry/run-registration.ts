@@ -137,8 +137,10 @@ async function targetModel(deps: CompletionDeps, run: RunRecord, spec: TrainingR
     });
   } catch (error) {
     const created = error instanceof ConflictError ? await deps.repo.getModelByName(spec.model) : null;
-    if (!created) throw error;
-    return created;
+    if (created) return created;
+    // An ensemble took the name after the run was queued: the result has nowhere to go.
+    if (error instanceof ConflictError) throw new UnprocessableError(`run ${run.id} cannot register its result: "${spec.model}" is now an ensemble's name`, { runId: run.id, model: spec.model });
+    throw error;
   }
 }
 

@@ -197,10 +197,12 @@ function assertArchitectureFits(architecture: Architecture, dataset: DatasetReco
 }
 
 /** The result's model: a valid name, and if it exists already, one the dataset's results can be registered under. */
-async function assertTargetModel(repo: ModelStore, name: string, dataset: DatasetRecord): Promise<void> {
+async function assertTargetModel(repo: ModelStore & EnsembleStore, name: string, dataset: DatasetRecord): Promise<void> {
   assertValidName('model', name);
   const existing = await repo.getModelByName(name);
-  if (existing) assertFitsDataset(existing, dataset, 'model');
+  if (existing) return assertFitsDataset(existing, dataset, 'model');
+  // Models and ensembles share one namespace: a result could never be registered under an ensemble's name.
+  if (await repo.getEnsembleByName(name)) throw fieldError('model', `"${name}" is an ensemble's name; a run registers its result under a model`);
 }
 
 /** Teachers as the spec records them: existing, active versions whose models agree with each other and the dataset. */

@@ -41,7 +41,9 @@ async function ensembleTarget(repo: ModelStore, ensemble: EnsembleRecord, ref: S
   const members = await resolveEnsembleMembers(repo, ensemble);
   const first = members[0]!.model;
   return {
-    key: `ensemble:${ensemble.id}:${ensemble.revision}`,
+    // The resolved versions are part of the key: after an alias member moves, requests resolved before and after
+    // the move must not share a batch (a batch runs the members of its first request).
+    key: `ensemble:${ensemble.id}:${ensemble.revision}:${members.map((member) => member.version.id).join(',')}`,
     kind: 'ensemble',
     name: ensemble.name,
     version: ensemble.revision,

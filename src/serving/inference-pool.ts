@@ -118,6 +118,8 @@ async function startWorker(index: number, backend: BackendPreference, onDeath: (
   const pending = new Map<number, { resolve(result: BatchResult | undefined): void; reject(error: Error): void }>();
   let nextId = 1;
   let terminating = false;
+  /** Why the worker is gone, once it is: a call made after that (a batch that was still reading model bytes) fails at once. */
+  let deathReason: Error | null = null;
 
   const info = await new Promise<BackendInfo>((resolve, reject) => {
     const onStartup = (message: FromInferenceWorker) => {
@@ -135,6 +137,7 @@ async function startWorker(index: number, backend: BackendPreference, onDeath: (
 
   const die = (error: Error) => {
     const reason = terminating ? new PredictorClosedError('the predictor was closed before the batch finished') : error;
+    deathReason ??= reason;
     for (const call of pending.values()) call.reject(reason);
     pending.clear();
     if (!terminating) onDeath(error);
@@ -151,6 +154,8 @@ async function startWorker(index: number, backend: BackendPreference, onDeath: (
 
   const call = (build: (id: number) => ToInferenceWorker, transfer: ArrayBuffer[]) =>
     new Promise<BatchResult | undefined>((resolve, reject) => {
+      // postMessage to an exited worker neither throws nor is ever answered.
+      if (deathReason) return reject(deathReason);
       const id = nextId++;
       pending.set(id, { resolve, reject });
       send(build(id), transfer);

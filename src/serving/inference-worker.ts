@@ -39,10 +39,15 @@ const models = new Map<string, LoadedModel>();
 async function load(versionId: string, modelJsonBytes: Uint8Array, weights: Uint8Array): Promise<void> {
   const modelJson = JSON.parse(new TextDecoder().decode(modelJsonBytes)) as LayersModelJson;
   const model = await deserializeModel({ modelJson, weights });
-  const shape = model.inputs[0]!.shape.map((d) => d ?? 1);
-  const warmup = tf.tidy(() => model.predict(tf.zeros([1, ...shape.slice(1)])) as tf.Tensor);
-  await warmup.data();
-  warmup.dispose();
+  try {
+    const shape = model.inputs[0]!.shape.map((d) => d ?? 1);
+    const warmup = tf.tidy(() => model.predict(tf.zeros([1, ...shape.slice(1)])) as tf.Tensor);
+    await warmup.data();
+    warmup.dispose();
+  } catch (error) {
+    model.dispose(); // nothing keeps a model that failed its warm-up: the next request loads it again
+    throw error;
+  }
   models.get(versionId)?.model.dispose();
   models.set(versionId, { model, outputsProbabilities: endsInSoftmax(model) });
 }

@@ -190,3 +190,15 @@ describe('ensembles', () => {
     await createModel(server, 'doomed');
   });
 });
+
+describe('ensemble names and weights at the edges', () => {
+  it('refuses weights whose normalising sum could overflow or underflow (422 on the weight), storing nothing', async () => {
+    const before = await listAll();
+    for (const weight of [1e308, 1e-320]) {
+      const refused = await create({ name: 'extreme', members: [{ model: 'teacher-a', version: 1, weight }, { model: 'teacher-b', version: 1, weight }] });
+      expect(refused.response.status).toBe(422);
+      expect(refused.error).toMatchObject({ errors: [expect.objectContaining({ path: 'members[0].weight' }), expect.objectContaining({ path: 'members[1].weight' })] });
+    }
+    expect(await listAll()).toEqual(before);
+  });
+});

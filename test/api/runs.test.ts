@@ -66,6 +66,9 @@ beforeAll(async () => {
     body: { version: 1 },
   });
 
+  const ensemble = await server.client.POST('/v1/ensembles', { body: { name: 'an-ensemble', members: [{ model: 'teacher-b', version: 1 }] } });
+  if (!ensemble.data) throw new Error(`creating an-ensemble: ${JSON.stringify(ensemble.error)}`);
+
   readClient = await issueKey('runs-reader', 'read');
   predictClient = await issueKey('runs-predictor', 'predict');
 });
@@ -186,6 +189,7 @@ const REFUSED: [string, CreateRun, string][] = [
   ['teachers on a train run', { ...TRAIN, teachers: teachers(['teacher-a', 1]) }, 'teachers'],
   ['an invalid result model name', { ...TRAIN, model: 'Not A Name' }, 'model'],
   ['a result model that cannot hold the dataset classes', { ...TRAIN, model: 'teacher-four' }, 'model'],
+  ["an ensemble's name as the result model", { ...TRAIN, model: 'an-ensemble' }, 'model'],
   ['an evaluated version that does not exist', { kind: 'evaluate', dataset: { name: 'digits' }, version: { model: 'teacher-b', version: 3 } }, 'version.version'],
   ['an evaluated version that does not fit the dataset', { kind: 'evaluate', dataset: { name: 'digits' }, version: { model: 'teacher-flat', version: 1 } }, 'version'],
   ['an unknown init model', { ...TRAIN, init: { model: 'nobody', version: 1 } }, 'init.model'],

@@ -29,7 +29,8 @@ const MemberInputSchema = z
       description: 'A version number (fixed), or an alias or `latest` (followed: resolved again on every use).',
       example: 'production',
     }),
-    weight: z.number().positive().optional().openapi({ description: 'Relative weight, above 0 (default 1); `weighted` needs every member\'s.', example: 1 }),
+    // Bounded so that the normalising sum of up to 16 weights stays finite and no normalised weight underflows to 0.
+    weight: z.number().min(1e-6).max(1e6).optional().openapi({ description: 'Relative weight, from 1e-6 to 1e6 (default 1); `weighted` needs every member\'s.', example: 1 }),
   })
   .openapi('EnsembleMemberInput');
 

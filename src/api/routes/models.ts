@@ -81,8 +81,9 @@ const listModelsRoute = protectedRoute('read', {
 const ModelWithStatusSchema = ModelSchema.extend({ model_version_status: ModelVersionStatusSchema }).openapi('ModelWithStatus');
 const EnsembleStatusSchema = z.object({ name: z.string(), model_version_status: ModelVersionStatusSchema }).openapi('EnsembleServingStatus');
 
+// `predict` reads it too: it is TF Serving's status endpoint, which a serving client's key must reach (as /metadata).
 const getModelRoute = protectedRoute(
-  'read',
+  ['read', 'predict'],
   {
     method: 'get',
     operationId: 'getModel',
