@@ -330,7 +330,7 @@ export interface paths {
          * Read a model, with TF Serving's version status
          * @description A model's record with `model_version_status` (every version: `AVAILABLE` when active, `END` when archived); an ensemble's name answers TF Serving's status of its current revision alone. Errors also carry `error`, as TF Serving clients read it.
          *
-         *     Requires an API key with the `read` scope (`admin` grants every scope).
+         *     Requires an API key with the `read` or `predict` scope (`admin` grants every scope).
          */
         get: operations["getModel"];
         put?: never;
@@ -1671,7 +1671,7 @@ export interface components {
              */
             version: number | string;
             /**
-             * @description Relative weight, above 0 (default 1); `weighted` needs every member's.
+             * @description Relative weight, from 1e-6 to 1e6 (default 1); `weighted` needs every member's.
              * @example 1
              */
             weight?: number;
