@@ -83,3 +83,18 @@ describe('KServe v2', () => {
     expect(forbidden.body.error).toMatch(/predict/);
   });
 });
+
+describe('paths under /v2 that no route serves', () => {
+  it('answers 404 with `error`, as the routes there do', async () => {
+    for (const [method, path] of [
+      ['POST', '/v2/models/dense/generate'],
+      ['GET', '/v2/repository/index'],
+      ['GET', '/v2/models/dense/infer'],
+    ] as const) {
+      const response = await server.fetch(path, { method, ...(method === 'POST' ? { headers: { 'Content-Type': 'application/json' }, body: '{}' } : {}) });
+      expect(response.status, path).toBe(404);
+      const detail = `no route for ${method} ${path}`;
+      expect(await response.json(), path).toMatchObject({ error: detail, detail, type: 'https://distillery.dev/problems/not-found' });
+    }
+  });
+});

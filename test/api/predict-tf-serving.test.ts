@@ -10,7 +10,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-
 describe('TF Serving predict', () => {
   it('answers class probabilities for a model, a version and a label, the label as its version', async () => {
     const latest = await postJson(server, '/v1/models/dense:predict', { instances: ROWS });
@@ -114,5 +113,16 @@ describe('TF Serving predict', () => {
     const forbidden = await postJson(server, '/v1/models/dense:predict', { instances: ROWS }, key.data!.token);
     expect(forbidden.status).toBe(403);
     expect(forbidden.body.error).toMatch(/predict/);
+  });
+});
+
+describe('paths TF Serving clients send that no route serves', () => {
+  it('answers an unknown verb 404 with `error`, while the registry\'s own unknown paths keep plain problems', async () => {
+    const verb = await postJson(server, '/v1/models/dense:classify', { examples: [] });
+    expect(verb.status).toBe(404);
+    expect(verb.body).toMatchObject({ error: 'no route for POST /v1/models/dense:classify', detail: 'no route for POST /v1/models/dense:classify' });
+    const registry = await postJson(server, '/v1/nothing', {});
+    expect(registry.status).toBe(404);
+    expect(registry.body).not.toHaveProperty('error');
   });
 });
