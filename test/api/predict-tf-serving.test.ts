@@ -2,7 +2,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricValue } from '../serving/serving-fixtures';
 import type { TestServer } from '../support/server';
-import { base64, grayPng, postJson, registryState, ROWS, startPredictServer, sum } from './predict-fixtures';
+import {
+  base64,
+  ENSEMBLE_MEMBERS,
+  ENSEMBLES,
+  expectedAggregate,
+  expectRowsClose,
+  grayPng,
+  memberPredictions,
+  postJson,
+  registryState,
+  ROWS,
+  startPredictServer,
+  sum,
+} from './predict-fixtures';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -113,6 +126,41 @@ describe('TF Serving predict', () => {
     const forbidden = await postJson(server, '/v1/models/dense:predict', { instances: ROWS }, key.data!.token);
     expect(forbidden.status).toBe(403);
     expect(forbidden.body.error).toMatch(/predict/);
+  });
+});
+
+describe('TF Serving predict for an ensemble', () => {
+  it.each(Object.entries(ENSEMBLES))('answers %s (%s) as that aggregate of its members\' own answers', async (name, aggregation) => {
+    const members = await memberPredictions(server, { instances: ROWS });
+    expect(members[0]).not.toEqual(members[2]);
+    const ensemble = await postJson(server, `/v1/models/${name}:predict`, { instances: ROWS });
+    expect(ensemble.status).toBe(200);
+    expectRowsClose(ensemble.body.predictions, expectedAggregate(aggregation, members), name);
+    for (const row of ensemble.body.predictions) expect(sum(row)).toBeCloseTo(1, 5);
+  });
+
+  it("answers each member's own probabilities and normalised weight with include_members, in either format", async () => {
+    const members = await memberPredictions(server, { instances: ROWS });
+    const expected = (key: 'predictions' | 'outputs') =>
+      ENSEMBLE_MEMBERS.map(({ model, served, weight }, m) => ({ model, version: served, weight: weight / 8, [key]: members[m] }));
+    const rows = await postJson(server, '/v1/models/vote:predict', { instances: ROWS, include_members: true });
+    expect(rows.body.members).toEqual(expected('predictions'));
+    const columnar = await postJson(server, '/v1/models/vote:predict', { inputs: ROWS, include_members: true });
+    expect(columnar.body.members).toEqual(expected('outputs'));
+    expect(columnar.body.outputs).toEqual(rows.body.predictions);
+  });
+
+  it('serves its current revision as its version, and no other revision or any label (404 with `error`)', async () => {
+    const latest = await postJson(server, '/v1/models/blend:predict', { instances: ROWS });
+    expect(await postJson(server, '/v1/models/blend/versions/1:predict', { instances: ROWS })).toEqual(latest);
+    for (const [path, error] of [
+      ['/v1/models/blend/versions/2:predict', 'ensemble "blend" is at revision 1, not 2'],
+      ['/v1/models/blend/labels/production:predict', 'ensemble "blend" has no labels (it is served at its current revision)'],
+    ] as const) {
+      const missing = await postJson(server, path, { instances: ROWS });
+      expect(missing.status, path).toBe(404);
+      expect(missing.body, path).toMatchObject({ error, detail: error });
+    }
   });
 });
 
