@@ -118,8 +118,18 @@ function errorHeaders(error: DistilleryError): Record<string, string> {
   return {};
 }
 
-export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>
-  problemResponse(c, 404, `no route for ${c.req.method} ${c.req.path}`);
+export const handleNotFound: NotFoundHandler<AppEnv> = (c) => {
+  if (isProtocolPath(c.req.path)) c.set('protocolErrors', true);
+  return problemResponse(c, 404, `no route for ${c.req.method} ${c.req.path}`);
+};
+
+/**
+ * A path no route matched that a prediction protocol's client would send (anything under KServe's `/v2`, or a TF
+ * Serving custom verb such as `/v1/models/x:classify`): its 404 carries `error` too, as the protocol routes' do.
+ */
+function isProtocolPath(path: string): boolean {
+  return /^\/v2(\/|$)/.test(path) || /:[^/]*$/.test(path);
+}
 
 /** OpenAPIHono's defaultHook: turns a zod failure into a 422 naming each field. */
 export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {

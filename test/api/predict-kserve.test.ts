@@ -1,7 +1,7 @@
 // KServe v2 over real HTTP with the real predictor: health, metadata, infer agreeing with TF Serving, and every refusal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../support/server';
-import { base64, grayPng, postJson, registryState, ROWS, startPredictServer, sum } from './predict-fixtures';
+import { base64, ENSEMBLE_MEMBERS, ENSEMBLES, grayPng, memberPredictions, postJson, registryState, ROWS, startPredictServer, sum } from './predict-fixtures';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -81,5 +81,60 @@ describe('KServe v2', () => {
     const forbidden = await postJson(server, '/v2/models/dense/infer', { inputs: [tensor()] }, key.data!.token);
     expect(forbidden.status).toBe(403);
     expect(forbidden.body.error).toMatch(/predict/);
+  });
+});
+
+describe('KServe v2 for an ensemble', () => {
+  const memberOutputs = ENSEMBLE_MEMBERS.map(({ model, served }) => `probabilities/${model}@${served}`);
+
+  it.each(Object.keys(ENSEMBLES))('infers on %s what TF Serving predicts, its members as extra outputs', async (name) => {
+    const tf = await postJson(server, `/v1/models/${name}:predict`, { instances: ROWS });
+    const members = await memberPredictions(server, { instances: ROWS });
+    const outputs = ['probabilities', ...memberOutputs].map((output) => ({ name: output }));
+    const kserve = await postJson(server, `/v2/models/${name}/versions/1/infer`, { id: name, inputs: [tensor()], outputs });
+    expect(kserve.status).toBe(200);
+    expect(kserve.body).toMatchObject({ model_name: name, model_version: '1', id: name });
+    expect(kserve.body.outputs).toEqual([
+      { name: 'probabilities', datatype: 'FP32', shape: [2, 3], data: tf.body.predictions.flat() },
+      ...memberOutputs.map((output, m) => ({ name: output, datatype: 'FP32', shape: [2, 3], data: members[m]!.flat() })),
+    ]);
+  });
+
+  it('answers its metadata and readiness at its current revision, 404 with `error` at another', async () => {
+    const metadata = await (await server.fetch('/v2/models/logit-blend')).json();
+    expect(metadata).toEqual({
+      name: 'logit-blend',
+      versions: ['1'],
+      platform: 'ensemble',
+      inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 4] }],
+      outputs: ['probabilities', ...memberOutputs].map((name) => ({ name, datatype: 'FP32', shape: [-1, 3] })),
+      parameters: { class_labels: ['a', 'b', 'c'] },
+    });
+    expect(await (await server.fetch('/v2/models/logit-blend/versions/1')).json()).toEqual(metadata);
+    expect(await (await server.fetch('/v2/models/logit-blend/ready')).json()).toEqual({ name: 'logit-blend', ready: true });
+    expect(await (await server.fetch('/v2/models/logit-blend/versions/1/ready')).json()).toEqual({ name: 'logit-blend', ready: true });
+    for (const path of ['/v2/models/logit-blend/versions/2', '/v2/models/logit-blend/versions/2/ready']) {
+      const missing = await server.fetch(path);
+      expect(missing.status, path).toBe(404);
+      expect(await missing.json(), path).toMatchObject({ error: 'ensemble "logit-blend" is at revision 1, not 2' });
+    }
+    const infer = await postJson(server, '/v2/models/logit-blend/versions/2/infer', { inputs: [tensor()] });
+    expect(infer.status).toBe(404);
+    expect(infer.body.error).toBe('ensemble "logit-blend" is at revision 1, not 2');
+  });
+});
+
+describe('paths under /v2 that no route serves', () => {
+  it('answers 404 with `error`, as the routes there do', async () => {
+    for (const [method, path] of [
+      ['POST', '/v2/models/dense/generate'],
+      ['GET', '/v2/repository/index'],
+      ['GET', '/v2/models/dense/infer'],
+    ] as const) {
+      const response = await server.fetch(path, { method, ...(method === 'POST' ? { headers: { 'Content-Type': 'application/json' }, body: '{}' } : {}) });
+      expect(response.status, path).toBe(404);
+      const detail = `no route for ${method} ${path}`;
+      expect(await response.json(), path).toMatchObject({ error: detail, detail, type: 'https://distillery.dev/problems/not-found' });
+    }
   });
 });

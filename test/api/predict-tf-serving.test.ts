@@ -2,14 +2,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricValue } from '../serving/serving-fixtures';
 import type { TestServer } from '../support/server';
-import { base64, grayPng, postJson, registryState, ROWS, startPredictServer, sum } from './predict-fixtures';
+import {
+  base64,
+  ENSEMBLE_MEMBERS,
+  ENSEMBLES,
+  expectedAggregate,
+  expectRowsClose,
+  grayPng,
+  memberPredictions,
+  postJson,
+  registryState,
+  ROWS,
+  startPredictServer,
+  sum,
+} from './predict-fixtures';
 
 let server: TestServer;
 beforeAll(async () => {
   server = await startPredictServer();
 });
 afterAll(() => server.close());
-
 
 describe('TF Serving predict', () => {
   it('answers class probabilities for a model, a version and a label, the label as its version', async () => {
@@ -114,5 +126,51 @@ describe('TF Serving predict', () => {
     const forbidden = await postJson(server, '/v1/models/dense:predict', { instances: ROWS }, key.data!.token);
     expect(forbidden.status).toBe(403);
     expect(forbidden.body.error).toMatch(/predict/);
+  });
+});
+
+describe('TF Serving predict for an ensemble', () => {
+  it.each(Object.entries(ENSEMBLES))('answers %s (%s) as that aggregate of its members\' own answers', async (name, aggregation) => {
+    const members = await memberPredictions(server, { instances: ROWS });
+    expect(members[0]).not.toEqual(members[2]);
+    const ensemble = await postJson(server, `/v1/models/${name}:predict`, { instances: ROWS });
+    expect(ensemble.status).toBe(200);
+    expectRowsClose(ensemble.body.predictions, expectedAggregate(aggregation, members), name);
+    for (const row of ensemble.body.predictions) expect(sum(row)).toBeCloseTo(1, 5);
+  });
+
+  it("answers each member's own probabilities and normalised weight with include_members, in either format", async () => {
+    const members = await memberPredictions(server, { instances: ROWS });
+    const expected = (key: 'predictions' | 'outputs') =>
+      ENSEMBLE_MEMBERS.map(({ model, served, weight }, m) => ({ model, version: served, weight: weight / 8, [key]: members[m] }));
+    const rows = await postJson(server, '/v1/models/vote:predict', { instances: ROWS, include_members: true });
+    expect(rows.body.members).toEqual(expected('predictions'));
+    const columnar = await postJson(server, '/v1/models/vote:predict', { inputs: ROWS, include_members: true });
+    expect(columnar.body.members).toEqual(expected('outputs'));
+    expect(columnar.body.outputs).toEqual(rows.body.predictions);
+  });
+
+  it('serves its current revision as its version, and no other revision or any label (404 with `error`)', async () => {
+    const latest = await postJson(server, '/v1/models/blend:predict', { instances: ROWS });
+    expect(await postJson(server, '/v1/models/blend/versions/1:predict', { instances: ROWS })).toEqual(latest);
+    for (const [path, error] of [
+      ['/v1/models/blend/versions/2:predict', 'ensemble "blend" is at revision 1, not 2'],
+      ['/v1/models/blend/labels/production:predict', 'ensemble "blend" has no labels (it is served at its current revision)'],
+    ] as const) {
+      const missing = await postJson(server, path, { instances: ROWS });
+      expect(missing.status, path).toBe(404);
+      expect(missing.body, path).toMatchObject({ error, detail: error });
+    }
+  });
+});
+
+describe('paths TF Serving clients send that no route serves', () => {
+  it('answers an unknown verb 404 with `error`, while the registry\'s own unknown paths keep plain problems', async () => {
+    const verb = await postJson(server, '/v1/models/dense:classify', { examples: [] });
+    expect(verb.status).toBe(404);
+    expect(verb.body).toMatchObject({ error: 'no route for POST /v1/models/dense:classify', detail: 'no route for POST /v1/models/dense:classify' });
+    const registry = await postJson(server, '/v1/nothing', {});
+    expect(registry.status).toBe(404);
+    expect(registry.body).not.toHaveProperty('error');
   });
 });

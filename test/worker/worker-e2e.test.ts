@@ -190,6 +190,21 @@ describe('the Worker on workerd', () => {
     const received = await response.arrayBuffer().then((body) => body.byteLength, () => 'aborted' as const);
     expect(received === 'aborted' || received < bytes.length).toBe(true);
   });
+
+  it('answers predict and infer 501 with `error`, as a Worker cannot run models, and says it is not ready to serve', async () => {
+    const headers = { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' };
+    for (const [path, body] of [
+      ['/v1/models/teacher:predict', { instances: [[0.1, 0.2, 0.3, 0.4]] }],
+      ['/v2/models/teacher/infer', { inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [0.1, 0.2, 0.3, 0.4] }] }],
+    ] as const) {
+      const response = await fetch(`${worker.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+      const problem = await expectProblem(response, 501, 'prediction-unavailable');
+      expect(problem.error, path).toBe(problem.detail);
+      expect(problem.detail, path).toMatch(/send predictions to a Node server/);
+    }
+    expect(await (await fetch(`${worker.url}/v2/health/ready`)).json()).toEqual({ ready: false });
+    expect(await (await fetch(`${worker.url}/v2/models/teacher/ready`, { headers })).json()).toEqual({ name: 'teacher', ready: false });
+  });
 });
 
 describe('the Worker on workerd, misconfigured or without its admin secret', () => {
