@@ -95,7 +95,9 @@ export function problemResponse(
 /** The single error handler: typed errors keep their status, anything unknown is a logged 500. */
 export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   if (error instanceof DistilleryError) {
-    if (error.status >= 500) logUnexpected(c, error);
+    // 501 (not served by this deployment) and 503 (busy, or shutting down) are answers, not faults: logging each
+    // with a stack would flood the log exactly when the service is under load.
+    if (error.status >= 500 && error.status !== 501 && error.status !== 503) logUnexpected(c, error);
     return problemResponse(c, error.status, error.message, { slug: error.type, details: error.details, headers: errorHeaders(error) });
   }
   if (error instanceof HTTPException) {
