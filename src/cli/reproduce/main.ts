@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDistilleryClient } from '../../../openapi/client';
+import { UsageError } from '../cli-options';
 import { registerDataset } from './datasets';
 import { PRESETS, PRESET_NAMES, type Preset } from './presets';
 import { logLine } from './progress-lines';
@@ -18,32 +19,39 @@ import { loadState, saveState, type ReproductionState } from './state';
 const USAGE = `usage: npm run reproduce -- --preset ${PRESET_NAMES.join('|')} [--api URL --token T] [--nodes N] [--out DIR]
   [--results DIR] [--prefix NAME] [--epochs N] [--limit N] [--data-dir DIR]`;
 
-class UsageError extends Error {}
-
 function positiveInteger(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^[1-9]\d*$/.test(value)) throw new UsageError(`--${name} must be a positive integer, got "${value}"`);
   return Number(value);
 }
 
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: {
+        preset: { type: 'string' },
+        api: { type: 'string' },
+        token: { type: 'string' },
+        nodes: { type: 'string' },
+        out: { type: 'string' },
+        results: { type: 'string', default: 'docs/results' },
+        prefix: { type: 'string' },
+        epochs: { type: 'string' },
+        limit: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'poll-seconds': { type: 'string', default: '2' },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    // An unknown flag or a missing value: a usage mistake like the others.
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
 function parseOptions(argv: string[]) {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      preset: { type: 'string' },
-      api: { type: 'string' },
-      token: { type: 'string' },
-      nodes: { type: 'string' },
-      out: { type: 'string' },
-      results: { type: 'string', default: 'docs/results' },
-      prefix: { type: 'string' },
-      epochs: { type: 'string' },
-      limit: { type: 'string' },
-      'data-dir': { type: 'string' },
-      'poll-seconds': { type: 'string', default: '2' },
-    },
-    strict: true,
-  });
+  const { values } = parseCommandLine(argv);
   const preset = values.preset && PRESETS[values.preset];
   if (!preset) throw new UsageError(`--preset must be one of ${PRESET_NAMES.join(', ')}`);
   const token = values.token ?? process.env.DISTILLERY_TOKEN;
@@ -51,6 +59,8 @@ function parseOptions(argv: string[]) {
   if (values.api && values.nodes) throw new UsageError("--nodes starts the embedded service's nodes; with --api the service's own nodes train");
   const epochs = positiveInteger('epochs', values.epochs) ?? preset.hyperparameters.epochs;
   const limit = positiveInteger('limit', values.limit) ?? null;
+  const pollSeconds = Number(values['poll-seconds']);
+  if (!(pollSeconds > 0)) throw new UsageError(`--poll-seconds must be a positive number, got "${values['poll-seconds']}"`);
   return {
     preset,
     api: values.api ? { url: values.api.replace(/\/+$/, ''), token: token! } : null,
@@ -61,7 +71,7 @@ function parseOptions(argv: string[]) {
     epochs,
     limit,
     dataDir: values['data-dir'],
-    pollMs: Number(values['poll-seconds']) * 1000,
+    pollMs: pollSeconds * 1000,
     /** A result file named after the preset holds only the preset as defined; a shortened run says so in its name. */
     resultName: [preset.name, limit && `limit-${limit}`, epochs !== preset.hyperparameters.epochs && `epochs-${epochs}`].filter(Boolean).join('-'),
   };
@@ -150,7 +160,7 @@ function datasetName(preset: Preset, prefix: string): string {
 reproduce(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (error instanceof UsageError) {
       process.stderr.write(`${error.message}\n${USAGE}\n`);
       process.exit(2);
     }

@@ -21,6 +21,14 @@ export interface Preset {
 
 const ADAM = { name: 'adam', learningRate: 1e-3 } as const;
 
+const FASHION_CNN: Preset = {
+  name: 'fashion-cnn',
+  description: 'Fashion-MNIST (built-in split, 90/10 train/validation, split seed 42), cnn-small, Adam 1e-3, batch 128, 5 epochs',
+  dataset: { kind: 'builtin', builtin: 'fashion-mnist' },
+  architecture: 'cnn-small',
+  hyperparameters: { epochs: 5, batchSize: 128, optimizer: ADAM },
+};
+
 export const PRESETS: Record<string, Preset> = {
   tiny: {
     name: 'tiny',
@@ -29,19 +37,12 @@ export const PRESETS: Record<string, Preset> = {
     architecture: 'mlp',
     hyperparameters: { epochs: 1, batchSize: 128, optimizer: ADAM },
   },
-  'fashion-cnn': {
-    name: 'fashion-cnn',
-    description: 'Fashion-MNIST (built-in split, 90/10 train/validation, split seed 42), cnn-small, Adam 1e-3, batch 128, 5 epochs',
-    dataset: { kind: 'builtin', builtin: 'fashion-mnist' },
-    architecture: 'cnn-small',
-    hyperparameters: { epochs: 5, batchSize: 128, optimizer: ADAM },
-  },
+  'fashion-cnn': FASHION_CNN,
   'fashion-cnn-long': {
+    ...FASHION_CNN,
     name: 'fashion-cnn-long',
     description: 'as fashion-cnn with 20 epochs, where self-distillation has room to show',
-    dataset: { kind: 'builtin', builtin: 'fashion-mnist' },
-    architecture: 'cnn-small',
-    hyperparameters: { epochs: 20, batchSize: 128, optimizer: ADAM },
+    hyperparameters: { ...FASHION_CNN.hyperparameters, epochs: 20 },
   },
   'cifar10-resnet18': {
     name: 'cifar10-resnet18',

@@ -134,9 +134,11 @@ function ensembleResult(state: ReproductionState, id: string): EnsembleResult {
   return { name: record.ensembleName!, revision: record.revision!, test: evaluation.score!, members: evaluation.memberScores ?? [], seconds: evaluation.seconds ?? 0 };
 }
 
-async function nodesOf(client: DistilleryClient): Promise<NodeInfo[]> {
+/** The nodes that ran a step (a resumed embedded service registers new ones; a shared service has others). */
+async function nodesOf(client: DistilleryClient, state: ReproductionState): Promise<NodeInfo[]> {
+  const used = new Set(Object.values(state.steps).map((record) => record.node));
   const listed = await client.GET('/v1/nodes');
-  return (listed.data?.items ?? []).map((n) => ({
+  return (listed.data?.items ?? []).filter((n) => used.has(n.name)).map((n) => ({
     name: n.name,
     backend: n.backend,
     device: n.device,
@@ -186,7 +188,7 @@ export async function collectResults({ client, state, preset, epochs, limit, ser
     trainingRunSeconds,
     environment: {
       service,
-      nodes: await nodesOf(client),
+      nodes: await nodesOf(client, state),
       machine: { cpu: cpu[0]?.model ?? 'unknown', cores: cpu.length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` },
     },
     reference: REFERENCE,
