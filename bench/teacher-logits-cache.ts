@@ -9,7 +9,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { LabelledImages } from '../src/datasets';
 import { computeTeacherLogits, distillModel, distillModelFromLogits, type DistillSpecInput } from '../src/training';
-import { selectBackend, type BackendName } from '../src/training/backend';
+import { selectBackend, type BackendPreference } from '../src/training/backend';
 import { buildModel } from '../src/training/models';
 import { mulberry32, randomInt } from '../src/training/random';
 
@@ -42,7 +42,7 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
-await selectBackend(args.backend as BackendName);
+await selectBackend(args.backend as BackendPreference);
 const train = randomImages(examples);
 // cnn-small teachers (a student cheaper than its teachers, as in distillation), freshly initialised: the same work as trained ones.
 const teachers = Array.from({ length: Number(args.teachers) }, (_, i) =>

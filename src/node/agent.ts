@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BackendInfo, BackendPreference } from '../training/backend';
+import { threadsPerEngine } from '../training/backend/settings';
 import { createNodeApiClient, NodeApiError, type NodeApiClient } from './api-client';
 import type { Assignment, RegisteredNode } from './protocol-types';
 import { startRunSession, type RunEnd, type RunObserver, type RunSession } from './run-session';
@@ -22,6 +23,11 @@ export interface NodeAgentOptions {
   backend?: BackendPreference;
   /** Runs trained at once, each on its own thread. */
   concurrency?: number;
+  /**
+   * Native (oneDNN) threads per run; by default the process's DISTILLERY_THREADS shared among the
+   * `concurrency` runs. Embedded nodes share them among all the nodes of the process.
+   */
+  threadsPerRun?: number;
   /** Wait after an empty claim: starts at `min`, doubles up to `max` while the queue stays empty. */
   idlePollMs?: { min: number; max: number };
   observer?: NodeObserver;
@@ -74,7 +80,8 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
   const preference = options.backend ?? 'auto';
   const api = createNodeApiClient({ apiUrl: options.apiUrl, token: options.token });
 
-  const threads = await Promise.all(Array.from({ length: concurrency }, () => startTrainingThread(preference)));
+  const threadsPerRun = options.threadsPerRun ?? threadsPerEngine(concurrency);
+  const threads = await Promise.all(Array.from({ length: concurrency }, () => startTrainingThread(preference, threadsPerRun)));
   const backend = (threads[0] as TrainingThread).backend;
   let node: RegisteredNode;
   try {
@@ -100,7 +107,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
     refusal ??= new NodeKeyRefusedError(error);
     void halt();
   };
-  const slots = threads.map((thread) => runSlot(api, node, thread, { preference, idle, observer, sessions, live, signal: stopping.signal, refuseKey }));
+  const slots = threads.map((thread) => runSlot(api, node, thread, { preference, threadsPerRun, idle, observer, sessions, live, signal: stopping.signal, refuseKey }));
   const ended = Promise.all(slots).then((): NodeEnd => (refusal ? { reason: 'key-refused', error: refusal } : { reason: 'stopped' }));
 
   async function haltSlots(): Promise<void> {
@@ -126,6 +133,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
 
 interface SlotContext {
   preference: BackendPreference;
+  threadsPerRun: number;
   idle: { min: number; max: number };
   observer: NodeObserver;
   sessions: Set<RunSession>;
@@ -192,7 +200,7 @@ async function runSlot(api: NodeApiClient, node: RegisteredNode, first: Training
 
 async function restartThread(context: SlotContext): Promise<TrainingThread | null> {
   try {
-    const thread = await startTrainingThread(context.preference);
+    const thread = await startTrainingThread(context.preference, context.threadsPerRun);
     context.live.add(thread);
     return thread;
   } catch (error) {

@@ -2,6 +2,7 @@
 // thread), talking to the server's own URL with a node key created for this start, revoked on close.
 import { hostname } from 'node:os';
 import type { Logger } from '../api/app-env';
+import { threadsPerEngine } from '../training/backend/settings';
 import { issueApiKey } from '../registry/api-keys';
 import type { ApiKeyStore, Clock } from '../registry/ports';
 import type { BackendPreference } from '../training/backend';
@@ -46,9 +47,11 @@ export async function startEmbeddedNodes({ count, apiUrl, backend, deps, logger 
   const port = new URL(apiUrl).port;
   const observer = loggerObserver(logger);
   const agents: NodeAgent[] = [];
+  // Every embedded node computes in this one process: they split its cores between them.
+  const threadsPerRun = threadsPerEngine(count);
   try {
     for (let i = 1; i <= count; i++) {
-      const agent = await startNodeAgent({ apiUrl, token, backend, name: `embedded-${hostname()}-${port}-${i}`, observer, idlePollMs: EMBEDDED_IDLE_POLL_MS });
+      const agent = await startNodeAgent({ apiUrl, token, backend, threadsPerRun, name: `embedded-${hostname()}-${port}-${i}`, observer, idlePollMs: EMBEDDED_IDLE_POLL_MS });
       // Its key revoked by hand: the node has stopped claiming; one line says so, the server goes on.
       void agent.ended.then((end) => {
         if (end.reason === 'key-refused') logger.error('node-stopped', { node: agent.node.name, message: end.error.message });

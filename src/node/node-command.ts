@@ -1,7 +1,7 @@
 // `distillery node`: runs a training node against an API until SIGINT or SIGTERM, or until the API
 // refuses its key (revoked): then it stops with NodeKeyRefusedError, which the CLI prints, exiting 1.
 import { parseArgs } from 'node:util';
-import type { BackendPreference } from '../training/backend';
+import { BACKEND_PREFERENCES, type BackendPreference } from '../training/backend/settings';
 import { startNodeAgent, type NodeAgentOptions } from './agent';
 import { linesObserver, progressBarObserver } from './terminal-progress';
 
@@ -18,7 +18,6 @@ after which another attempt resumes it from its latest checkpoint. A second sign
 Stops the same way, exiting 1, when the API refuses the key (revoked, or not the node's key).
 `;
 
-const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
 /** A command line the node cannot run with; the message says what to change. */
 export class NodeUsageError extends Error {
@@ -52,7 +51,7 @@ export function nodeOptionsFromArgs(args: string[], env: Record<string, string |
   if (!/^https?:\/\//.test(apiUrl)) throw new NodeUsageError(`--api must be an http(s) URL, got "${apiUrl}"`);
   if (!token) throw new NodeUsageError('node needs --token T (or DISTILLERY_TOKEN), a key with the node scope');
   const backend = (values.backend ?? env.DISTILLERY_BACKEND ?? 'auto').toLowerCase();
-  if (!(BACKENDS as readonly string[]).includes(backend)) throw new NodeUsageError(`--backend must be one of ${BACKENDS.join(', ')}, got "${backend}"`);
+  if (!(BACKEND_PREFERENCES as readonly string[]).includes(backend)) throw new NodeUsageError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, got "${backend}"`);
   const concurrency = values.concurrency === undefined ? 1 : /^\d+$/.test(values.concurrency) ? Number(values.concurrency) : Number.NaN;
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw new NodeUsageError(`--concurrency must be an integer >= 1, got "${values.concurrency}"`);
   return { apiUrl, token, backend: backend as BackendPreference, concurrency, ...(values.name ? { name: values.name } : {}) };

@@ -57,8 +57,9 @@ function transferableBuffers(inputs: RunInputs): ArrayBuffer[] {
 }
 
 /** Starts a worker thread and waits until its backend is up. */
-export async function startTrainingThread(backend: BackendPreference): Promise<TrainingThread> {
-  const worker = new Worker(ENTRY, { workerData: { backend } satisfies TrainingWorkerData });
+/** Starts a training thread on `backend`, its native kernels on `threads` threads. */
+export async function startTrainingThread(backend: BackendPreference, threads: number): Promise<TrainingThread> {
+  const worker = new Worker(ENTRY, { workerData: { backend, threads } satisfies TrainingWorkerData });
   const send = (message: ToWorker, transfer: ArrayBuffer[] = []) => worker.postMessage(message, transfer);
   let current: { listener: RunListener; settle(outcome: RunOutcome): void } | null = null;
   // A thread that dies (out of memory, a crash in native code) fails the run it was running.

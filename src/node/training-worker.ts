@@ -67,8 +67,8 @@ port.on('message', (message: ToWorker) => {
   }
 });
 
-const { backend } = workerData as TrainingWorkerData;
-selectBackend(backend).then(
+const { backend, threads } = workerData as TrainingWorkerData;
+selectBackend(backend, { threads }).then(
   (info) => post({ type: 'ready', backend: info }),
   (error: unknown) => post({ type: 'startup-failed', error: runErrorOf(error) }),
 );

@@ -8,6 +8,8 @@ import type { RunError } from './protocol-types';
 /** What the worker is started with (`workerData`). */
 export interface TrainingWorkerData {
   backend: BackendPreference;
+  /** Threads for the native kernels (oneDNN) of this training thread. */
+  threads: number;
 }
 
 export type ToWorker =

@@ -5,6 +5,8 @@ import type { BackendInfo, BackendPreference } from '../training/backend';
 
 export interface InferenceWorkerData {
   backend: BackendPreference;
+  /** Threads for the native kernels (oneDNN) of this inference worker. */
+  threads: number;
 }
 
 /** An error crossing the thread boundary: the typed errors' stable `type`, message and details. */

@@ -2,6 +2,7 @@
 // A worker that dies fails what it was doing and is replaced; its models are forgotten with it.
 import { Worker } from 'node:worker_threads';
 import type { BackendInfo, BackendPreference } from '../training/backend';
+import { threadsPerEngine } from '../training/backend/settings';
 import { InferenceFailedError, InvalidImageError, PredictorClosedError } from './errors';
 import type { BatchResult, FromInferenceWorker, InferenceWorkerData, ToInferenceWorker, WorkerBatch, WorkerError } from './inference-messages';
 
@@ -96,7 +97,8 @@ export class InferencePool {
   }
 
   private async startAt(index: number): Promise<void> {
-    const member = await startWorker(index, this.options.backend, (error) => {
+    // The workers split the process's cores: each batch runs on one worker's share.
+    const member = await startWorker(index, this.options.backend, threadsPerEngine(this.options.workers), (error) => {
       if (this.members[index] !== member) return;
       this.members[index] = null;
       this.options.onWorkerLost(index, error);
@@ -112,8 +114,8 @@ export class InferencePool {
 }
 
 /** Starts one worker thread and waits until its backend is up. `onDeath` hears of a crash or exit after that. */
-async function startWorker(index: number, backend: BackendPreference, onDeath: (error: Error) => void): Promise<PoolMember> {
-  const worker = new Worker(ENTRY, { workerData: { backend } satisfies InferenceWorkerData });
+async function startWorker(index: number, backend: BackendPreference, threads: number, onDeath: (error: Error) => void): Promise<PoolMember> {
+  const worker = new Worker(ENTRY, { workerData: { backend, threads } satisfies InferenceWorkerData });
   const send = (message: ToInferenceWorker, transfer: ArrayBuffer[] = []) => worker.postMessage(message, transfer);
   const pending = new Map<number, { resolve(result: BatchResult | undefined): void; reject(error: Error): void }>();
   let nextId = 1;

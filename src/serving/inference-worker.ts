@@ -166,8 +166,8 @@ port.on('message', (message: ToInferenceWorker) => {
   }
 });
 
-const { backend } = workerData as InferenceWorkerData;
-selectBackend(backend).then(
+const { backend, threads } = workerData as InferenceWorkerData;
+selectBackend(backend, { threads }).then(
   (info) => post({ type: 'ready', backend: info }),
   (error: unknown) => post({ type: 'startup-failed', error: workerErrorOf(error) }),
 );

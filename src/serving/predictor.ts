@@ -194,6 +194,10 @@ export function createPredictor(options: PredictorOptions): Predictor {
 
   return {
     predict,
+    backend() {
+      const info = pool.backend();
+      return info && { name: info.name, device: info.device, threads: info.threads, details: info.details };
+    },
     metricsText() {
       metrics.cacheBytes.set(cache.bytes);
       metrics.cacheEntries.set(cache.size);

@@ -10,7 +10,7 @@ import { BAND_LABELS, bandIdxFiles } from './fixtures';
 let thread: TrainingThread;
 
 beforeAll(async () => {
-  thread = await startTrainingThread('cpu');
+  thread = await startTrainingThread('cpu', 1);
 });
 afterAll(() => thread.terminate());
 

@@ -2,11 +2,21 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect } from 'vitest';
-import { selectBackend, type BackendName } from '../../src/training/backend';
+import { selectBackend, type BackendName, type BackendPreference } from '../../src/training/backend';
 
-/** The pure-JS reference backend and the WebAssembly backend production runs on (with the project's kernels). */
-export const TRAINING_BACKENDS = ['cpu', 'wasm'] as const satisfies readonly BackendName[];
+/**
+ * The pure-JS reference backend, the WebAssembly backend with the project's kernels, and the same
+ * with the native oneDNN kernels (production's default where native/ is built; `npm test` expects
+ * it built, and test/training/backend/onednn-build.test.ts says why when it is not).
+ */
+export const TRAINING_BACKENDS = ['cpu', 'wasm', 'onednn'] as const satisfies readonly BackendPreference[];
 export type TrainingBackend = (typeof TRAINING_BACKENDS)[number];
+
+const REPORTED: Record<TrainingBackend, { name: BackendName; tfjs: string }> = {
+  cpu: { name: 'cpu', tfjs: 'cpu' },
+  wasm: { name: 'wasm', tfjs: 'wasm' },
+  onednn: { name: 'wasm+onednn', tfjs: 'wasm' },
+};
 
 /**
  * `describe(name)` once per backend, made current by selectBackend before the suite's own hooks run.
@@ -22,8 +32,9 @@ export function describeOnEveryBackend(name: string, suite: (backend: TrainingBa
 /** Makes `backend` current before the enclosing suite's tests (and its later-registered hooks) run. */
 export function useBackend(backend: TrainingBackend): void {
   beforeAll(async () => {
-    await selectBackend(backend);
+    const info = await selectBackend(backend);
     // Guards against a suite silently running on whatever backend happened to be current.
-    expect(tf.getBackend()).toBe(backend);
+    expect(info.name).toBe(REPORTED[backend].name);
+    expect(tf.getBackend()).toBe(REPORTED[backend].tfjs);
   });
 }

@@ -1,4 +1,4 @@
-// The ResNets really train on the WebAssembly backend production runs on (the cpu backend is too slow for them).
+// The ResNets really train on the backends production runs on, wasm and wasm+onednn (the cpu backend is too slow for them).
 
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
@@ -15,8 +15,12 @@ const test = bandImages(16, 2, 2, 3);
 // ~45 MB of weights: vitest's deep equality walks them element by element for minutes, Buffer.equals does not.
 const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 
-describe.each(['resnet18-cifar', 'resnet18'] as const)('%s on wasm', (architecture) => {
-  useBackend('wasm');
+const cases = (['resnet18-cifar', 'resnet18'] as const).flatMap((architecture) =>
+  (['wasm', 'onednn'] as const).map((backend) => [architecture, backend] as const),
+);
+
+describe.each(cases)('%s on %s', (architecture, backend) => {
+  useBackend(backend);
 
   it('trains 2 epochs of 8x8x3 images: finite losses, moved weights, exact checkpoint round-trip, no leaks', async () => {
     const before = tf.memory().numTensors;

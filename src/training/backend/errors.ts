@@ -2,7 +2,7 @@
 import { DistilleryError } from '../../errors';
 
 /** Which tfjs backends Distillery knows how to start. */
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow' | 'wasm+onednn' | 'wasm' | 'cpu';
 
 /**
  * An explicitly requested backend could not be started (package missing, native library
@@ -22,13 +22,13 @@ export class BackendUnavailableError extends DistilleryError {
   }
 }
 
-/** A backend preference that is not one of auto|tensorflow|wasm|cpu (e.g. a typo in DISTILLERY_BACKEND). */
+/** A backend preference that is not one of auto|tensorflow|onednn|wasm|cpu (e.g. a typo in DISTILLERY_BACKEND). */
 export class InvalidBackendPreferenceError extends DistilleryError {
   readonly type = 'invalid-backend-preference';
   readonly status = 400;
 
   constructor(readonly value: string) {
-    super(`Unknown tfjs backend preference '${value}': expected auto, tensorflow, wasm or cpu`, { value });
+    super(`Unknown tfjs backend preference '${value}': expected auto, tensorflow, onednn, wasm or cpu`, { value });
   }
 }
 
@@ -42,5 +42,15 @@ export class UnsupportedConvolutionError extends DistilleryError {
     reason: string,
   ) {
     super(`${kernelName} on the wasm backend: ${reason}`, { kernelName });
+  }
+}
+
+/** DISTILLERY_THREADS that is not a positive integer. */
+export class InvalidThreadCountError extends DistilleryError {
+  readonly type = 'invalid-thread-count';
+  readonly status = 400;
+
+  constructor(readonly value: string) {
+    super(`DISTILLERY_THREADS must be a positive integer, not '${value}'`, { value });
   }
 }

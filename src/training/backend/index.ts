@@ -1,5 +1,12 @@
-// tfjs backend layer: backend selection and the project's wasm training kernels.
-export { backendPreferenceFromEnv, selectBackend, type BackendInfo, type BackendPreference } from './select-backend';
+// tfjs backend layer: backend selection, the project's wasm training kernels and the native oneDNN kernels.
+export { selectBackend, type BackendInfo, type BackendOptions } from './select-backend';
+export {
+  BACKEND_PREFERENCES,
+  backendPreferenceFromEnv,
+  threadsFromEnv,
+  threadsPerEngine,
+  type BackendPreference,
+} from './settings';
 export {
   registerWasmTrainingKernels,
   unregisterWasmTrainingKernels,
@@ -8,6 +15,7 @@ export {
 export {
   BackendUnavailableError,
   InvalidBackendPreferenceError,
+  InvalidThreadCountError,
   UnsupportedConvolutionError,
   type BackendName,
 } from './errors';

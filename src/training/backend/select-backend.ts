@@ -3,10 +3,13 @@ import * as tf from '@tensorflow/tfjs';
 import { access } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { BackendUnavailableError, InvalidBackendPreferenceError, type BackendName } from './errors';
+import { backendPreferenceFromEnv, threadsFromEnv, type BackendPreference } from './settings';
 import { wasmBinaryDirectory, wasmBinaryFileName } from './wasm-files';
 import { registerWasmTrainingKernels } from './wasm-training-kernels';
-
-export type BackendPreference = 'auto' | BackendName;
+import { loadOnednnAddon, type OnednnAddon } from './onednn-addon';
+import { onednnKernels } from './onednn-kernels';
+import { checkOnednnAddon } from './onednn-self-check';
+import type { KernelOverrides } from './kernel-overrides';
 
 /** What a node runs on, for logs, the nodes table and API callers. */
 export interface BackendInfo {
@@ -22,22 +25,20 @@ export interface BackendInfo {
   details: string;
 }
 
-const PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
-
-/** Reads DISTILLERY_BACKEND; unset or empty means `auto`. */
-export function backendPreferenceFromEnv(env: NodeJS.ProcessEnv = process.env): BackendPreference {
-  const value = env.DISTILLERY_BACKEND?.trim().toLowerCase() ?? '';
-  if (value === '') return 'auto';
-  if (!(PREFERENCES as readonly string[]).includes(value)) throw new InvalidBackendPreferenceError(value);
-  return value as BackendPreference;
+/** Options of {@link selectBackend}. */
+export interface BackendOptions {
+  /** Threads for the native kernels on this thread (default: DISTILLERY_THREADS, else every core the process may use). */
+  threads?: number;
 }
 
 /**
  * Starts the preferred backend and makes it tfjs's current one.
  *
  * `auto` tries, in order: `@tensorflow/tfjs-node-gpu`, `@tensorflow/tfjs-node`, the wasm backend
- * (with the project's convolution-gradient kernels), then the pure-JS `cpu` backend. An explicit
- * preference that cannot start throws {@link BackendUnavailableError} saying why.
+ * with the native oneDNN kernels (`onednn`, where native/ was built), the wasm backend with the
+ * project's kernels alone, then the pure-JS `cpu` backend. An explicit preference that cannot
+ * start throws {@link BackendUnavailableError} saying why. `onednn` is the wasm backend in tfjs
+ * (`tf.getBackend()` says 'wasm'); its heavy kernels run in oneDNN on `options.threads` threads.
  *
  * GPU path (not exercised here): `@tensorflow/tfjs-node-gpu` 4.x links libtensorflow 2.9.1 built
  * for CUDA 11.2 and cuDNN 8.1 (NVIDIA driver >= 450); other CUDA/cuDNN versions fail at load with
@@ -50,24 +51,29 @@ export function backendPreferenceFromEnv(env: NodeJS.ProcessEnv = process.env): 
  *   const info = await selectBackend('auto');
  *   console.log(`${info.name} on ${info.device}, ${info.threads} thread(s)`);
  */
-export async function selectBackend(preference: BackendPreference = backendPreferenceFromEnv()): Promise<BackendInfo> {
+export async function selectBackend(
+  preference: BackendPreference = backendPreferenceFromEnv(),
+  options: BackendOptions = {},
+): Promise<BackendInfo> {
   switch (preference) {
     case 'tensorflow':
       return startTensorflow();
+    case 'onednn':
+      return startOnednn(options.threads ?? threadsFromEnv());
     case 'wasm':
       return startWasm();
     case 'cpu':
       return startCpu();
     case 'auto':
-      return startFirstAvailable();
+      return startFirstAvailable(options.threads ?? threadsFromEnv());
     default:
       throw new InvalidBackendPreferenceError(String(preference));
   }
 }
 
-async function startFirstAvailable(): Promise<BackendInfo> {
+async function startFirstAvailable(threads: number): Promise<BackendInfo> {
   const skipped: string[] = [];
-  for (const start of [startTensorflow, startWasm]) {
+  for (const start of [startTensorflow, () => startOnednn(threads), startWasm]) {
     try {
       const info = await start();
       return withSkipped(info, skipped);
@@ -131,7 +137,13 @@ function describeImportFailure(error: unknown): string {
 
 const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
 
+/** Starts the wasm backend with the project's kernels only (the native ones, if installed, are taken off). */
 async function startWasm(): Promise<BackendInfo> {
+  nativeKernels?.overrides.uninstall();
+  return startPlainWasm();
+}
+
+async function startPlainWasm(): Promise<BackendInfo> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') as boolean;
   const multithread = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') as boolean;
@@ -169,5 +181,33 @@ async function startCpu(): Promise<BackendInfo> {
     threads: 1,
     simd: false,
     details: `pure JavaScript, tfjs-core ${tf.version_core}`,
+  };
+}
+
+/** The native kernels, made once per thread from the loaded addon. */
+let nativeKernels: { addon: OnednnAddon; overrides: KernelOverrides } | undefined;
+
+const ONEDNN_NAME = 'wasm+onednn';
+
+async function startOnednn(threads: number): Promise<BackendInfo> {
+  if (nativeKernels === undefined) {
+    const load = loadOnednnAddon();
+    if (!load.ok) throw new BackendUnavailableError(ONEDNN_NAME, load.reason);
+    const failure = checkOnednnAddon(load.addon);
+    if (failure !== null) throw new BackendUnavailableError(ONEDNN_NAME, `the oneDNN addon ${load.path} failed its self-check: ${failure}`);
+    nativeKernels = { addon: load.addon, overrides: onednnKernels(load.addon) };
+  }
+  const wasm = await startPlainWasm();
+  nativeKernels.addon.setThreads(threads);
+  nativeKernels.overrides.install();
+  const library = nativeKernels.addon.library();
+  return {
+    ...wasm,
+    name: ONEDNN_NAME,
+    package: `${WASM_PACKAGE} + native/distillery_onednn`,
+    threads: nativeKernels.addon.threads(),
+    details:
+      `oneDNN ${library.version} (${library.runtime}, convolutions by ${library.convolution}) for ${nativeKernels.overrides.kernelNames.join(', ')}; ` +
+      `the other kernels: ${wasm.details}`,
   };
 }

@@ -1,8 +1,8 @@
-// The project's wasm Conv2D gradient kernels agree with the cpu backend's gradients.
+// The Conv2D gradient kernels (the project's wasm ones, and the native oneDNN ones) agree with the cpu backend's gradients.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectBackend, UnsupportedConvolutionError } from '../../../src/training/backend';
-import { expectClose, onBothBackends, seededTensor } from './cross-backend';
+import { expectClose, onBackendAndCpu, seededTensor } from './cross-backend';
 
 type Padding = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
 
@@ -60,19 +60,19 @@ cases.push(
 const label = (c: ConvCase) =>
   `${c.batch}x${c.height}x${c.width}x${c.inChannels} -> ${c.kernel}x${c.kernel}x${c.outChannels}, stride ${c.stride}, pad ${JSON.stringify(c.pad)}`;
 
-describe('wasm Conv2DBackpropInput / Conv2DBackpropFilter', () => {
-  afterAll(async () => {
-    await selectBackend('cpu');
-  });
+afterAll(async () => {
+  await selectBackend('cpu');
+});
 
+describe.each(['wasm', 'onednn'] as const)('Conv2DBackpropInput / Conv2DBackpropFilter [%s]', (backend) => {
   it.each(cases.map((c) => [label(c), c] as const))('%s matches the cpu backend', async (_, c) => {
-    const { wasm, cpu } = await onBothBackends(() => convGradients(c));
-    expectClose(wasm.dx, cpu.dx);
-    expectClose(wasm.dw, cpu.dw);
+    const { tested, cpu } = await onBackendAndCpu(backend, () => convGradients(c));
+    expectClose(tested.dx, cpu.dx);
+    expectClose(tested.dw, cpu.dw);
   });
 
   it('gives fused conv2d (bias + relu, as tfjs-layers uses) the cpu gradients', async () => {
-    const { wasm, cpu } = await onBothBackends(async () => {
+    const { tested, cpu } = await onBackendAndCpu(backend, async () => {
       const x = seededTensor<tf.Rank.R4>([4, 9, 9, 3], 4);
       const w = seededTensor<tf.Rank.R4>([3, 3, 3, 8], 5);
       const bias = seededTensor<tf.Rank.R1>([8], 6);
@@ -81,11 +81,11 @@ describe('wasm Conv2DBackpropInput / Conv2DBackpropFilter', () => {
       )([x, w, bias]);
       return Promise.all(grads.map(async (g) => (await g.data()) as Float32Array));
     });
-    wasm.forEach((g, i) => expectClose(g, cpu[i]!));
+    tested.forEach((g, i) => expectClose(g, cpu[i]!));
   });
 
   it('leaves no intermediate tensors behind', async () => {
-    await selectBackend('wasm');
+    await selectBackend(backend);
     const x = seededTensor<tf.Rank.R4>([2, 7, 7, 3], 7);
     const dy = seededTensor<tf.Rank.R4>([2, 4, 4, 5], 8);
     const w = seededTensor<tf.Rank.R4>([3, 3, 3, 5], 9);
@@ -97,6 +97,9 @@ describe('wasm Conv2DBackpropInput / Conv2DBackpropFilter', () => {
     tf.dispose([x, dy, w]);
   });
 
+});
+
+describe('wasm Conv2DBackpropInput / Conv2DBackpropFilter', () => {
   it('refuses dilations and NCHW with a typed error', async () => {
     await selectBackend('wasm');
     const x = seededTensor<tf.Rank.R4>([1, 5, 5, 2], 10);

@@ -1,7 +1,8 @@
-// Test helpers: run the same computation on the wasm and cpu backends and compare the numbers.
+// Test helpers: run the same computation on a production backend (wasm, wasm+onednn) and the cpu backend and compare the numbers.
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
 import { selectBackend } from '../../../src/training/backend';
+import type { TrainingBackend } from '../backends';
 
 /** Deterministic values in [-1, 1) (mulberry32), independent of any backend's random kernels. */
 export function seededValues(size: number, seed: number): Float32Array {
@@ -21,15 +22,16 @@ export function seededTensor<R extends tf.Rank>(shape: number[], seed: number): 
   return tf.tensor(seededValues(tf.util.sizeFromShape(shape), seed), shape as never) as tf.Tensor<R>;
 }
 
-/** Runs `compute` on each backend (tensors it makes live on that backend) and returns the values it read back. */
-export async function onBothBackends<T>(
+/** Runs `compute` on `backend`, then on cpu (tensors it makes live on that backend), and returns the values it read back. */
+export async function onBackendAndCpu<T>(
+  backend: TrainingBackend,
   compute: () => T | Promise<T>,
-): Promise<{ wasm: T; cpu: T }> {
-  await selectBackend('wasm');
-  const wasm = await compute();
+): Promise<{ tested: T; cpu: T }> {
+  await selectBackend(backend);
+  const tested = await compute();
   await selectBackend('cpu');
   const cpu = await compute();
-  return { wasm, cpu };
+  return { tested, cpu };
 }
 
 /** Largest |actual - expected| relative to the largest |expected| (so near-zero entries do not dominate). */

@@ -1,9 +1,9 @@
-// Whole-model check: every weight gradient of the project's CNNs on wasm matches the cpu backend.
+// Whole-model check: every weight gradient of the project's CNNs on wasm and on wasm+onednn matches the cpu backend.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/training/backend';
 import { buildModel, type Architecture } from '../../../src/training/models';
-import { onBothBackends, relativeError, seededTensor } from './cross-backend';
+import { onBackendAndCpu, relativeError, seededTensor } from './cross-backend';
 
 afterAll(async () => {
   await selectBackend('cpu');
@@ -43,7 +43,7 @@ function convBatchNormModel(): tf.LayersModel {
   });
 }
 
-describe('training gradients on wasm', () => {
+describe.each(['wasm', 'onednn'] as const)('training gradients on %s', (backend) => {
   const build = (architecture: Architecture, inputShape: [number, number, number]) => () =>
     buildModel(architecture, { inputShape, numClasses: 10, seed: 7 });
   // resnet18-cifar runs in inference mode: with batch statistics over the 1x1 maps of its last stage
@@ -54,10 +54,10 @@ describe('training gradients on wasm', () => {
     ['resnet18-cifar, inference mode', build('resnet18-cifar', [8, 8, 3]), 2, false],
     ['conv + batch-norm, training mode', convBatchNormModel, 6, true],
   ] as const)('%s matches the cpu backend for every weight', async (_, makeModel, batch, training) => {
-    const { wasm, cpu } = await onBothBackends(() => weightGradients(makeModel(), batch, training));
-    expect([...wasm.keys()].sort()).toEqual([...cpu.keys()].sort());
+    const { tested, cpu } = await onBackendAndCpu(backend, () => weightGradients(makeModel(), batch, training));
+    expect([...tested.keys()].sort()).toEqual([...cpu.keys()].sort());
     expect(cpu.size).toBeGreaterThan(0);
-    const errors = [...cpu].map(([name, expected]) => [name, relativeError(wasm.get(name)!, expected)] as const);
+    const errors = [...cpu].map(([name, expected]) => [name, relativeError(tested.get(name)!, expected)] as const);
     const worst = errors.reduce((a, b) => (b[1] > a[1] ? b : a));
     expect(worst[1], `worst weight: ${worst[0]}`).toBeLessThan(1e-4);
   });

@@ -1,8 +1,9 @@
-// The project's other wasm training kernels (pooling gradient, matmul, reductions, tile, identity, cast) agree with the cpu backend.
+// The project's other wasm training kernels (pooling gradient, matmul, reductions, tile, identity, cast) agree with the cpu
+// backend; the pooling gradient and matmul also with the native oneDNN kernels that replace them.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/training/backend';
-import { expectClose, onBothBackends, seededTensor, seededValues } from './cross-backend';
+import { expectClose, onBackendAndCpu, seededTensor, seededValues } from './cross-backend';
 
 const read = async (t: tf.Tensor) => Array.from(await t.data());
 
@@ -10,7 +11,7 @@ afterAll(async () => {
   await selectBackend('cpu');
 });
 
-describe('wasm MaxPoolGrad', () => {
+describe.each(['wasm', 'onednn'] as const)('MaxPoolGrad [%s]', (backend) => {
   const cases = [
     { shape: [3, 8, 8, 5], size: 2, stride: 2, pad: 'valid' },
     { shape: [2, 7, 9, 4], size: 2, stride: 2, pad: 'same' },
@@ -19,37 +20,37 @@ describe('wasm MaxPoolGrad', () => {
   ] as const;
 
   it.each(cases.map((c) => [JSON.stringify(c), c] as const))('%s matches the cpu backend', async (_, c) => {
-    const { wasm, cpu } = await onBothBackends(async () => {
+    const { tested, cpu } = await onBackendAndCpu(backend, async () => {
       const x = seededTensor<tf.Rank.R4>([...c.shape], 1);
       const [dx] = tf.grads((a: tf.Tensor) =>
         tf.maxPool(a as tf.Tensor4D, c.size, c.stride, c.pad).mul(seededTensor(tf.maxPool(x, c.size, c.stride, c.pad).shape, 2)).sum(),
       )([x]);
       return read(dx!);
     });
-    expectClose(wasm, cpu, 1e-6);
+    expectClose(tested, cpu, 1e-6);
   });
 
   it('sends each gradient to the first maximum of a window with ties, like the cpu backend', async () => {
     // ReLU output: whole windows of zeros and repeated maxima.
     const values = Array.from(seededValues(2 * 6 * 6 * 3, 3), (v) => Math.max(0, Math.round(v * 2) / 2));
-    const { wasm, cpu } = await onBothBackends(async () => {
+    const { tested, cpu } = await onBackendAndCpu(backend, async () => {
       const x = tf.tensor4d(values, [2, 6, 6, 3]);
       const [dx] = tf.grads((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid').sum())([x]);
       return read(dx!);
     });
-    expect(wasm).toEqual(cpu);
+    expect(tested).toEqual(cpu);
     expect(cpu.reduce((a, b) => a + b, 0)).toBe(2 * 3 * 3 * 3);
   });
 });
 
-describe('wasm BatchMatMul with transposes', () => {
+describe.each(['wasm', 'onednn'] as const)('BatchMatMul with transposes [%s]', (backend) => {
   it.each([
     [false, false],
     [true, false],
     [false, true],
     [true, true],
   ])('transposeA=%s transposeB=%s matches the cpu backend, 2-D and batched', async (transposeA, transposeB) => {
-    const { wasm, cpu } = await onBothBackends(async () => {
+    const { tested, cpu } = await onBackendAndCpu(backend, async () => {
       const a2 = seededTensor<tf.Rank.R2>(transposeA ? [33, 17] : [17, 33], 4);
       const b2 = seededTensor<tf.Rank.R2>(transposeB ? [9, 33] : [33, 9], 5);
       const a3 = seededTensor<tf.Rank.R3>(transposeA ? [3, 12, 7] : [3, 7, 12], 6);
@@ -58,7 +59,7 @@ describe('wasm BatchMatMul with transposes', () => {
       const batched = await read(tf.matMul(a3, b3, transposeA, transposeB));
       return [...flat, ...batched];
     });
-    expectClose(wasm, cpu, 1e-5);
+    expectClose(tested, cpu, 1e-5);
   });
 });
 
@@ -77,20 +78,20 @@ describe('wasm Sum and Mean', () => {
   it.each(axesCases.map(([axis, keepDims]) => [JSON.stringify(axis), keepDims, axis] as const))(
     'axis %s keepDims=%s matches the cpu backend in shape and value',
     async (_, keepDims, axis) => {
-      const { wasm, cpu } = await onBothBackends(async () => {
+      const { tested, cpu } = await onBackendAndCpu('wasm', async () => {
         const x = seededTensor<tf.Rank.R4>([4, 6, 5, 7], 8);
         const sum = tf.sum(x, axis, keepDims);
         const mean = tf.mean(x, axis, keepDims);
         return { shapes: [sum.shape, mean.shape], values: [...(await read(sum)), ...(await read(mean))] };
       });
-      expect(wasm.shapes).toEqual(cpu.shapes);
-      expectClose(wasm.values, cpu.values, 1e-5);
+      expect(tested.shapes).toEqual(cpu.shapes);
+      expectClose(tested.values, cpu.values, 1e-5);
     },
   );
 
   it('keeps int32 sums exact', async () => {
-    const { wasm, cpu } = await onBothBackends(() => read(tf.sum(tf.range(0, 60, 1, 'int32').reshape([3, 4, 5]), [0, 1])));
-    expect(wasm).toEqual(cpu);
+    const { tested, cpu } = await onBackendAndCpu('wasm', () => read(tf.sum(tf.range(0, 60, 1, 'int32').reshape([3, 4, 5]), [0, 1])));
+    expect(tested).toEqual(cpu);
   });
 });
 
@@ -102,7 +103,7 @@ describe('wasm Tile', () => {
     [[3], [1], 'int32'],
     [[2, 2], [1, 1], 'bool'],
   ] as const)('%j by %j (%s) matches the cpu backend', async (shape, reps, dtype) => {
-    const { wasm, cpu } = await onBothBackends(async () => {
+    const { tested, cpu } = await onBackendAndCpu('wasm', async () => {
       const size = tf.util.sizeFromShape([...shape]);
       const random = Array.from(seededValues(size, 9));
       const x =
@@ -112,7 +113,7 @@ describe('wasm Tile', () => {
       const tiled = tf.tile(x, [...reps]);
       return { shape: tiled.shape, dtype: tiled.dtype, values: await read(tiled) };
     });
-    expect(wasm).toEqual(cpu);
+    expect(tested).toEqual(cpu);
   });
 });
 
