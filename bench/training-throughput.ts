@@ -1,10 +1,13 @@
 // Training and inference throughput of cnn-small and resnet18-cifar: tfjs backends side by side with PyTorch.
 //
 //   npx tsx bench/training-throughput.ts [--steps 10] [--resnet-steps 5] [--warmup 2] [--cpu-steps 2]
-//       [--torch-threads 1,2] [--models cnn-small,resnet18-cifar] [--runtimes pytorch,wasm,wasm-package,cpu] [--profile]
+//       [--threads 1,2] [--models cnn-small,resnet18-cifar] [--runtimes pytorch,onednn,wasm,wasm-package,cpu]
+//       [--profile onednn|wasm]
 //
 // Prints a markdown table (median of the timed steps after warm-up) and, with --profile, the
-// per-kernel time of one wasm training step. Results and the exact commands: bench/results.md.
+// per-kernel time of one training step on that runtime. PyTorch and wasm+onednn run at each of
+// --threads; the wasm and cpu backends have one thread in Node. Results and the exact commands:
+// bench/results.md.
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -30,8 +33,10 @@ interface TfjsVariant {
   /** Name for --runtimes. */
   id: string;
   label: string;
-  backend: 'wasm' | 'cpu';
+  backend: 'onednn' | 'wasm' | 'cpu';
   kernels: 'project' | 'package';
+  /** Whether it computes on more than one thread (only wasm+onednn here). */
+  threaded: boolean;
 }
 
 interface Row {
@@ -53,10 +58,10 @@ const { values: args } = parseArgs({
     'resnet-steps': { type: 'string', default: '5' },
     warmup: { type: 'string', default: '2' },
     'cpu-steps': { type: 'string', default: '2' },
-    'torch-threads': { type: 'string', default: '1' },
+    threads: { type: 'string', default: '1' },
     models: { type: 'string', default: WORKLOADS.map((w) => w.model).join(',') },
-    runtimes: { type: 'string', default: 'pytorch,wasm,wasm-package,cpu' },
-    profile: { type: 'boolean', default: false },
+    runtimes: { type: 'string', default: 'pytorch,onednn,wasm,wasm-package,cpu' },
+    profile: { type: 'string' },
   },
 });
 
@@ -68,8 +73,9 @@ const median = (xs: number[]) => {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
-async function useVariant(variant: TfjsVariant): Promise<void> {
-  await selectBackend(variant.backend);
+async function useVariant(variant: TfjsVariant, threads: number): Promise<void> {
+  await selectBackend(variant.backend, { threads });
+  // The native kernels sit over the project's wasm kernels, which stay as they are under them.
   if (variant.backend !== 'wasm') return;
   unregisterWasmTrainingKernels();
   // The package has no Conv2DBackpropFilter at all, so its training baseline keeps only that one.
@@ -107,8 +113,8 @@ function makeStep(workload: Workload, mode: Mode): { step: () => void; dispose: 
   };
 }
 
-async function timeTfjs(variant: TfjsVariant, workload: Workload, mode: Mode, warmupSteps: number, steps: number) {
-  await useVariant(variant);
+async function timeTfjs(variant: TfjsVariant, threads: number, workload: Workload, mode: Mode, warmupSteps: number, steps: number) {
+  await useVariant(variant, threads);
   const { step, dispose } = makeStep(workload, mode);
   for (let i = 0; i < warmupSteps; i++) step();
   const times: number[] = [];
@@ -137,9 +143,9 @@ function timePytorch(workload: Workload, mode: Mode, threads: number): number {
   return (JSON.parse(output.trim().split('\n').at(-1)!) as { median_s: number }).median_s;
 }
 
-/** Per-kernel wall time of one wasm training step (after a warm-up step). */
-async function profileWasmTraining(workload: Workload): Promise<void> {
-  await useVariant({ id: 'wasm', label: '', backend: 'wasm', kernels: 'project' });
+/** Per-kernel wall time of one training step (after a warm-up step). */
+async function profileTraining(variant: TfjsVariant, threads: number, workload: Workload): Promise<void> {
+  await useVariant(variant, threads);
   const { step, dispose } = makeStep(workload, 'train');
   step();
   const profile = await tf.profile(step);
@@ -154,7 +160,7 @@ async function profileWasmTraining(workload: Workload): Promise<void> {
     byKernel.set(k.name, entry);
   }
   const total = [...byKernel.values()].reduce((sum, e) => sum + e.ms, 0);
-  console.log(`\nwasm training step, ${workload.model} batch ${workload.batch}: ${total.toFixed(0)} ms in kernels`);
+  console.log(`\n${variant.label} (${threads} thread(s)) training step, ${workload.model} batch ${workload.batch}: ${total.toFixed(0)} ms in kernels`);
   console.log('| kernel | ms | share | calls |\n|---|---:|---:|---:|');
   for (const [name, e] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) {
     console.log(`| ${name} | ${e.ms.toFixed(0)} | ${((100 * e.ms) / total).toFixed(1)} % | ${e.calls} |`);
@@ -164,13 +170,16 @@ async function profileWasmTraining(workload: Workload): Promise<void> {
 async function main(): Promise<void> {
   const workloads = WORKLOADS.filter((w) => args.models.split(',').includes(w.model));
   const runtimes = args.runtimes.split(',');
-  const torchThreads = runtimes.includes('pytorch') ? args['torch-threads'].split(',').map(Number) : [];
+  const threadCounts = args.threads.split(',').map(Number);
+  const torchThreads = runtimes.includes('pytorch') ? threadCounts : [];
   const rows: Row[] = [];
-  const variants: TfjsVariant[] = [
-    { id: 'wasm', label: 'tfjs wasm, project kernels', backend: 'wasm', kernels: 'project' },
-    { id: 'wasm-package', label: 'tfjs wasm, package kernels', backend: 'wasm', kernels: 'package' },
-    { id: 'cpu', label: 'tfjs cpu', backend: 'cpu', kernels: 'package' },
-  ].filter((v) => runtimes.includes(v.id)) as TfjsVariant[];
+  const allVariants: TfjsVariant[] = [
+    { id: 'onednn', label: 'tfjs wasm+onednn', backend: 'onednn', kernels: 'project', threaded: true },
+    { id: 'wasm', label: 'tfjs wasm, project kernels', backend: 'wasm', kernels: 'project', threaded: false },
+    { id: 'wasm-package', label: 'tfjs wasm, package kernels', backend: 'wasm', kernels: 'package', threaded: false },
+    { id: 'cpu', label: 'tfjs cpu', backend: 'cpu', kernels: 'package', threaded: false },
+  ];
+  const variants = allVariants.filter((v) => runtimes.includes(v.id));
   const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
   console.log(`load average before: ${load()}`);
   for (const workload of workloads) {
@@ -182,8 +191,10 @@ async function main(): Promise<void> {
         // The pure-JS backend is ~100x slower: only the small model, for a couple of steps.
         if (variant.backend === 'cpu' && workload.model !== 'cnn-small') continue;
         const [w, s] = variant.backend === 'cpu' ? [1, Number(args['cpu-steps'])] : [warmup, stepsFor(workload)];
-        const seconds = await timeTfjs(variant, workload, mode, w, s);
-        rows.push({ workload, mode, runtime: variant.label, threads: 1, medianSeconds: seconds });
+        for (const threads of variant.threaded ? threadCounts : [1]) {
+          const seconds = await timeTfjs(variant, threads, workload, mode, w, s);
+          rows.push({ workload, mode, runtime: variant.label, threads, medianSeconds: seconds });
+        }
       }
       const done = rows.filter((r) => r.workload === workload && r.mode === mode);
       // Progress (and a record if a later, slower measurement is interrupted).
@@ -191,17 +202,19 @@ async function main(): Promise<void> {
     }
   }
   console.log(`load average after: ${load()}\n`);
-  console.log('| model | batch | step | runtime | threads | images/s | ms/step | vs PyTorch 1 thread |');
+  console.log('| model | batch | step | runtime | threads | images/s | ms/step | vs PyTorch, same threads |');
   console.log('|---|---:|---|---|---:|---:|---:|---:|');
   for (const r of rows) {
-    const reference = rows.find((p) => p.runtime === 'PyTorch' && p.threads === 1 && p.workload === r.workload && p.mode === r.mode);
+    const reference = rows.find((p) => p.runtime === 'PyTorch' && p.threads === r.threads && p.workload === r.workload && p.mode === r.mode);
     const ratio = reference === undefined ? 'n/a' : `${(reference.medianSeconds / r.medianSeconds).toFixed(2)}x`;
     console.log(
       `| ${r.workload.model} | ${r.workload.batch} | ${r.mode === 'train' ? 'training' : 'inference'} | ${r.runtime} | ${r.threads} | ` +
         `${(r.workload.batch / r.medianSeconds).toFixed(1)} | ${(1000 * r.medianSeconds).toFixed(0)} | ${ratio} |`,
     );
   }
-  if (args.profile) for (const workload of workloads) await profileWasmTraining(workload);
+  const profiled = allVariants.find((v) => v.id === args.profile);
+  if (args.profile !== undefined && profiled === undefined) throw new Error(`--profile takes onednn or wasm, not ${args.profile}`);
+  if (profiled) for (const workload of workloads) for (const threads of profiled.threaded ? threadCounts : [1]) await profileTraining(profiled, threads, workload);
 }
 
 await main();
