@@ -1609,6 +1609,20 @@ export interface components {
             /** Format: binary */
             "train-labels"?: string;
         };
+        /** @description What the prediction workers run on; null where this runtime serves no predictions (Workers) or before the first worker has started. */
+        EngineBackend: {
+            /** @description Versions and kernels; where a faster backend was skipped, why (e.g. the oneDNN addon is not built). */
+            details: string;
+            /** @enum {string} */
+            device: "gpu" | "cpu";
+            /**
+             * @description The tfjs backend: 'wasm+onednn' (native oneDNN kernels), 'wasm', 'tensorflow' or 'cpu'.
+             * @example wasm+onednn
+             */
+            name: string;
+            /** @description Threads each inference worker computes with. */
+            threads: number;
+        } | null;
         Ensemble: {
             aggregation: components["schemas"]["EnsembleAggregation"];
             classLabels: string[];
@@ -1787,6 +1801,7 @@ export interface components {
             fencingToken: number;
         };
         Health: {
+            serving: components["schemas"]["EngineBackend"];
             /** @enum {string} */
             status: "ok";
         };

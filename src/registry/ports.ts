@@ -431,6 +431,16 @@ export interface PredictionOutput {
   memberProbabilities: Float32Array[];
 }
 
+/** An engine backend as selectBackend reports it (src/training/backend), for /health and logs. */
+export interface EngineBackend {
+  /** e.g. 'wasm+onednn', 'wasm', 'tensorflow', 'cpu'. */
+  name: string;
+  device: 'gpu' | 'cpu';
+  threads: number;
+  /** Versions and kernels, and for `auto` why faster backends were skipped. */
+  details: string;
+}
+
 export interface Predictor {
   /**
    * Batches the rows with concurrent requests for the same target key and answers with their
@@ -441,6 +451,8 @@ export interface Predictor {
   predict(target: ServingTarget, input: PredictionInput): Promise<PredictionOutput>;
   /** The serving metrics in the Prometheus text exposition format (version 0.0.4). */
   metricsText(): string;
+  /** What the inference workers compute on, or null until the first one has started. */
+  backend(): EngineBackend | null;
   /** Stops the inference workers; pending requests are rejected. */
   close(): Promise<void>;
 }

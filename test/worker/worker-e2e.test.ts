@@ -56,7 +56,7 @@ async function expectProblem(result: Response | { response: Response; error?: un
 
 describe('the Worker on workerd', () => {
   it('answers /health without a key, and refuses the API without a valid one', async () => {
-    expect(await (await fetch(`${worker.url}/health`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${worker.url}/health`)).json()).toEqual({ status: 'ok', serving: null });
     await expectProblem(await fetch(`${worker.url}/v1/models`), 401, 'unauthorized');
     const wrongKey = createDistilleryClient(worker.url, 'dk_workeradmin_wrongwrongwrongwrong');
     await expectProblem(await wrongKey.GET('/v1/models'), 401, 'unauthorized');

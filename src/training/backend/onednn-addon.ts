@@ -33,8 +33,8 @@ let loaded: Map<string, AddonLoad> | undefined;
 
 /**
  * Loads the addon once per path and thread. Never throws: a missing build, a library that no
- * longer loads (libdnnl removed after the build) or an addon from another Node ABI all come back
- * as a reason the caller reports.
+ * longer loads (libdnnl removed after the build) or an addon built for another platform all come
+ * back as a reason the caller reports.
  */
 export function loadOnednnAddon(path: string = addonPathFromEnv()): AddonLoad {
   loaded ??= new Map();
