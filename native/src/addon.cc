@@ -107,32 +107,31 @@ Napi::Value Conv2D(const Napi::CallbackInfo& info) {
   });
 }
 
-Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
+using ConvGradient = void (*)(const ConvGeometry&, const float*, const float*, float*);
+using ElementCount = int64_t (*)(const ConvGeometry&);
+
+/** A gradient call: operands at params[0] and params[1] (sized by their roles), the result at params[3]. */
+Napi::Value convolutionGradient(const Napi::CallbackInfo& info, const char* name, ElementCount first, ElementCount second,
+                                ElementCount result, ConvGradient gradient) {
   return guarded(info, [&] {
     Call call(info);
     call.expect(info.Env(), CONV_PARAMS);
     const ConvGeometry g = convGeometry(call);
     const Napi::Env env = info.Env();
-    const float* dy = call.tensor(env, 0, outputElements(g));
-    const float* w = call.tensor(env, 1, filterElements(g));
-    float* dx = call.tensor(env, 3, inputElements(g));
-    if (!dy || !w || !dx) throw Napi::RangeError::New(env, "Conv2DBackpropInput needs dy, filter and output");
-    convBackwardInput(g, dy, w, dx);
+    const float* a = call.tensor(env, 0, first(g));
+    const float* b = call.tensor(env, 1, second(g));
+    float* out = call.tensor(env, 3, result(g));
+    if (!a || !b || !out) throw Napi::RangeError::New(env, std::string(name) + " needs two operands and an output");
+    gradient(g, a, b, out);
   });
 }
 
+Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
+  return convolutionGradient(info, "Conv2DBackpropInput", outputElements, filterElements, inputElements, convBackwardInput);
+}
+
 Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
-  return guarded(info, [&] {
-    Call call(info);
-    call.expect(info.Env(), CONV_PARAMS);
-    const ConvGeometry g = convGeometry(call);
-    const Napi::Env env = info.Env();
-    const float* x = call.tensor(env, 0, inputElements(g));
-    const float* dy = call.tensor(env, 1, outputElements(g));
-    float* dw = call.tensor(env, 3, filterElements(g));
-    if (!x || !dy || !dw) throw Napi::RangeError::New(env, "Conv2DBackpropFilter needs x, dy and output");
-    convBackwardFilter(g, x, dy, dw);
-  });
+  return convolutionGradient(info, "Conv2DBackpropFilter", inputElements, outputElements, filterElements, convBackwardFilter);
 }
 
 // MatMul params: offsets a, b, bias (-1 for none), out; batchA, batchB, m, k, n, transposeA, transposeB, activation, alpha.

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { KernelOverrides, requiredPrevious, type KernelOverride } from './kernel-overrides';
+import type { ConvGradientAttrs as ConvAttrs } from './wasm-conv-gradients';
 import type { OnednnAddon } from './onednn-addon';
 
 const BACKEND = 'wasm';
@@ -25,13 +26,6 @@ function heapOf(backend: BackendWasm): ArrayBuffer {
 const isFloat = (...ts: Array<tf.TensorInfo | undefined>) => ts.every((t) => t === undefined || t.dtype === 'float32');
 const isEmpty = (...ts: tf.TensorInfo[]) => ts.some((t) => tf.util.sizeFromShape(t.shape) === 0);
 
-interface ConvAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat?: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  dilations?: [number, number] | number;
-}
 
 /** [x/dy, filter/dy, bias, out] offsets, the geometry as native/src/convolution.h orders it, activation, alpha. */
 function convParams(offsets: [number, number, number, number], info: tf.backend_util.Conv2DInfo, activation = 0, alpha = 0): Float64Array {
@@ -98,29 +92,27 @@ function convolution(addon: OnednnAddon, fused: boolean, previous: tf.KernelFunc
   };
 }
 
-function convolutionInputGradient(addon: OnednnAddon, previous: tf.KernelFunc): tf.KernelFunc {
-  return (args) => {
-    const backend = args.backend as BackendWasm;
-    const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-    const a = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
-    const info = nativeConvInfo(a.inputShape, filter.shape, a);
-    if (info === null || !isFloat(dy, filter) || isEmpty(dy, filter) || tf.util.sizeFromShape(a.inputShape) === 0) return previous(args);
-    const dx = backend.makeOutput(a.inputShape, 'float32');
-    addon.conv2dBackpropInput(heapOf(backend), convParams([heapOffset(backend, dy), heapOffset(backend, filter), -1, heapOffset(backend, dx)], info));
-    return dx;
-  };
-}
+/**
+ * The two convolution gradients, alike but for their operands: dx from (dy, filter) with the
+ * input's shape as an attribute, dw from (x, dy) with the filter's.
+ */
+const GRADIENTS = {
+  input: { operands: ['dy', 'filter'], shapeAttr: 'inputShape', run: (addon: OnednnAddon) => addon.conv2dBackpropInput },
+  filter: { operands: ['x', 'dy'], shapeAttr: 'filterShape', run: (addon: OnednnAddon) => addon.conv2dBackpropFilter },
+} as const;
 
-function convolutionFilterGradient(addon: OnednnAddon, previous: tf.KernelFunc): tf.KernelFunc {
+function convolutionGradient(addon: OnednnAddon, of: keyof typeof GRADIENTS, previous: tf.KernelFunc): tf.KernelFunc {
+  const { operands, shapeAttr, run } = GRADIENTS[of];
   return (args) => {
     const backend = args.backend as BackendWasm;
-    const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-    const a = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
-    const info = nativeConvInfo(x.shape, a.filterShape, a);
-    if (info === null || !isFloat(x, dy) || isEmpty(x, dy) || tf.util.sizeFromShape(a.filterShape) === 0) return previous(args);
-    const dw = backend.makeOutput(a.filterShape, 'float32');
-    addon.conv2dBackpropFilter(heapOf(backend), convParams([heapOffset(backend, x), heapOffset(backend, dy), -1, heapOffset(backend, dw)], info));
-    return dw;
+    const [first, second] = operands.map((name) => (args.inputs as Record<string, tf.TensorInfo>)[name]!) as [tf.TensorInfo, tf.TensorInfo];
+    const a = args.attrs as unknown as ConvAttrs & Record<typeof shapeAttr, number[]>;
+    const outShape = a[shapeAttr];
+    const info = of === 'input' ? nativeConvInfo(outShape, second.shape, a) : nativeConvInfo(first.shape, outShape, a);
+    if (info === null || !isFloat(first, second) || isEmpty(first, second) || tf.util.sizeFromShape(outShape) === 0) return previous(args);
+    const out = backend.makeOutput(outShape, 'float32');
+    run(addon).call(addon, heapOf(backend), convParams([heapOffset(backend, first), heapOffset(backend, second), -1, heapOffset(backend, out)], info));
+    return out;
   };
 }
 
@@ -207,8 +199,8 @@ export function onednnKernels(addon: OnednnAddon): KernelOverrides {
   return new KernelOverrides(BACKEND, [
     wrap(tf.Conv2D, (addon, previous) => convolution(addon, false, previous)),
     wrap(tf.FusedConv2D, (addon, previous) => convolution(addon, true, previous)),
-    wrap(tf.Conv2DBackpropInput, convolutionInputGradient),
-    wrap(tf.Conv2DBackpropFilter, convolutionFilterGradient),
+    wrap(tf.Conv2DBackpropInput, (addon, previous) => convolutionGradient(addon, 'input', previous)),
+    wrap(tf.Conv2DBackpropFilter, (addon, previous) => convolutionGradient(addon, 'filter', previous)),
     wrap(tf.BatchMatMul, (addon, previous) => matMul(addon, false, previous)),
     wrap(tf._FusedMatMul, (addon, previous) => matMul(addon, true, previous)),
     wrap(tf.MaxPoolGrad, maxPoolGradient),

@@ -15,7 +15,8 @@ interface SpatialPadding {
   right: number;
 }
 
-interface ConvGradientAttrs {
+/** The attributes tfjs gives every Conv2D kernel and its gradients (NHWC or NCHW, padding, strides). */
+export interface ConvGradientAttrs {
   strides: [number, number] | number;
   pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
   dataFormat?: 'NHWC' | 'NCHW';
