@@ -82,7 +82,7 @@ describe("npm's install step (native/install.mjs) without oneDNN", () => {
   });
 
   it('skips the build when DISTILLERY_ONEDNN=off', () => {
-    const copy = join(scratch, 'native');
+    const copy = nativeCopyWithoutHeaders();
     const result = spawnSync(process.execPath, [join(copy, 'install.mjs')], { encoding: 'utf8', env: { ...process.env, DISTILLERY_ONEDNN: 'off' } });
     expect(result.status).toBe(0);
     expect(JSON.parse(readFileSync(join(copy, 'build', 'status.json'), 'utf8'))).toEqual({ built: false, reason: 'DISTILLERY_ONEDNN=off at install time' });

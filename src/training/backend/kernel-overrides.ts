@@ -51,10 +51,6 @@ export class KernelOverrides {
     }
     this.replaced.clear();
   }
-
-  get installed(): boolean {
-    return this.replaced.size > 0;
-  }
 }
 
 /** The replaced kernel an override wraps; throws when the backend registered none under that name. */

@@ -29,7 +29,7 @@ export function addonPathFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return configured ? configured : DEFAULT_ADDON;
 }
 
-let loaded: Map<string, AddonLoad> | undefined;
+const loaded = new Map<string, AddonLoad>();
 
 /**
  * Loads the addon once per path and thread. Never throws: a missing build, a library that no
@@ -37,7 +37,6 @@ let loaded: Map<string, AddonLoad> | undefined;
  * back as a reason the caller reports.
  */
 export function loadOnednnAddon(path: string = addonPathFromEnv()): AddonLoad {
-  loaded ??= new Map();
   const known = loaded.get(path);
   if (known) return known;
   const result = tryLoad(path);

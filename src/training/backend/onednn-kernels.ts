@@ -26,7 +26,6 @@ function heapOf(backend: BackendWasm): ArrayBuffer {
 const isFloat = (...ts: Array<tf.TensorInfo | undefined>) => ts.every((t) => t === undefined || t.dtype === 'float32');
 const isEmpty = (...ts: tf.TensorInfo[]) => ts.some((t) => tf.util.sizeFromShape(t.shape) === 0);
 
-
 /** [x/dy, filter/dy, bias, out] offsets, the geometry as native/src/convolution.h orders it, activation, alpha. */
 function convParams(offsets: [number, number, number, number], info: tf.backend_util.Conv2DInfo, activation = 0, alpha = 0): Float64Array {
   const p = info.padInfo;
@@ -86,8 +85,8 @@ function convolution(addon: OnednnAddon, fused: boolean, previous: tf.KernelFunc
       return previous(args);
     }
     const out = backend.makeOutput(info.outShape, 'float32');
-    const offsets = [heapOffset(backend, x), heapOffset(backend, filter), heapOffset(backend, bias), heapOffset(backend, out)] as const;
-    addon.conv2d(heapOf(backend), convParams([...offsets], info, activation, a.leakyreluAlpha ?? 0));
+    const offsets: [number, number, number, number] = [heapOffset(backend, x), heapOffset(backend, filter), heapOffset(backend, bias), heapOffset(backend, out)];
+    addon.conv2d(heapOf(backend), convParams(offsets, info, activation, a.leakyreluAlpha ?? 0));
     return out;
   };
 }
@@ -192,17 +191,17 @@ function maxPoolGradient(addon: OnednnAddon, previous: tf.KernelFunc): tf.Kernel
  * tensors, and batch axes that need general broadcasting.
  */
 export function onednnKernels(addon: OnednnAddon): KernelOverrides {
-  const wrap = (kernelName: string, make: (addon: OnednnAddon, previous: tf.KernelFunc) => tf.KernelFunc): KernelOverride => ({
+  const wrap = (kernelName: string, make: (previous: tf.KernelFunc) => tf.KernelFunc): KernelOverride => ({
     kernelName,
-    make: (previous) => make(addon, requiredPrevious(previous, kernelName, BACKEND)),
+    make: (previous) => make(requiredPrevious(previous, kernelName, BACKEND)),
   });
   return new KernelOverrides(BACKEND, [
-    wrap(tf.Conv2D, (addon, previous) => convolution(addon, false, previous)),
-    wrap(tf.FusedConv2D, (addon, previous) => convolution(addon, true, previous)),
-    wrap(tf.Conv2DBackpropInput, (addon, previous) => convolutionGradient(addon, 'input', previous)),
-    wrap(tf.Conv2DBackpropFilter, (addon, previous) => convolutionGradient(addon, 'filter', previous)),
-    wrap(tf.BatchMatMul, (addon, previous) => matMul(addon, false, previous)),
-    wrap(tf._FusedMatMul, (addon, previous) => matMul(addon, true, previous)),
-    wrap(tf.MaxPoolGrad, maxPoolGradient),
+    wrap(tf.Conv2D, (previous) => convolution(addon, false, previous)),
+    wrap(tf.FusedConv2D, (previous) => convolution(addon, true, previous)),
+    wrap(tf.Conv2DBackpropInput, (previous) => convolutionGradient(addon, 'input', previous)),
+    wrap(tf.Conv2DBackpropFilter, (previous) => convolutionGradient(addon, 'filter', previous)),
+    wrap(tf.BatchMatMul, (previous) => matMul(addon, false, previous)),
+    wrap(tf._FusedMatMul, (previous) => matMul(addon, true, previous)),
+    wrap(tf.MaxPoolGrad, (previous) => maxPoolGradient(addon, previous)),
   ]);
 }

@@ -121,9 +121,13 @@ describe('oneDNN kernels and the wasm heap', () => {
     await selectBackend('onednn');
     const x = seededTensor<tf.Rank.R4>([2, 8, 8, 4], 15);
     const w = seededTensor<tf.Rank.R4>([3, 3, 4, 4], 16);
+    const heap = () => (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.buffer;
     const before = await read(tf.conv2d(x, w, 1, 'same'));
+    const heapBefore = heap();
     // ~400 MB more: the wasm memory grows, detaching the ArrayBuffer every earlier view used.
     const ballast = tf.zeros([100_000_000]);
+    expect(heap()).not.toBe(heapBefore);
+    expect(heapBefore.byteLength).toBe(0);
     const after = await read(tf.conv2d(x, w, 1, 'same'));
     ballast.dispose();
     expect(Array.from(after)).toEqual(Array.from(before));
