@@ -275,6 +275,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/keys/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the API key making this request
+         * @description The caller's own key, whatever its scopes: what it may do, without needing `admin` to list keys.
+         *
+         *     Requires an API key with the `read` or `predict` or `write` or `admin` or `node` scope (`admin` grants every scope).
+         */
+        get: operations["getCurrentApiKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/keys/{id}": {
         parameters: {
             query?: never;
@@ -303,7 +325,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List models
+         * List models, optionally matching a search
          * @description Requires an API key with the `read` scope (`admin` grants every scope).
          */
         get: operations["listModels"];
@@ -1984,10 +2006,26 @@ export interface components {
             updatedAt: string;
         };
         ModelPage: {
-            items: components["schemas"]["Model"][];
+            items: components["schemas"]["ModelSummary"][];
             limit: number;
             offset: number;
             total: number;
+        };
+        ModelSummary: components["schemas"]["Model"] & {
+            /**
+             * @description Each alias of the model -> the number of the version it points at.
+             * @example {
+             *       "production": 2
+             *     }
+             */
+            aliases: {
+                [key: string]: number;
+            };
+            /**
+             * @description The highest active (non-archived) version number; null when the model has none.
+             * @example 3
+             */
+            latestVersion: number | null;
         };
         ModelVersion: {
             archivedAt: string | null;
@@ -3793,6 +3831,53 @@ export interface operations {
             };
         };
     };
+    getCurrentApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key in the `Authorization` header. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate: Bearer` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the required scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457): see `type` for what went wrong. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     revokeApiKey: {
         parameters: {
             query?: never;
@@ -3876,6 +3961,8 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip. */
                 offset?: number;
+                /** @description Only models whose name or description contains this text, ignoring case; `%`, `_` and `\` match themselves. `total` counts the matches. */
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -3883,7 +3970,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of models, by name. */
+            /** @description A page of models, by name, each with its latest active version and its aliases. */
             200: {
                 headers: {
                     [name: string]: unknown;

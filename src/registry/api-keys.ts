@@ -57,6 +57,14 @@ export function hasScope(granted: readonly Scope[], needed: Scope): boolean {
   return granted.includes(needed) || granted.includes('admin');
 }
 
+/** The key a request authenticated with, read again for its record (revoked meanwhile shows `revokedAt`). */
+export async function currentApiKey(repo: ApiKeyStore, id: string): Promise<ApiKeyRecord> {
+  const key = await repo.getApiKey(id);
+  // Keys are revoked, never deleted: one that authenticated this request still exists.
+  if (!key) throw new NotFoundError(`API key "${id}" does not exist`);
+  return key;
+}
+
 export async function listApiKeys(repo: ApiKeyStore): Promise<ApiKeyRecord[]> {
   return repo.listApiKeys();
 }

@@ -2,7 +2,7 @@
 // version's artifact must agree with.
 import { ConflictError, NotFoundError, UnprocessableError } from './errors';
 import { assertValidName } from './names';
-import type { Clock, ModelPatch, ModelStore, Page } from './ports';
+import type { Clock, ModelFilter, ModelPatch, ModelStore, Page } from './ports';
 import type { ModelRecord } from './records';
 
 export interface NewModelInput {
@@ -47,8 +47,41 @@ export async function getModel(repo: ModelStore, name: string): Promise<ModelRec
   return model;
 }
 
-export function listModels(repo: ModelStore, page: Page): Promise<{ items: ModelRecord[]; total: number }> {
-  return repo.listModels(page);
+/** A model as a list shows it: with its newest active version and where its aliases point. */
+export interface ModelSummary extends ModelRecord {
+  /** The highest active (non-archived) version number; null when the model has none. */
+  latestVersion: number | null;
+  /** Alias name -> the number of the version it points at (archived or not). */
+  aliases: Record<string, number>;
+}
+
+/**
+ * A page of the models the filter matches, by name, as summaries. The same few queries whatever
+ * the page size: the page, its count, then the latest versions and the aliases of all its models at once.
+ */
+export async function listModels(repo: ModelStore, filter: ModelFilter, page: Page): Promise<{ items: ModelSummary[]; total: number }> {
+  const { items, total } = await repo.listModels(filter, page);
+  const ids = items.map((model) => model.id);
+  const [latest, aliases] = await Promise.all([repo.latestVersionNumbers(ids), repo.listAliasesOfModels(ids)]);
+  const versionNumbers = new Map((await repo.getVersionsByIds(aliases.map((alias) => alias.versionId))).map((v) => [v.id, v.version]));
+  const latestByModel = new Map(latest.map((entry) => [entry.modelId, entry.version]));
+  const aliasesByModel = new Map<string, [string, number][]>();
+  for (const alias of aliases) {
+    const version = versionNumbers.get(alias.versionId);
+    // Gone only when its version was deleted (with its aliases) between the two reads: it no longer exists.
+    if (version === undefined) continue;
+    let entries = aliasesByModel.get(alias.modelId);
+    if (!entries) aliasesByModel.set(alias.modelId, (entries = []));
+    entries.push([alias.alias, version]);
+  }
+  return {
+    items: items.map((model) => ({
+      ...model,
+      latestVersion: latestByModel.get(model.id) ?? null,
+      aliases: Object.fromEntries(aliasesByModel.get(model.id) ?? []),
+    })),
+    total,
+  };
 }
 
 /** Applies the fields of `patch` that differ from the model; a patch that changes nothing leaves `updatedAt` alone. */

@@ -84,6 +84,17 @@ export interface ModelVersionFilter {
   includeArchived: boolean;
 }
 
+export interface ModelFilter {
+  /** Case-insensitive substring of the name or the description, matched literally (`%` and `_` are no wildcards). */
+  q?: string;
+}
+
+/** A model's newest active (non-archived) version number. */
+export interface LatestVersionNumber {
+  modelId: string;
+  version: number;
+}
+
 export interface ModelPatch {
   description?: string;
   tags?: Record<string, string>;
@@ -107,7 +118,8 @@ export interface ModelStore {
   getModelByName(name: string): Promise<ModelRecord | null>;
   /** The models with these ids; unknown ids are left out. */
   getModelsByIds(ids: string[]): Promise<ModelRecord[]>;
-  listModels(page: Page): Promise<{ items: ModelRecord[]; total: number }>;
+  /** By name; `total` counts the models the filter matches. */
+  listModels(filter: ModelFilter, page: Page): Promise<{ items: ModelRecord[]; total: number }>;
   updateModel(id: string, patch: ModelPatch, at: Timestamp): Promise<ModelRecord>;
 
   // versions — createVersion allocates the next number and inserts the parent edges atomically;
@@ -116,6 +128,8 @@ export interface ModelStore {
   getVersion(modelId: string, version: number): Promise<ModelVersionRecord | null>;
   getVersionsByIds(ids: string[]): Promise<ModelVersionRecord[]>;
   listVersions(modelId: string, filter: ModelVersionFilter, page: Page): Promise<{ items: ModelVersionRecord[]; total: number }>;
+  /** The newest active version number of each of these models; a model with no active version (or unknown) is left out. */
+  latestVersionNumbers(modelIds: string[]): Promise<LatestVersionNumber[]>;
   updateVersion(id: string, patch: VersionPatch, at: Timestamp): Promise<ModelVersionRecord>;
   /** Deletes a version with no descendants (and its aliases and parent edges); ConflictError if it has any. */
   deleteVersion(id: string): Promise<void>;
@@ -124,6 +138,8 @@ export interface ModelStore {
   setAlias(alias: AliasRecord): Promise<AliasRecord>;
   getAlias(modelId: string, alias: string): Promise<AliasRecord | null>;
   listAliases(modelId: string): Promise<AliasRecord[]>;
+  /** The aliases of all these models, by model id, then alias. */
+  listAliasesOfModels(modelIds: string[]): Promise<AliasRecord[]>;
   deleteAlias(modelId: string, alias: string): Promise<boolean>;
 
   // lineage — one level at a time; the domain walks the graph to the requested depth

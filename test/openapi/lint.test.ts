@@ -59,6 +59,7 @@ const OPERATION_IDS = [
   'downloadTeacherOutputs',
   'failRun',
   'getAlias',
+  'getCurrentApiKey',
   'getDataset',
   'getDatasetVersion',
   'getEnsemble',

@@ -1,6 +1,7 @@
-// /v1/keys: issue, list and revoke API keys (admin scope). The secret is returned once, at creation.
+// /v1/keys: issue, list and revoke API keys (admin scope), and read the caller's own key (any key).
+// The secret is returned once, at creation.
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { issueApiKey, listApiKeys, revokeApiKey } from '../../registry/api-keys';
+import { currentApiKey, issueApiKey, listApiKeys, revokeApiKey } from '../../registry/api-keys';
 import { SCOPES, type ApiKeyRecord, type Scope } from '../../registry/records';
 import type { AppEnv } from '../app-env';
 import { protectedRoute } from '../route-config';
@@ -66,6 +67,17 @@ const listKeys = protectedRoute('admin', {
   responses: { 200: { description: 'All keys, revoked ones included.', ...json(z.object({ items: z.array(ApiKeySchema) })) } },
 });
 
+// Every scope, so that any valid key may read itself: a client learns what it may do (a dashboard hides what it may not).
+const getCurrentKey = protectedRoute(SCOPES, {
+  method: 'get',
+  operationId: 'getCurrentApiKey',
+  path: '/current',
+  tags: ['keys'],
+  summary: 'Read the API key making this request',
+  description: 'The caller\'s own key, whatever its scopes: what it may do, without needing `admin` to list keys.',
+  responses: { 200: { description: 'The key in the `Authorization` header.', ...json(ApiKeySchema) } },
+});
+
 const revokeKey = protectedRoute(
   'admin',
   {
@@ -88,6 +100,11 @@ export const keyRoutes = new OpenAPIHono<AppEnv>()
   .openapi(listKeys, async (c) => {
     const keys = await listApiKeys(c.get('deps').repo);
     return c.json({ items: keys.map(toApiKey) }, 200);
+  })
+  // Registered before any `/{id}` route could take `current` for an id.
+  .openapi(getCurrentKey, async (c) => {
+    const key = await currentApiKey(c.get('deps').repo, c.get('principal').apiKeyId);
+    return c.json(toApiKey(key), 200);
   })
   .openapi(revokeKey, async (c) => {
     const revoked = await revokeApiKey(c.get('deps'), c.req.valid('param').id);

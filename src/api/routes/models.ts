@@ -45,6 +45,23 @@ const UpdateModelSchema = z
   .strict()
   .openapi('UpdateModel', { description: 'Fields to change; `tags` replaces all tags.' });
 
+// The list's items: each model with what a listing needs to show without a request per model.
+const ModelSummarySchema = ModelSchema.extend({
+  latestVersion: z.number().int().nullable().openapi({ description: 'The highest active (non-archived) version number; null when the model has none.', example: 3 }),
+  aliases: z
+    .record(z.string(), z.number().int())
+    .openapi({ description: 'Each alias of the model -> the number of the version it points at.', example: { production: 2 } }),
+}).openapi('ModelSummary');
+
+const ListModelsQuerySchema = PageQuerySchema.extend({
+  q: singleLineText({ min: 1, max: 128 })
+    .optional()
+    .openapi({
+      description: 'Only models whose name or description contains this text, ignoring case; `%`, `_` and `\\` match themselves. `total` counts the matches.',
+      example: 'mnist',
+    }),
+});
+
 export const ModelNameParams = z.object({ name: NameSchema.openapi({ param: { name: 'name', in: 'path' } }) });
 
 const createModelRoute = protectedRoute(
@@ -72,9 +89,11 @@ const listModelsRoute = protectedRoute('read', {
   operationId: 'listModels',
   path: '/',
   tags: ['models'],
-  summary: 'List models',
-  request: { query: PageQuerySchema },
-  responses: { 200: { description: 'A page of models, by name.', ...json(pageEnvelope(ModelSchema, 'ModelPage')) } },
+  summary: 'List models, optionally matching a search',
+  request: { query: ListModelsQuerySchema },
+  responses: {
+    200: { description: 'A page of models, by name, each with its latest active version and its aliases.', ...json(pageEnvelope(ModelSummarySchema, 'ModelPage')) },
+  },
 });
 
 // TF Serving's model status lives here too (one namespace): a model's record carries it, an ensemble's name answers it alone.
@@ -110,8 +129,8 @@ const updateModelRoute = protectedRoute('write', {
 export const modelRoutes = new OpenAPIHono<AppEnv>()
   .openapi(createModelRoute, async (c) => c.json(await createModel(c.get('deps'), c.req.valid('json')), 201))
   .openapi(listModelsRoute, async (c) => {
-    const page = c.req.valid('query');
-    const { items, total } = await listModels(c.get('deps').repo, page);
+    const { q, ...page } = c.req.valid('query');
+    const { items, total } = await listModels(c.get('deps').repo, { q }, page);
     return c.json({ items, total, ...page }, 200);
   })
   .openapi(getModelRoute, async (c) => c.json(await modelStatus(c.get('deps').repo, c.req.valid('param').name), 200))

@@ -56,11 +56,11 @@ export function tests(driver: StoreDriver, options: ContractOptions = {}): void 
       });
 
       test('lists models by name, page by page, with the total count', async () => {
-        const before = await repo.listModels({ limit: 1, offset: 0 });
+        const before = await repo.listModels({}, { limit: 1, offset: 0 });
         const prefix = `page-${randomUUID().slice(0, 8)}`;
         for (const suffix of ['c', 'a', 'b']) await freshModel({ name: `${prefix}-${suffix}` });
 
-        const all = await repo.listModels({ limit: 10_000, offset: 0 });
+        const all = await repo.listModels({}, { limit: 10_000, offset: 0 });
         expect(all.total).toBe(before.total + 3);
         expect(all.items).toHaveLength(all.total);
         const names = all.items.map((model) => model.name);
@@ -69,13 +69,52 @@ export function tests(driver: StoreDriver, options: ContractOptions = {}): void 
 
         const pages: string[] = [];
         for (let offset = 0; offset < all.total; offset += 2) {
-          const page = await repo.listModels({ limit: 2, offset });
+          const page = await repo.listModels({}, { limit: 2, offset });
           expect(page.total).toBe(all.total);
           expect(page.items.length).toBeLessThanOrEqual(2);
           pages.push(...page.items.map((model) => model.name));
         }
         expect(pages).toEqual(names);
-        expect((await repo.listModels({ limit: 2, offset: all.total })).items).toEqual([]);
+        expect((await repo.listModels({}, { limit: 2, offset: all.total })).items).toEqual([]);
+      });
+
+      test('filters by a case-insensitive substring of the name or the description, and counts the matches', async () => {
+        const token = randomUUID().slice(0, 8);
+        const named = await freshModel({ name: `find-${token}-teacher`, description: 'no match here' });
+        const described = await freshModel({ name: `other-${randomUUID()}`, description: `The Big ${token.toUpperCase()} Student` });
+        await freshModel({ name: `unrelated-${randomUUID()}`, description: 'nothing to see' });
+        const names = async (q: string, page = { limit: 10_000, offset: 0 }) => {
+          const found = await repo.listModels({ q }, page);
+          return { names: found.items.map((model) => model.name), total: found.total };
+        };
+
+        // Upper-case query against lower-case names, lower-case query against an upper-case description.
+        expect(await names(token.toUpperCase())).toEqual({ names: [described.name, named.name].sort(), total: 2 });
+        expect(await names(`big ${token} student`)).toEqual({ names: [described.name], total: 1 });
+        expect(await names(`${token}-TEACHER`)).toEqual({ names: [named.name], total: 1 });
+        // `total` counts the filtered set, not the page.
+        const [firstName] = [described.name, named.name].sort();
+        expect(await names(token, { limit: 1, offset: 0 })).toEqual({ names: [firstName], total: 2 });
+        expect(await names(`absent-${randomUUID()}`)).toEqual({ names: [], total: 0 });
+      });
+
+      test('matches %, _ and backslash in the query literally, and non-ASCII text as written', async () => {
+        const token = randomUUID().slice(0, 8);
+        const underscore = await freshModel({ name: `lit-${token}-a_b` });
+        await freshModel({ name: `lit-${token}-axb` });
+        const percent = await freshModel({ description: `${token} is 100% sure` });
+        await freshModel({ description: `${token} is 100 sure` });
+        const backslash = await freshModel({ description: `${token} C:\\path\\to` });
+        await freshModel({ description: `${token} C:path` });
+        const unicode = await freshModel({ description: `${token} Ünïcødé Straße` });
+        const names = async (q: string) => (await repo.listModels({ q }, { limit: 10_000, offset: 0 })).items.map((model) => model.name);
+
+        expect(await names(`${token}-a_b`)).toEqual([underscore.name]);
+        expect(await names(`${token} is 100%`)).toEqual([percent.name]);
+        expect(await names(`${token}%sure`)).toEqual([]);
+        expect(await names(`${token} C:\\`)).toEqual([backslash.name]);
+        expect(await names(`${token} C:\\path\\to`)).toEqual([backslash.name]);
+        expect(await names(`${token} Ünïcødé Straße`)).toEqual([unicode.name]);
       });
     });
 
@@ -146,6 +185,29 @@ export function tests(driver: StoreDriver, options: ContractOptions = {}): void 
         const activePage = await repo.listVersions(model.id, { includeArchived: false }, { limit: 2, offset: 2 });
         expect(activePage.items.map((version) => version.version)).toEqual([1]);
         expect(activePage.total).toBe(3);
+      });
+
+      test("gives each model's highest active version number, leaving out models with none", async () => {
+        const [several, topArchived, allArchived, none] = [await freshModel(), await freshModel(), await freshModel(), await freshModel()];
+        await createVersions(several, 3);
+        const archivedTop = await createVersions(topArchived, 4);
+        await repo.updateVersion(archivedTop[3]!.id, { status: 'archived' }, T1);
+        await repo.updateVersion(archivedTop[2]!.id, { status: 'archived' }, T1);
+        const [only] = await createVersions(allArchived, 1);
+        await repo.updateVersion(only!.id, { status: 'archived' }, T1);
+
+        const ids = [several.id, topArchived.id, allArchived.id, none.id, randomUUID(), several.id];
+        const latest = await repo.latestVersionNumbers(ids);
+        const byModel = (entries: typeof latest) => [...entries].sort((a, b) => a.modelId.localeCompare(b.modelId));
+        expect(byModel(latest)).toEqual(byModel([
+          { modelId: several.id, version: 3 },
+          { modelId: topArchived.id, version: 2 },
+        ]));
+        expect(await repo.latestVersionNumbers([])).toEqual([]);
+
+        // Reactivating the top version makes it the latest again.
+        await repo.updateVersion(archivedTop[3]!.id, { status: 'active' }, T2);
+        expect(await repo.latestVersionNumbers([topArchived.id])).toEqual([{ modelId: topArchived.id, version: 4 }]);
       });
 
       test('returns a version unchanged for an empty patch, and refuses a patch of an unknown version', async () => {
@@ -319,6 +381,27 @@ export function tests(driver: StoreDriver, options: ContractOptions = {}): void 
         expect(await repo.deleteAlias(model.id, 'production')).toBe(false);
         expect(await repo.getAlias(model.id, 'production')).toBeNull();
         expect(await repo.listAliases(model.id)).toEqual([canary]);
+      });
+
+      test('lists the aliases of several models at once, by model and alias', async () => {
+        const [first, second, bare] = [await freshModel(), await freshModel(), await freshModel()];
+        const [a1, a2] = await createVersions(first, 2);
+        const [b1] = await createVersions(second, 1);
+        await createVersions(bare, 1);
+        const aliasesSet = [
+          { modelId: first.id, alias: 'staging', versionId: a2!.id, updatedAt: T1 },
+          { modelId: first.id, alias: 'production', versionId: a1!.id, updatedAt: T0 },
+          { modelId: second.id, alias: 'production', versionId: b1!.id, updatedAt: T2 },
+        ];
+        for (const alias of aliasesSet) await repo.setAlias(alias);
+
+        const listed = await repo.listAliasesOfModels([second.id, first.id, bare.id, randomUUID(), first.id]);
+        // The database orders ids by code point (as the other listings assume), not by locale.
+        const key = (alias: { modelId: string; alias: string }) => `${alias.modelId} ${alias.alias}`;
+        const expected = [...aliasesSet].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+        expect(listed).toEqual(expected);
+        expect(await repo.listAliasesOfModels([bare.id])).toEqual([]);
+        expect(await repo.listAliasesOfModels([])).toEqual([]);
       });
 
       test("refuses an alias to another model's version", async () => {

@@ -39,6 +39,12 @@ export type ResultOf<S> = S extends Statement<infer R> ? R : never;
 export interface SqlStatements<T extends Table> {
   select<Row>(table: TableOf<T, Row>, options?: SelectOptions): Statement<Row[]>;
   count(table: T, where?: SQL): Statement<number>;
+  /**
+   * `select group, max(value) … group by group` over the rows of `table` matching `where`: the
+   * greatest `value` of each distinct `group` that has a row, in no particular order. `G` and `V`
+   * are what the two columns hold.
+   */
+  maxPerGroup<G, V>(table: T, group: Column, value: Column, where?: SQL): Statement<{ group: G; max: V }[]>;
   /** Inserts the rows and returns those written (inserted or, on conflict, updated). */
   insert<Row>(table: TableOf<T, Row>, rows: RowValues<Row>[], onConflict?: OnConflict<Row>): Statement<Row[]>;
   /** Inserts `row` only when `condition` holds (`INSERT … SELECT … WHERE`); returns it, or nothing. */

@@ -1,10 +1,10 @@
 // The ModelStore port on SQL, for every dialect: models, versions, aliases and lineage. Each write
 // is one statement or one batch; what a write may do is decided by its SQL (conditions, foreign
 // keys), and only after a refusal do reads find out which ids to name in the error.
-import { asc, type Column, desc, eq, inArray, type SQL, sql, type Table } from 'drizzle-orm';
+import { asc, type Column, desc, eq, inArray, or, type SQL, sql, type Table } from 'drizzle-orm';
 import type { DistilleryError } from '../../../errors';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../errors';
-import type { ModelStore, NewModel, NewModelVersion, VersionPatch } from '../../ports';
+import type { ModelFilter, ModelStore, NewModel, NewModelVersion, VersionPatch } from '../../ports';
 import type { LineageEdgeRecord, ModelRecord, ModelVersionRecord, Timestamp } from '../../records';
 import { type RegistryTables, toVersionRecord, toVersionRow, type VersionRow } from './rows';
 import type { RowValues, SqlDatabase, TableOf } from './sql-database';
@@ -52,6 +52,12 @@ export function sqlModelStore<T extends Table>(db: SqlDatabase<T>, t: RegistryTa
     return new ConflictError(`version ${id} is still referenced and cannot be deleted`);
   }
 
+  /** The filter's condition on models, or none. */
+  function modelsMatching(filter: ModelFilter): SQL | undefined {
+    if (filter.q === undefined) return undefined;
+    return or(containsText(models.name, filter.q), containsText(models.description, filter.q));
+  }
+
   return {
     // --- models -------------------------------------------------------------------------------
 
@@ -75,8 +81,9 @@ export function sqlModelStore<T extends Table>(db: SqlDatabase<T>, t: RegistryTa
       return db.run(s.select(models, { where: inArray(models.id, unique(ids)), orderBy: [asc(models.name)] }));
     },
 
-    async listModels(page) {
-      const [items, total] = await Promise.all([db.run(s.select(models, { orderBy: [asc(models.name)], page })), db.run(s.count(models))]);
+    async listModels(filter, page) {
+      const where = modelsMatching(filter);
+      const [items, total] = await Promise.all([db.run(s.select(models, { where, orderBy: [asc(models.name)], page })), db.run(s.count(models, where))]);
       return { items, total };
     },
 
@@ -146,6 +153,13 @@ export function sqlModelStore<T extends Table>(db: SqlDatabase<T>, t: RegistryTa
       return { items: rows.map(toVersionRecord), total };
     },
 
+    async latestVersionNumbers(modelIds) {
+      if (modelIds.length === 0) return [];
+      const where = allOf(inArray(modelVersions.modelId, unique(modelIds)), eq(modelVersions.status, 'active'));
+      const rows = await db.run(s.maxPerGroup<string, number>(modelVersions, modelVersions.modelId, modelVersions.version, where));
+      return rows.map((row) => ({ modelId: row.group, version: row.max }));
+    },
+
     async updateVersion(id: string, patch: VersionPatch, at: Timestamp): Promise<ModelVersionRecord> {
       const set: Partial<RowValues<VersionRow>> = {
         description: patch.description,
@@ -193,6 +207,11 @@ export function sqlModelStore<T extends Table>(db: SqlDatabase<T>, t: RegistryTa
       return db.run(s.select(aliases, { where: eq(aliases.modelId, modelId), orderBy: [asc(aliases.alias)] }));
     },
 
+    async listAliasesOfModels(modelIds) {
+      if (modelIds.length === 0) return [];
+      return db.run(s.select(aliases, { where: inArray(aliases.modelId, unique(modelIds)), orderBy: [asc(aliases.modelId), asc(aliases.alias)] }));
+    },
+
     async deleteAlias(modelId, alias) {
       return (await db.run(s.delete(aliases, allOf(eq(aliases.modelId, modelId), eq(aliases.alias, alias))))).length > 0;
     },
@@ -205,6 +224,17 @@ export function sqlModelStore<T extends Table>(db: SqlDatabase<T>, t: RegistryTa
     listChildEdges: (parentVersionIds) =>
       edgesWhere(lineageEdges.parentVersionId, parentVersionIds, [lineageEdges.parentVersionId, lineageEdges.childVersionId]),
   };
+}
+
+/**
+ * `column` holds `text`, ignoring case, with `%`, `_` and `\` in it matched literally. Both sides go
+ * through the database's own lower(), so the text always matches itself whatever the dialect lowers
+ * (SQLite only ASCII letters; PostgreSQL follows the database's locale), and ASCII case is ignored
+ * everywhere: PostgreSQL's LIKE is case-sensitive, SQLite's is not.
+ */
+function containsText(column: Column, text: string): SQL {
+  const pattern = `%${text.replace(/[\\%_]/g, (special) => `\\${special}`)}%`;
+  return sql`lower(${column}) like lower(${sql.param(pattern)}) escape '\\'`;
 }
 
 /** The archive time a patch leaves: the first archive time is kept, reactivating clears it. */

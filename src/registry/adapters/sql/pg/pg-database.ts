@@ -1,5 +1,5 @@
 // SqlDatabase over node-postgres: a pool; a batch is one transaction over exactly its statements.
-import { count, type Column, getTableName, type SQL, sql } from 'drizzle-orm';
+import { count, type Column, getTableName, max, type SQL, sql } from 'drizzle-orm';
 import type { NodePgDatabase, NodePgQueryResultHKT } from 'drizzle-orm/node-postgres';
 import type { PgColumn, PgDatabase, PgTable } from 'drizzle-orm/pg-core';
 import {
@@ -67,6 +67,20 @@ const pgStatements: SqlStatements<PgTable> = {
       (db) => db.select({ n: count() }).from(table).where(where),
       (raw) => (raw as { n: number }[])[0]?.n ?? 0,
     ),
+
+  maxPerGroup: <G, V>(table: PgTable, group: Column, value: Column, where?: SQL) => {
+    // The columns belong to a PostgreSQL table, so they are PostgreSQL columns.
+    const [groupColumn, valueColumn] = [group as PgColumn, value as PgColumn];
+    return statement(
+      (db) =>
+        db
+          .select({ group: groupColumn, max: max(valueColumn) })
+          .from(table)
+          .where(where)
+          .groupBy(groupColumn),
+      rows<{ group: G; max: V }>,
+    );
+  },
 
   insert: <Row>(table: TableOf<PgTable, Row>, values: RowValues<Row>[], onConflict?: OnConflict<Row>) =>
     statement((db) => withConflict(db.insert(table).values(values as never), onConflict), rows<Row>),

@@ -1,6 +1,6 @@
 // Statements on drizzle's sqlite-core tables, shared by better-sqlite3 and Cloudflare D1: the same
 // schema, the same SQL; only how a statement or a batch is executed differs (see each database).
-import { count, type SQL, sql } from 'drizzle-orm';
+import { type Column, count, max, type SQL, sql } from 'drizzle-orm';
 import type { BaseSQLiteDatabase, SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import {
   type OnConflict,
@@ -65,6 +65,20 @@ export const sqliteStatements: SqlStatements<SQLiteTable> = {
       (db) => db.select({ n: count() }).from(table).where(where),
       (raw) => (raw as { n: number }[])[0]?.n ?? 0,
     ),
+
+  maxPerGroup: <G, V>(table: SQLiteTable, group: Column, value: Column, where?: SQL) => {
+    // The columns belong to a SQLite table, so they are SQLite columns.
+    const [groupColumn, valueColumn] = [group as SQLiteColumn, value as SQLiteColumn];
+    return statement(
+      (db) =>
+        db
+          .select({ group: groupColumn, max: max(valueColumn) })
+          .from(table)
+          .where(where)
+          .groupBy(groupColumn),
+      rows<{ group: G; max: V }>,
+    );
+  },
 
   insert: <Row>(table: TableOf<SQLiteTable, Row>, values: RowValues<Row>[], onConflict?: OnConflict<Row>) =>
     statement((db) => withConflict(db.insert(table).values(values as never), onConflict), rows<Row>),
