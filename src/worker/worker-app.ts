@@ -64,6 +64,8 @@ async function startApp(env: WorkerEnv, sha256: Sha256Factory): Promise<Fetch> {
     // Swagger UI's files are static assets (wrangler.toml [assets]) that Cloudflare serves before the
     // Worker runs: bundled into the script they would cost 568 KB of its 3 MB compressed budget.
     docsAssets: null,
+    // The dashboard's files too (wrangler.toml [assets], staged under ui/): /ui/ never reaches the Worker.
+    uiAssets: null,
     // Models run in worker threads with tfjs: a Worker has neither, so predict and infer answer 501.
     predictor: null,
     predictLimits: { maxInstances: config.maxPredictInstances },

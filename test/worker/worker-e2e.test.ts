@@ -74,6 +74,23 @@ describe('the Worker on workerd', () => {
     }
   });
 
+  it('serves the dashboard at /ui/ from static assets: the page and every script and stylesheet it names', async () => {
+    const redirect = await fetch(`${worker.url}/ui`, { redirect: 'manual' });
+    expect([307, 308]).toContain(redirect.status);
+    expect(new URL(redirect.headers.get('location')!, worker.url).pathname).toBe('/ui/');
+    const page = await fetch(`${worker.url}/ui/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const html = await page.text();
+    const assets = [...html.matchAll(/(?:src|href)="(\/ui\/assets\/[^"]+)"/g)].map((match) => match[1]!);
+    expect(assets.some((path) => path.endsWith('.js'))).toBe(true);
+    for (const path of assets) {
+      const asset = await fetch(`${worker.url}${path}`);
+      expect(asset.status, path).toBe(200);
+      expect((await asset.arrayBuffer()).byteLength, path).toBeGreaterThan(1000);
+    }
+  });
+
   it('issues a read-only key that may read but not write (403, nothing created)', async () => {
     const { data: issued, response } = await admin.POST('/v1/keys', { body: { name: 'reader', scopes: ['read'] } });
     expect(response.status).toBe(201);

@@ -69,7 +69,8 @@ const EvaluationSchema = z
     dataset: z.object({ id: z.string(), name: z.string(), version: z.number().int() }),
     split: SplitSchema,
     members: z.array(MemberSchema).openapi({ description: 'The versions scored, as resolved when the evaluation was created.' }),
-    metrics: ScoreSchema.nullable().openapi({ description: "The target's numbers; null until the run succeeded." }),
+    // A union, not `.nullable()`: on a referenced schema that gives `allOf`, which generated clients read as never null.
+    metrics: z.union([ScoreSchema, z.null()]).openapi({ description: "The target's numbers; null until the run succeeded." }),
     reliability: z.array(ReliabilityBinSchema).nullable(),
     perClassAccuracy: z.array(ClassAccuracySchema).nullable(),
     confusionMatrix: ConfusionMatrixSchema.nullable(),

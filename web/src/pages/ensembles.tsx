@@ -1,0 +1,55 @@
+// Ensembles: their aggregation, members and revision.
+import { data } from '../api';
+import { Load, Tags } from '../components/common';
+import { dateTime } from '../format';
+import { href } from '../router';
+import { useSession } from '../session';
+import { useApi } from '../use-api';
+
+export function EnsemblesPage() {
+  const { client } = useSession();
+  const ensembles = useApi(() => data(client.GET('/v1/ensembles', { params: { query: { limit: 100 } } })), []);
+  return (
+    <>
+      <div class="page-head">
+        <h1>Ensembles</h1>
+      </div>
+      <Load loaded={ensembles}>
+        {(page) =>
+          page.items.length === 0 ? (
+            <p class="muted">No ensembles yet: create one with POST /v1/ensembles.</p>
+          ) : (
+            <table class="list" data-testid="ensembles">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Aggregation</th>
+                  <th>Members</th>
+                  <th>Revision</th>
+                  <th>Tags</th>
+                  <th>Updated</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.items.map((ensemble) => (
+                  <tr key={ensemble.id}>
+                    <td>
+                      <a href={href('ensembles', ensemble.name)}>{ensemble.name}</a>
+                    </td>
+                    <td>{ensemble.aggregation}</td>
+                    <td>{ensemble.members.map((member) => `${member.model} ${member.alias ?? `v${member.version}`}`).join(', ')}</td>
+                    <td>{ensemble.revision}</td>
+                    <td>
+                      <Tags tags={ensemble.tags} />
+                    </td>
+                    <td>{dateTime(ensemble.updatedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </Load>
+    </>
+  );
+}
