@@ -77,10 +77,10 @@ interface PendingEdge {
   runId: string | null;
 }
 
-/** The ensemble an edge's teacher belonged to, when the run distilled from an ensemble. */
+/** The ensemble a parent was a member of, when the run distilled from an ensemble (its `ensemble-member` edges name it). */
 function ensembleOf(edge: LineageEdge): { name: string; revision: number | null } | null {
   const name = edge.params.ensemble;
-  return edge.relation === 'teacher' && typeof name === 'string' ? { name, revision: typeof edge.params.revision === 'number' ? edge.params.revision : null } : null;
+  return typeof name === 'string' ? { name, revision: typeof edge.params.revision === 'number' ? edge.params.revision : null } : null;
 }
 
 export function layoutLineage(lineage: Lineage, datasetName: (id: string) => string = (id) => id.slice(0, 8)): DrawnLineage {

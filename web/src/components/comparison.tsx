@@ -55,11 +55,12 @@ async function loadColumns(session: ReturnType<typeof useSession>, model: string
   ];
 }
 
-/** The index of the row's best value (highest, or lowest where lower is better); null when fewer than two. */
-function bestIndex(values: (number | undefined)[], lowerIsBetter: boolean): number | null {
-  const present = values.map((value, index) => [value, index] as const).filter((entry): entry is readonly [number, number] => entry[0] !== undefined);
-  if (present.length < 2) return null;
-  return present.reduce((best, entry) => ((lowerIsBetter ? entry[0] < best[0] : entry[0] > best[0]) ? entry : best))[1];
+/** The row's best values (highest, or lowest where lower is better); none when fewer than two differ. */
+function bestOf(values: (number | undefined)[], lowerIsBetter: boolean): Set<number> {
+  const present = values.filter((value): value is number => value !== undefined);
+  if (new Set(present).size < 2) return new Set();
+  const best = lowerIsBetter ? Math.min(...present) : Math.max(...present);
+  return new Set(values.flatMap((value, index) => (value === best ? [index] : [])));
 }
 
 const LOWER_IS_BETTER = /loss|nll|ece|error|seconds/i;
@@ -100,12 +101,12 @@ export function Comparison({ model, version }: { model: string; version: number 
                 ))}
               </tr>
               {rows.map((row) => {
-                const best = bestIndex(row.values, LOWER_IS_BETTER.test(row.name));
+                const best = bestOf(row.values, LOWER_IS_BETTER.test(row.name));
                 return (
                   <tr key={row.name}>
                     <th>{row.name}</th>
                     {row.values.map((value, index) => (
-                      <td key={index} class={index === best ? 'best' : ''}>
+                      <td key={index} class={best.has(index) ? 'best' : ''}>
                         {value === undefined ? <span class="muted">–</span> : row.show(value)}
                       </td>
                     ))}

@@ -1,7 +1,7 @@
 // One model: its record, aliases and versions (metrics, parameters, tags, archived state, files).
 import { useState } from 'preact/hooks';
 import { can, data, type Schemas } from '../api';
-import { ErrorBox, KeyValues, Load, Section, Status, Tags } from '../components/common';
+import { ErrorBox, Load, Section, Status, Tags } from '../components/common';
 import { VersionFiles } from '../components/version-files';
 import { dateTime, decimal, percent, shortId } from '../format';
 import { href } from '../router';
@@ -10,11 +10,27 @@ import { useApi } from '../use-api';
 
 type Version = Schemas['ModelVersion'];
 
-/** The metric names of the versions, the most common first: the columns of the table. */
+// What a reader compares versions by first: accuracy, then likelihood and calibration.
+const METRIC_ORDER = [/accuracy/i, /nll|loss/i, /ece/i];
+const metricRank = (name: string) => {
+  const rank = METRIC_ORDER.findIndex((pattern) => pattern.test(name));
+  return rank === -1 ? METRIC_ORDER.length : rank;
+};
+
+/** The versions' metric names that become the table's columns: the telling ones first, then by name. */
 function metricColumns(versions: Version[], most = 4): string[] {
-  const counts = new Map<string, number>();
-  for (const version of versions) for (const key of Object.keys(version.metrics)) counts.set(key, (counts.get(key) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, most).map(([key]) => key);
+  const names = new Set(versions.flatMap((version) => Object.keys(version.metrics)));
+  return [...names].sort((a, b) => metricRank(a) - metricRank(b) || a.localeCompare(b)).slice(0, most);
+}
+
+// The parameters that tell versions apart at a glance; the version's page lists them all.
+const HEADLINE_PARAMS = ['architecture', 'epochs', 'batchSize', 'seed', 'temperature', 'alpha', 'aggregation'];
+
+function headlineParams(params: Record<string, unknown>): Record<string, string> {
+  const entries = HEADLINE_PARAMS.filter((key) => typeof params[key] === 'string' || typeof params[key] === 'number').map((key) => [key, String(params[key])]);
+  const optimizer = params.optimizer as { name?: unknown; learningRate?: unknown } | undefined;
+  if (typeof optimizer?.name === 'string') entries.push(['optimizer', `${optimizer.name}${typeof optimizer.learningRate === 'number' ? ` ${optimizer.learningRate}` : ''}`]);
+  return Object.fromEntries(entries);
 }
 
 function ArchiveButton({ version, onDone }: { version: Version; onDone: () => void }) {
@@ -140,7 +156,7 @@ export function ModelPage({ name }: { name: string }) {
                         )}
                       </td>
                       <td class="params">
-                        <KeyValues values={version.params} />
+                        <Tags tags={headlineParams(version.params)} />
                       </td>
                       <td>
                         <Tags tags={version.tags} />

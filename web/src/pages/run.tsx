@@ -7,6 +7,7 @@ import { Chart } from '../components/chart';
 import { ErrorBox, Load, Section, Status } from '../components/common';
 import { Progress } from '../components/progress';
 import { bytes, dateTime, decimal, duration, shortId } from '../format';
+import { useNodeNames } from '../node-names';
 import { href } from '../router';
 import { runCurves } from '../run-curves';
 import { useRunEvents } from '../run-events';
@@ -15,7 +16,7 @@ import { useApi } from '../use-api';
 
 const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 
-const epochAxis: uPlot.Axis = { label: 'epoch', values: (_chart, ticks) => ticks.map((tick) => decimal(tick, 1)) };
+const epochAxis: uPlot.Axis = { label: 'epoch' };
 const line = (label: string, stroke: string, extra: Partial<uPlot.Series> = {}): uPlot.Series => ({ label, stroke, width: 2, spanGaps: true, points: { show: true, size: 6 }, ...extra });
 
 const LOSS_OPTIONS: Omit<uPlot.Options, 'width' | 'height'> = {
@@ -50,6 +51,7 @@ export function RunPage({ id }: { id: string }) {
   // The record follows the stream: refreshed while the run is under way, once more when it ends.
   const run = useApi(() => data(client.GET('/v1/runs/{id}', { params: { path: { id } } })), [id, feed.ended], feed.ended ? undefined : 2000);
   const checkpoints = useApi(() => data(client.GET('/v1/runs/{id}/checkpoints', { params: { path: { id } } })), [id, feed.ended], feed.ended ? undefined : 5000);
+  const nodeName = useNodeNames();
   const curves = useMemo(() => runCurves(feed.events), [feed.events]);
   const logs = feed.events.filter((event) => event.kind === 'log' || event.kind === 'status').slice(-20);
 
@@ -73,7 +75,7 @@ export function RunPage({ id }: { id: string }) {
               <dt>Model</dt>
               <dd>{r.model ? <a href={href('models', r.model)}>{r.model}</a> : '–'}</dd>
               <dt>Node</dt>
-              <dd>{r.node ?? <span class="muted">not claimed</span>}</dd>
+              <dd>{r.node ? <a href={href('nodes')}>{nodeName(r.node)}</a> : <span class="muted">not claimed</span>}</dd>
               <dt>Attempt</dt>
               <dd>
                 {r.attempt} of {r.maxAttempts}

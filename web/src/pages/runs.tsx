@@ -4,6 +4,7 @@ import { Load, Status } from '../components/common';
 import { Pager } from '../components/pager';
 import { Progress } from '../components/progress';
 import { dateTime, duration, shortId } from '../format';
+import { useNodeNames } from '../node-names';
 import { href, navigate } from '../router';
 import { useSession } from '../session';
 import { useApi } from '../use-api';
@@ -21,6 +22,7 @@ export function RunsPage({ query }: { query: URLSearchParams }) {
   const kind = KINDS.find((one) => one === query.get('kind'));
   const offset = Number(query.get('offset') ?? 0);
   const runs = useApi(() => data(client.GET('/v1/runs', { params: { query: { limit: PAGE_SIZE, offset, status, kind } } })), [status, kind, offset], REFRESH_MS);
+  const nodeName = useNodeNames();
   const filter = (next: { status?: string; kind?: string }) => navigate(href('runs', { status, kind, ...next }));
   return (
     <>
@@ -72,7 +74,7 @@ export function RunsPage({ query }: { query: URLSearchParams }) {
                         <Status status={run.status} />
                         {run.attempt > 1 ? <span class="muted small"> attempt {run.attempt}</span> : null}
                       </td>
-                      <td>{run.node ?? <span class="muted">–</span>}</td>
+                      <td>{run.node ? <a href={href('nodes')}>{nodeName(run.node)}</a> : <span class="muted">–</span>}</td>
                       <td>
                         <Progress run={run} />
                       </td>
