@@ -68,7 +68,7 @@ describe('authentication', () => {
     await expectProblem(await server.fetch('/v1/models/absent', {}, null), 401, 'unauthorized');
   });
 
-  it('has every route declare who may call it, and only health, KServe\'s server metadata and health, the spec and the docs are public', () => {
+  it('has every route declare who may call it, and only health, KServe\'s server metadata and health, the spec, the docs and the dashboard are public', () => {
     const handlersByRoute = new Map<string, unknown[]>();
     for (const route of createApp(server.deps).routes) {
       if (route.method === 'ALL') continue; // app-wide middleware (deps, request id, logging)
@@ -83,6 +83,8 @@ describe('authentication', () => {
       'GET /docs/init.js',
       'GET /health',
       'GET /openapi.json',
+      'GET /ui',
+      'GET /ui/*',
       'GET /v2',
       'GET /v2/health/live',
       'GET /v2/health/ready',
