@@ -71,3 +71,19 @@ export function Section({ title, children, actions }: { title: string; children:
     </section>
   );
 }
+
+/** A list table: its column headings, then the rows given as children. */
+export function ListTable({ testId, columns, children }: { testId: string; columns: string[]; children: ComponentChildren }) {
+  return (
+    <table class="list" data-testid={testId}>
+      <thead>
+        <tr>
+          {columns.map((column, index) => (
+            <th key={index}>{column}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  );
+}

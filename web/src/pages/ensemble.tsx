@@ -1,7 +1,7 @@
 // One ensemble: members with their weights and, from its newest evaluation, each member's accuracy
 // beside the ensemble's; every evaluation of it; and a new evaluation for keys that may write.
 import { can, data, type Evaluation } from '../api';
-import { Load, Section, Status, Tags } from '../components/common';
+import { ListTable, Load, Section, Status, Tags } from '../components/common';
 import { EvaluateForm } from '../components/evaluate-form';
 import { dateTime, decimal, percent } from '../format';
 import { href } from '../router';
@@ -90,20 +90,7 @@ export function EnsemblePage({ name }: { name: string }) {
 export function EvaluationList({ items }: { items: Evaluation[] }) {
   if (items.length === 0) return <p class="muted">None yet.</p>;
   return (
-    <table class="list" data-testid="evaluations">
-      <thead>
-        <tr>
-          <th>Evaluation</th>
-          <th>Status</th>
-          <th>Dataset</th>
-          <th>Split</th>
-          <th>Accuracy</th>
-          <th>NLL</th>
-          <th>ECE</th>
-          <th>Finished</th>
-        </tr>
-      </thead>
-      <tbody>
+    <ListTable testId="evaluations" columns={['Evaluation', 'Status', 'Dataset', 'Split', 'Accuracy', 'NLL', 'ECE', 'Finished']}>
         {items.map((evaluation) => (
           <tr key={evaluation.id}>
             <td>
@@ -122,7 +109,6 @@ export function EvaluationList({ items }: { items: Evaluation[] }) {
             <td>{dateTime(evaluation.finishedAt)}</td>
           </tr>
         ))}
-      </tbody>
-    </table>
+      </ListTable>
   );
 }

@@ -1,6 +1,6 @@
 // Ensembles: their aggregation, members and revision.
 import { data } from '../api';
-import { Load, Tags } from '../components/common';
+import { ListTable, Load, Tags } from '../components/common';
 import { dateTime } from '../format';
 import { href } from '../router';
 import { useSession } from '../session';
@@ -19,18 +19,7 @@ export function EnsemblesPage() {
           page.items.length === 0 ? (
             <p class="muted">No ensembles yet: create one with POST /v1/ensembles.</p>
           ) : (
-            <table class="list" data-testid="ensembles">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Aggregation</th>
-                  <th>Members</th>
-                  <th>Revision</th>
-                  <th>Tags</th>
-                  <th>Updated</th>
-                </tr>
-              </thead>
-              <tbody>
+            <ListTable testId="ensembles" columns={['Name', 'Aggregation', 'Members', 'Revision', 'Tags', 'Updated']}>
                 {page.items.map((ensemble) => (
                   <tr key={ensemble.id}>
                     <td>
@@ -45,8 +34,7 @@ export function EnsemblesPage() {
                     <td>{dateTime(ensemble.updatedAt)}</td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
+              </ListTable>
           )
         }
       </Load>

@@ -1,7 +1,7 @@
 // One evaluation: the target's scores beside each member's, the reliability diagram, per-class accuracy
 // and the confusion matrix. Refreshed until its run has finished.
 import { data } from '../api';
-import { ErrorBox, Load, Section, Status } from '../components/common';
+import { ErrorBox, ListTable, Load, Section, Status } from '../components/common';
 import { ConfusionMatrix } from '../components/confusion-matrix';
 import { ReliabilityDiagram } from '../components/reliability-diagram';
 import { dateTime, decimal, percent } from '../format';
@@ -42,17 +42,7 @@ export function EvaluationPage({ id }: { id: string }) {
             {e.metrics ? (
               <>
                 <Section title="Scores">
-                  <table class="list" data-testid="scores">
-                    <thead>
-                      <tr>
-                        <th />
-                        <th>Weight</th>
-                        <th>Accuracy</th>
-                        <th>NLL</th>
-                        <th>ECE</th>
-                      </tr>
-                    </thead>
-                    <tbody>
+                  <ListTable testId="scores" columns={['', 'Weight', 'Accuracy', 'NLL', 'ECE']}>
                       <tr class="total">
                         <td>
                           <a href={target.link}>{target.title}</a>
@@ -73,8 +63,7 @@ export function EvaluationPage({ id }: { id: string }) {
                           <td>{decimal(member.ece)}</td>
                         </tr>
                       ))}
-                    </tbody>
-                  </table>
+                    </ListTable>
                 </Section>
                 <div class="columns">
                   <Section title="Reliability diagram">{e.reliability ? <ReliabilityDiagram bins={e.reliability} /> : null}</Section>

@@ -1,10 +1,11 @@
 // One model: its record, aliases and versions (metrics, parameters, tags, archived state, files).
 import { useState } from 'preact/hooks';
 import { can, data, type Schemas } from '../api';
-import { ErrorBox, Load, Section, Status, Tags } from '../components/common';
+import { Load, Section, Status, Tags } from '../components/common';
 import { VersionFiles } from '../components/version-files';
 import { dateTime, decimal, percent, shortId } from '../format';
 import { href } from '../router';
+import { WriteButton } from '../components/write-button';
 import { useSession } from '../session';
 import { useApi } from '../use-api';
 
@@ -35,19 +36,14 @@ function headlineParams(params: Record<string, unknown>): Record<string, string>
 
 function ArchiveButton({ version, onDone }: { version: Version; onDone: () => void }) {
   const { client } = useSession();
-  const [error, setError] = useState<unknown>(undefined);
   const archived = version.status === 'archived';
   const path = { name: version.model, version: String(version.version) };
   const toggle = () =>
-    data(archived ? client.POST('/v1/models/{name}/versions/{version}/unarchive', { params: { path } }) : client.POST('/v1/models/{name}/versions/{version}/archive', { params: { path } }))
-      .then(onDone, setError);
+    data(archived ? client.POST('/v1/models/{name}/versions/{version}/unarchive', { params: { path } }) : client.POST('/v1/models/{name}/versions/{version}/archive', { params: { path } }));
   return (
-    <>
-      <button class="small write" onClick={() => void toggle()}>
-        {archived ? 'Unarchive' : 'Archive'}
-      </button>
-      <ErrorBox error={error} />
-    </>
+    <WriteButton action={toggle} onDone={onDone}>
+      {archived ? 'Unarchive' : 'Archive'}
+    </WriteButton>
   );
 }
 

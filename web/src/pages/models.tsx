@@ -1,7 +1,7 @@
 // Models: searched by name or description, with each one's latest version, aliases and tags.
 import { useEffect, useState } from 'preact/hooks';
 import { data } from '../api';
-import { Load, Tags } from '../components/common';
+import { ListTable, Load, Tags } from '../components/common';
 import { Pager } from '../components/pager';
 import { dateTime } from '../format';
 import { href, navigate } from '../router';
@@ -37,18 +37,7 @@ export function ModelsPage({ query }: { query: URLSearchParams }) {
             <p class="muted">{q ? `No model matches “${q}”.` : 'No models yet: register one with POST /v1/models, or start a train run.'}</p>
           ) : (
             <>
-              <table class="list" data-testid="models">
-                <thead>
-                  <tr>
-                    <th>Name</th>
-                    <th>Task</th>
-                    <th>Latest version</th>
-                    <th>Aliases</th>
-                    <th>Tags</th>
-                    <th>Updated</th>
-                  </tr>
-                </thead>
-                <tbody>
+              <ListTable testId="models" columns={['Name', 'Task', 'Latest version', 'Aliases', 'Tags', 'Updated']}>
                   {page.items.map((model) => (
                     <tr key={model.id}>
                       <td>
@@ -66,8 +55,7 @@ export function ModelsPage({ query }: { query: URLSearchParams }) {
                       <td>{dateTime(model.updatedAt)}</td>
                     </tr>
                   ))}
-                </tbody>
-              </table>
+                </ListTable>
               <Pager total={page.total} limit={PAGE_SIZE} offset={offset} onOffset={(next) => navigate(href('models', { q: q || undefined, offset: next }))} />
             </>
           )

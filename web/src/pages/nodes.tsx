@@ -1,6 +1,6 @@
 // Training nodes: alive or not (by their last heartbeat), backend and device, and the runs they hold.
 import { data } from '../api';
-import { Load } from '../components/common';
+import { ListTable, Load } from '../components/common';
 import { dateTime, shortId } from '../format';
 import { href } from '../router';
 import { useSession } from '../session';
@@ -22,19 +22,7 @@ export function NodesPage() {
           list.items.length === 0 ? (
             <p class="muted">No training node has registered. Start one with `distillery node --api URL --token T`.</p>
           ) : (
-            <table class="list" data-testid="nodes">
-              <thead>
-                <tr>
-                  <th>Node</th>
-                  <th>State</th>
-                  <th>Backend</th>
-                  <th>Device</th>
-                  <th>Details</th>
-                  <th>Running</th>
-                  <th>Last seen</th>
-                </tr>
-              </thead>
-              <tbody>
+            <ListTable testId="nodes" columns={['Node', 'State', 'Backend', 'Device', 'Details', 'Running', 'Last seen']}>
                 {list.items.map((node) => {
                   const alive = Date.now() - Date.parse(node.lastSeenAt) < ALIVE_MS;
                   const details = (node.capabilities as { details?: unknown; threads?: unknown }) ?? {};
@@ -67,8 +55,7 @@ export function NodesPage() {
                     </tr>
                   );
                 })}
-              </tbody>
-            </table>
+              </ListTable>
           )
         }
       </Load>

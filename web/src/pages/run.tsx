@@ -1,16 +1,17 @@
 // One run: status and progress, loss and accuracy curves growing live, checkpoints (best flagged), its
 // spec, and cancel for keys that may write.
-import { useMemo, useState } from 'preact/hooks';
+import { useMemo } from 'preact/hooks';
 import type uPlot from 'uplot';
 import { can, data } from '../api';
 import { Chart } from '../components/chart';
-import { ErrorBox, Load, Section, Status } from '../components/common';
+import { ErrorBox, ListTable, Load, Section, Status } from '../components/common';
 import { Progress } from '../components/progress';
 import { bytes, dateTime, decimal, duration, shortId } from '../format';
 import { useNodeNames } from '../node-names';
 import { href } from '../router';
 import { runCurves } from '../run-curves';
 import { useRunEvents } from '../run-events';
+import { WriteButton } from '../components/write-button';
 import { useSession } from '../session';
 import { useApi } from '../use-api';
 
@@ -32,15 +33,10 @@ const ACCURACY_OPTIONS: Omit<uPlot.Options, 'width' | 'height'> = {
 
 function CancelButton({ id, onDone }: { id: string; onDone: () => void }) {
   const { client } = useSession();
-  const [error, setError] = useState<unknown>(undefined);
-  const cancel = () => data(client.POST('/v1/runs/{id}/cancel', { params: { path: { id } } })).then(onDone, setError);
   return (
-    <>
-      <button class="danger write" onClick={() => void cancel()}>
-        Cancel run
-      </button>
-      <ErrorBox error={error} />
-    </>
+    <WriteButton variant="danger" action={() => data(client.POST('/v1/runs/{id}/cancel', { params: { path: { id } } }))} onDone={onDone}>
+      Cancel run
+    </WriteButton>
   );
 }
 
@@ -121,18 +117,7 @@ export function RunPage({ id }: { id: string }) {
             list.items.length === 0 ? (
               <p class="muted">None yet.</p>
             ) : (
-              <table class="list" data-testid="checkpoints">
-                <thead>
-                  <tr>
-                    <th>Attempt</th>
-                    <th>Epoch</th>
-                    <th>Validation metric</th>
-                    <th>Best</th>
-                    <th>Size</th>
-                    <th>Written</th>
-                  </tr>
-                </thead>
-                <tbody>
+              <ListTable testId="checkpoints" columns={['Attempt', 'Epoch', 'Validation metric', 'Best', 'Size', 'Written']}>
                   {list.items.map((checkpoint) => (
                     <tr key={checkpoint.id} class={checkpoint.isBest ? 'best-row' : ''}>
                       <td>{checkpoint.attempt}</td>
@@ -143,8 +128,7 @@ export function RunPage({ id }: { id: string }) {
                       <td>{dateTime(checkpoint.createdAt)}</td>
                     </tr>
                   ))}
-                </tbody>
-              </table>
+                </ListTable>
             )
           }
         </Load>

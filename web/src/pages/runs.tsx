@@ -1,6 +1,6 @@
 // Runs: newest first, filtered by status and kind, with node, progress and duration; refreshed while any runs.
 import { data, type Schemas } from '../api';
-import { Load, Status } from '../components/common';
+import { ListTable, Load, Status } from '../components/common';
 import { Pager } from '../components/pager';
 import { Progress } from '../components/progress';
 import { dateTime, duration, shortId } from '../format';
@@ -49,20 +49,7 @@ export function RunsPage({ query }: { query: URLSearchParams }) {
             <p class="muted">No runs{status || kind ? ' match' : ' yet'}.</p>
           ) : (
             <>
-              <table class="list" data-testid="runs">
-                <thead>
-                  <tr>
-                    <th>Run</th>
-                    <th>Kind</th>
-                    <th>Model</th>
-                    <th>Status</th>
-                    <th>Node</th>
-                    <th>Progress</th>
-                    <th>Duration</th>
-                    <th>Created</th>
-                  </tr>
-                </thead>
-                <tbody>
+              <ListTable testId="runs" columns={['Run', 'Kind', 'Model', 'Status', 'Node', 'Progress', 'Duration', 'Created']}>
                   {page.items.map((run: Run) => (
                     <tr key={run.id}>
                       <td>
@@ -82,8 +69,7 @@ export function RunsPage({ query }: { query: URLSearchParams }) {
                       <td>{dateTime(run.createdAt)}</td>
                     </tr>
                   ))}
-                </tbody>
-              </table>
+                </ListTable>
               <Pager total={page.total} limit={PAGE_SIZE} offset={offset} onOffset={(next) => navigate(href('runs', { status, kind, offset: next }))} />
             </>
           )
