@@ -163,7 +163,7 @@ function bootstrapNotice(config: ServerConfig, token: string | null): string {
 export async function serveFromEnv(env: Record<string, string | undefined> = process.env): Promise<void> {
   const config = configFromEnv(env);
   const running = await startServer(config, { env });
-  process.stdout.write(`Distillery listening on ${running.url} (docs: ${running.url}/docs)\n${bootstrapNotice(config, running.bootstrapAdminKey)}`);
+  process.stdout.write(`Distillery listening on ${running.url} (dashboard: ${running.url}/ui/, docs: ${running.url}/docs)\n${bootstrapNotice(config, running.bootstrapAdminKey)}`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -49,7 +49,8 @@ async function apiDetail(path: string, key?: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  server = await startTestServer({ config: { embeddedNodes: 1 }, env: { DISTILLERY_BACKEND: 'cpu' } });
+  // Two nodes: one holds the long run, the other takes what the test starts from the pages.
+  server = await startTestServer({ config: { embeddedNodes: 2 }, env: { DISTILLERY_BACKEND: 'cpu' } });
   registry = await buildDashboardRegistry(server);
   chromium = await launchChromium();
   admin = (await signedIn(server.adminKey)).page;
@@ -128,6 +129,9 @@ describe('the dashboard in headless chromium', () => {
     await graph.locator('[data-title="teacher v1"]').click();
     await expect.poll(() => page.url()).toContain('#/models/teacher/versions/1');
     await expect.poll(titles).toContain(`student v${registry.studentVersion}`);
+    // The teacher beside the ensemble it is a member of and the student distilled from that ensemble.
+    const columns = () => page.getByTestId('comparison').locator('thead a').allTextContents();
+    await expect.poll(columns).toEqual(['teacher v1', 'ensemble pair', `student v${registry.studentVersion}`]);
   });
 
   it('follows the running run live: its loss curve gains points while the page is open', async () => {
@@ -173,10 +177,24 @@ describe('the dashboard in headless chromium', () => {
     await expect.poll(() => runs.getByTestId('runs').locator('tbody tr').count()).toBeGreaterThanOrEqual(5);
     await screenshot(runs, 'runs');
     const page = await open(admin, '#/nodes');
-    const row = page.getByTestId('nodes').locator('tbody tr').first();
-    await expect.poll(() => row.textContent()).toContain('alive');
-    expect(await row.textContent()).toContain(registry.runningRunId.slice(0, 8));
+    const rows = page.getByTestId('nodes').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(2);
+    const holder = rows.filter({ hasText: registry.runningRunId.slice(0, 8) });
+    expect(await holder.count()).toBe(1);
+    expect(await holder.textContent()).toContain('alive');
+    expect(await holder.textContent()).toContain('cpu');
     await screenshot(page, 'nodes');
+  });
+
+  it('starts an evaluation from the ensemble page and follows it to its report', async () => {
+    const page = await open(admin, '#/ensembles/pair');
+    await page.getByLabel('Split').selectOption('validation');
+    await page.getByRole('button', { name: 'Evaluate' }).click();
+    await expect.poll(() => page.url()).toMatch(/#\/evaluations\/[0-9a-f-]{36}$/);
+    const id = page.url().split('/').at(-1)!;
+    const { data: queued } = await server.client.GET('/v1/evaluations/{id}', { params: { path: { id } } });
+    expect(queued).toMatchObject({ split: 'validation', target: { kind: 'ensemble', name: 'pair' } });
+    await expect.poll(async () => Number(await page.getByTestId('chart-reliability').getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(0);
   });
 
   it("shows the problem's detail when a page's request fails", async () => {

@@ -42,15 +42,21 @@ async function loadColumns(session: ReturnType<typeof useSession>, model: string
   const read = (node: Schemas['LineageNode']) => data(client.GET('/v1/models/{name}/versions/{version}', { params: { path: { name: node.model, version: String(node.version) } } }));
   const byDistance = (distance: number) => Promise.all(lineage.nodes.filter((node) => node.distance === distance).map(read));
   const [parents, [self], children] = await Promise.all([byDistance(-1), byDistance(0), byDistance(1)]);
-  const ensembleNames = [...new Set(lineage.edges.filter((edge) => edge.child === lineage.root).map((edge) => edge.params.ensemble).filter((name): name is string => typeof name === 'string'))];
-  const ensembleEvaluations = await Promise.all(
-    ensembleNames.map((name) => data(client.GET('/v1/evaluations', { params: { query: { ensemble: name, limit: 20 } } })).then((page) => page.items.find((item) => item.status === 'succeeded'))),
-  );
+  // The ensembles on its edges: one it was distilled from (a parent's edge), one it is a member of (a child's).
+  const ensemblesWhere = (touches: (edge: Schemas['LineageEdge']) => boolean) =>
+    [...new Set(lineage.edges.filter(touches).map((edge) => edge.params.ensemble))].filter((name): name is string => typeof name === 'string');
+  const teacherEnsembles = ensemblesWhere((edge) => edge.child === lineage.root);
+  const memberOf = ensemblesWhere((edge) => edge.parent === lineage.root).filter((name) => !teacherEnsembles.includes(name));
+  const evaluationOf = (name: string) =>
+    data(client.GET('/v1/evaluations', { params: { query: { ensemble: name, limit: 20 } } })).then((page) => ensembleColumn(name, page.items.find((item) => item.status === 'succeeded')));
+  const [teacherEnsembleColumns, memberOfColumns] = await Promise.all([Promise.all(teacherEnsembles.map(evaluationOf)), Promise.all(memberOf.map(evaluationOf))]);
   const relationOf = (parent: Version) => lineage.edges.find((edge) => edge.parent === parent.id && edge.child === lineage.root)?.relation ?? 'parent';
+  // Left to right as the knowledge flowed: teachers, their ensemble, this version, an ensemble it is in, students.
   return [
     ...parents.map((parent) => versionColumn(parent, relationOf(parent))),
-    ...ensembleNames.map((name, index) => ensembleColumn(name, ensembleEvaluations[index])),
+    ...teacherEnsembleColumns,
     ...(self ? [versionColumn(self, 'this version')] : []),
+    ...memberOfColumns,
     ...children.map((child) => versionColumn(child, 'student')),
   ];
 }
