@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AppDeps, Logger } from './api/app-env';
 import { createApp } from './api/app';
+import { SWAGGER_UI_FILES } from './api/routes/docs';
 import { blobFolder, configFromEnv, sqliteFile, type ServerConfig } from './config';
 import { createNodeBuiltinDatasets } from './registry/adapters/builtin-datasets';
 import { createLocalFolderBlobStore } from './registry/adapters/blob/local-folder-blob-store';
@@ -21,6 +22,9 @@ import { createJsonLogger } from './server/json-logger';
 import { createFolderAssets } from './server/folder-assets';
 import { startEmbeddedNodes, type EmbeddedNodes } from './node/embedded-nodes';
 import { backendPreferenceFromEnv } from './training/backend';
+
+/** What the /docs page loads and the source maps a browser's tools ask for: not the package's demo pages. */
+const DOCS_FILES = SWAGGER_UI_FILES.flatMap((file) => [file, `${file}.map`]);
 
 export interface RunningServer {
   /** Base URL with the port actually bound, e.g. `http://127.0.0.1:8080`. */
@@ -79,7 +83,7 @@ export async function startServer(
       leases: { leaseSeconds: config.leaseSeconds, heartbeatSeconds: config.heartbeatSeconds },
       logger,
       builtinDatasets: createNodeBuiltinDatasets(),
-      docsAssets: createFolderAssets(dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'))),
+      docsAssets: createFolderAssets(dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json')), DOCS_FILES),
       // Built by `npm install` (the prepare script) or `npm run build:ui`.
       uiAssets: createFolderAssets(fileURLToPath(new URL('../dist/ui', import.meta.url))),
       predictor,

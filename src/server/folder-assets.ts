@@ -17,12 +17,14 @@ const CONTENT_TYPES: Record<string, string> = {
 // Every segment a plain name (no `..`, no hidden files, no separators): no path traversal.
 const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-export function createFolderAssets(folder: string): StaticAssets {
+/** The folder's files; with `only`, just those (a package folder holds more than the page needs). */
+export function createFolderAssets(folder: string, only?: readonly string[]): StaticAssets {
   return {
     async get(path) {
       const segments = path.split('/');
       const contentType = CONTENT_TYPES[path.slice(path.lastIndexOf('.'))];
       if (!contentType || segments.some((segment) => !SAFE_SEGMENT.test(segment) || segment.includes('..'))) return null;
+      if (only && !only.includes(path)) return null;
       try {
         return { body: new Uint8Array(await readFile(join(folder, ...segments))), contentType };
       } catch (error) {

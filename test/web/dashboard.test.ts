@@ -5,8 +5,9 @@
 // With DISTILLERY_SCREENSHOTS=<folder> (`npm run screenshots`) it saves each page there, for docs/.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runEvents } from '../node/support';
 import { startTestServer, type TestServer } from '../support/server';
 import { launchChromium } from './browser';
 import { buildDashboardRegistry, type DashboardRegistry } from './registry-fixture';
@@ -40,6 +41,11 @@ async function open(page: Page, hash: string): Promise<Page> {
   await page.goto(`${server.baseUrl}/ui/${hash}`);
   await page.getByTestId('identity').waitFor();
   return page;
+}
+
+/** How many points each series of a chart draws. */
+async function seriesPoints(chart: Locator): Promise<number[]> {
+  return JSON.parse((await chart.getAttribute('data-series-points')) ?? '[]') as number[];
 }
 
 /** The problem's detail the API itself gives for this request. */
@@ -143,6 +149,10 @@ describe('the dashboard in headless chromium', () => {
     await expect.poll(points, { timeout: 20_000 }).toBeGreaterThan(first);
     expect(await chart.locator('canvas').count()).toBe(1);
     expect(await page.getByTestId('live-state').textContent()).toContain('Live');
+    // Batch losses between epochs, and per finished epoch a train and a validation point on both charts.
+    const epochs = (await runEvents(server, registry.runningRunId)).filter((event) => event.kind === 'epoch').length;
+    if (epochs > 0) await expect.poll(async () => (await seriesPoints(page.getByTestId('chart-accuracy')))[0]).toBeGreaterThanOrEqual(epochs);
+    expect((await seriesPoints(chart))[0]).toBeGreaterThan(0);
     expect(await page.getByRole('button', { name: 'Cancel run' }).count()).toBe(1);
     if (SCREENSHOTS) {
       // For the picture, a few epochs on the accuracy chart too (train and validation: two points each).
@@ -162,8 +172,11 @@ describe('the dashboard in headless chromium', () => {
     await screenshot(ensemblePage, 'ensemble');
 
     const page = await open(admin, `#/evaluations/${registry.ensembleEvaluationId}`);
+    // Series: accuracy bars, mean-confidence points, the diagonal. A bar and a point for each non-empty bin.
     const diagram = page.getByTestId('chart-reliability');
-    await expect.poll(async () => Number(await diagram.getAttribute('data-points'))).toBeGreaterThan(0);
+    const nonEmptyBins = evaluation!.reliability!.filter((bin) => bin.count > 0).length;
+    expect(nonEmptyBins).toBeGreaterThan(0);
+    await expect.poll(() => seriesPoints(diagram)).toEqual([nonEmptyBins, nonEmptyBins, evaluation!.reliability!.length]);
     expect(await diagram.locator('canvas').count()).toBe(1);
     const cells = await page.getByTestId('confusion-matrix').locator('tbody td').allTextContents();
     expect(cells).toHaveLength(evaluation!.confusionMatrix!.flat().length);
@@ -194,7 +207,7 @@ describe('the dashboard in headless chromium', () => {
     const id = page.url().split('/').at(-1)!;
     const { data: queued } = await server.client.GET('/v1/evaluations/{id}', { params: { path: { id } } });
     expect(queued).toMatchObject({ split: 'validation', target: { kind: 'ensemble', name: 'pair' } });
-    await expect.poll(async () => Number(await page.getByTestId('chart-reliability').getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => (await seriesPoints(page.getByTestId('chart-reliability')))[0], { timeout: 60_000 }).toBeGreaterThan(0);
   });
 
   it("shows the problem's detail when a page's request fails", async () => {
@@ -217,5 +230,33 @@ describe('the dashboard in headless chromium', () => {
       expect(await view.getByRole('button', { name: /cancel|archive|evaluate/i }).count(), hash).toBe(0);
     }
     await context.close();
+  });
+
+  it('cancels the run from its page: the stream ends, holding each event once, also when cut and resumed', async () => {
+    const id = registry.runningRunId;
+    const page = await open(admin, `#/runs/${id}`);
+    const live = page.getByTestId('live-state');
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+    await expect.poll(() => live.textContent(), { timeout: 60_000 }).toContain('Stream ended: cancelled');
+    const events = await runEvents(server, id);
+    expect(Number(await live.getAttribute('data-events'))).toBe(events.length);
+
+    // The first stream is cut after half the events; the page must ask again after the last one it got.
+    const resumedAfter: (string | undefined)[] = [];
+    let cut = false;
+    await page.route(`**/v1/runs/${id}/events*`, async (route) => {
+      if (cut) {
+        resumedAfter.push((await route.request().allHeaders())['last-event-id']);
+        return route.continue();
+      }
+      cut = true;
+      const response = await route.fetch();
+      const messages = (await response.text()).split('\n\n').filter((message) => /^id:/m.test(message));
+      await route.fulfill({ response, body: `${messages.slice(0, Math.floor(messages.length / 2)).join('\n\n')}\n\n` });
+    });
+    await page.reload();
+    await expect.poll(() => live.textContent(), { timeout: 30_000 }).toContain('Stream ended: cancelled');
+    expect(Number(await live.getAttribute('data-events'))).toBe(events.length);
+    expect(resumedAfter).toEqual([String(events[Math.floor(events.length / 2) - 1]!.id)]);
   });
 });

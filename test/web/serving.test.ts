@@ -1,7 +1,7 @@
 // How the Node server serves the built dashboard at /ui: the page and every file it names, no key
 // needed, a strict Content-Security-Policy, hashed files cached for good and the page revalidated,
 // nothing outside dist/ui, and a clear problem when the dashboard has not been built.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,12 +39,39 @@ describe('the dashboard on the Node server', () => {
     }
   });
 
-  it('serves nothing outside dist/ui, and answers unknown files with a problem', async () => {
-    for (const path of ['/ui/..%2Fpackage.json', '/ui/assets/..%2F..%2Fpackage.json', '/ui/.vite/manifest.json', '/ui/index.ts', '/ui/assets/nope.js']) {
+  it('answers files it does not have with a problem', async () => {
+    for (const path of ['/ui/..%2Fpackage.json', '/ui/index.ts', '/ui/assets/nope.js']) {
       const response = await server.fetch(path, {}, null);
       expect(response.status, path).toBe(404);
       expect(response.headers.get('content-type'), path).toBe('application/problem+json');
     }
+  });
+
+  it('reads nothing outside its folder, no hidden file, and with `only` no other file', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'distillery-assets-'));
+    try {
+      await mkdir(join(root, 'inside', 'assets'), { recursive: true });
+      await writeFile(join(root, 'outside.js'), 'secret');
+      await writeFile(join(root, 'inside', '.hidden.js'), 'hidden');
+      await writeFile(join(root, 'inside', 'page.html'), 'page');
+      await writeFile(join(root, 'inside', 'assets', 'app.js'), 'app');
+      const assets = createFolderAssets(join(root, 'inside'));
+      expect(new TextDecoder().decode((await assets.get('assets/app.js'))!.body)).toBe('app');
+      expect((await assets.get('page.html'))!.contentType).toBe('text/html; charset=utf-8');
+      for (const path of ['../outside.js', 'assets/../../outside.js', '.hidden.js', 'assets//app.js', '/assets/app.js', 'assets', 'missing.js']) {
+        expect(await assets.get(path), path).toBeNull();
+      }
+      const onlyApp = createFolderAssets(join(root, 'inside'), ['assets/app.js']);
+      expect(await onlyApp.get('assets/app.js')).not.toBeNull();
+      expect(await onlyApp.get('page.html')).toBeNull();
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it("serves /docs only Swagger UI's own files, not the package's demo pages", async () => {
+    expect((await server.fetch('/docs/swagger-ui-bundle.js', {}, null)).status).toBe(200);
+    for (const file of ['index.html', 'oauth2-redirect.html', 'package.json']) expect((await server.fetch(`/docs/${file}`, {}, null)).status, file).toBe(404);
   });
 
   it('says how to build the dashboard where it has not been built', async () => {

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDistilleryClient, uploadVersion, type DistilleryClient } from '../../openapi/client';
+import { IMMUTABLE_CACHE, UI_SECURITY_HEADERS } from '../../src/api/routes/ui';
 import { smallIdxFiles } from '../registry/datasets-fixtures';
 import { concatenatedWeights, DENSE_MODEL, denseArtifact, denseArtifactWithShape, uploadForm } from '../support/artifacts';
 import { buildWorkerBundle, type WorkerBundle } from './worker-bundle';
@@ -81,12 +82,16 @@ describe('the Worker on workerd', () => {
     const page = await fetch(`${worker.url}/ui/`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
+    // The Node server's headers, from the _headers file the build writes.
+    for (const [name, value] of Object.entries(UI_SECURITY_HEADERS)) expect(page.headers.get(name), name).toBe(value);
+    expect(page.headers.get('cache-control')).toBe('no-cache');
     const html = await page.text();
     const assets = [...html.matchAll(/(?:src|href)="(\/ui\/assets\/[^"]+)"/g)].map((match) => match[1]!);
     expect(assets.some((path) => path.endsWith('.js'))).toBe(true);
     for (const path of assets) {
       const asset = await fetch(`${worker.url}${path}`);
       expect(asset.status, path).toBe(200);
+      expect(asset.headers.get('cache-control'), path).toBe(IMMUTABLE_CACHE);
       expect((await asset.arrayBuffer()).byteLength, path).toBeGreaterThan(1000);
     }
   });

@@ -48,7 +48,8 @@ export function can(session: Session, scope: Scope): boolean {
   return session.identity.scopes.includes('admin') || session.identity.scopes.includes(scope);
 }
 
-// Session storage: the key lives as long as the tab, and never reaches another tab or the disk's localStorage.
+// Session storage: the key lives as long as the tab (and tabs the browser duplicates from it), never in
+// localStorage or a cookie.
 const KEY_ITEM = 'distillery.apiKey';
 
 export const storedKey = (): string | null => sessionStorage.getItem(KEY_ITEM);

@@ -1,7 +1,7 @@
 // The dashboard: sign in with an API key once per tab, then the registry's pages by hash route.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { can, forgetKey, type Session, signIn, storedKey } from './api';
+import { can, forgetKey, ProblemError, type Session, signIn, storedKey } from './api';
 import { ErrorBox } from './components/common';
 import { EnsemblePage } from './pages/ensemble';
 import { EnsemblesPage } from './pages/ensembles';
@@ -79,7 +79,8 @@ function App() {
     if (key === null) return;
     signIn(key)
       .then(setSession, (error: unknown) => {
-        forgetKey();
+        // Only a key the server refuses is dropped; a server that is down or restarting keeps it for the next try.
+        if (error instanceof ProblemError && error.status === 401) forgetKey();
         setRestoreError(error);
       })
       .finally(() => setRestoring(false));
@@ -112,7 +113,7 @@ function App() {
         </button>
       </header>
       {/* Keyed by route: a new page starts from nothing rather than from the last page's data. */}
-      <main key={location.hash.split('?')[0]}>{page(where)}</main>
+      <main key={where.segments.join('/') || 'models'}>{page(where)}</main>
     </SessionContext.Provider>
   );
 }

@@ -33,6 +33,8 @@ export function href(...parts: (string | number | Record<string, string | number
   return `#/${path}${search.size > 0 ? `?${search}` : ''}`;
 }
 
-export function navigate(to: string): void {
-  location.hash = to.replace(/^#/, '');
+/** Goes to a route; `replace` changes the current history entry instead (typing in a search box). */
+export function navigate(to: string, { replace = false } = {}): void {
+  if (replace) location.replace(to);
+  else location.hash = to.replace(/^#/, '');
 }

@@ -3,7 +3,7 @@
 // seen when the connection drops.
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { useEffect, useState } from 'preact/hooks';
-import { problemOf, type Schemas } from './api';
+import { ProblemError, problemOf, type Schemas } from './api';
 import { useSession } from './session';
 
 export type RunEvent = Schemas['RunEvent'];
@@ -16,6 +16,7 @@ export interface RunEventFeed {
 }
 
 const RETRY_MS = 2000;
+const RETRIED_STATUSES = new Set([408, 429]);
 
 export function useRunEvents(runId: string): RunEventFeed {
   const { client } = useSession();
@@ -26,7 +27,9 @@ export function useRunEvents(runId: string): RunEventFeed {
     // Events arriving together are added together: one render per burst, not one per event.
     let pending: RunEvent[] = [];
     let flushTimer: ReturnType<typeof setTimeout> | undefined;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
     const flush = () => {
+      clearTimeout(flushTimer);
       flushTimer = undefined;
       const arrived = pending;
       pending = [];
@@ -60,12 +63,14 @@ export function useRunEvents(runId: string): RunEventFeed {
     const run = (): void => {
       follow().then(
         (finished) => {
-          if (!finished && !abort.signal.aborted) setTimeout(run, RETRY_MS);
+          if (!finished && !abort.signal.aborted) retryTimer = setTimeout(run, RETRY_MS);
         },
         (error: unknown) => {
           if (abort.signal.aborted) return;
+          flush();
           setFeed((previous) => ({ ...previous, error }));
-          setTimeout(run, RETRY_MS);
+          // A refusal (no such run, a revoked key) stays one: only a dropped connection or a busy server is retried.
+          if (!(error instanceof ProblemError) || RETRIED_STATUSES.has(error.status) || error.status >= 500) retryTimer = setTimeout(run, RETRY_MS);
         },
       );
     };
@@ -73,6 +78,7 @@ export function useRunEvents(runId: string): RunEventFeed {
     return () => {
       abort.abort();
       clearTimeout(flushTimer);
+      clearTimeout(retryTimer);
     };
   }, [runId, client]);
   return feed;

@@ -14,16 +14,23 @@ export function useApi<T>(load: () => Promise<T>, deps: unknown[], refreshMs?: n
   loadRef.current = load;
   useEffect(() => {
     let stale = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // The next refresh is timed from the end of the last load, so a slow server never has two in
+    // flight and an older answer never lands after a newer one.
     const run = () =>
-      loadRef.current().then(
-        (value) => !stale && setState({ value, error: undefined }),
-        (error: unknown) => !stale && setState((previous) => ({ value: previous.value, error })),
-      );
+      loadRef
+        .current()
+        .then(
+          (value) => !stale && setState({ value, error: undefined }),
+          (error: unknown) => !stale && setState((previous) => ({ value: previous.value, error })),
+        )
+        .finally(() => {
+          if (!stale && refreshMs) timer = setTimeout(run, refreshMs);
+        });
     void run();
-    const timer = refreshMs ? setInterval(() => void run(), refreshMs) : undefined;
     return () => {
       stale = true;
-      clearInterval(timer);
+      clearTimeout(timer);
     };
     // The caller lists what the load depends on, as with useEffect.
   }, [...deps, generation, refreshMs]);

@@ -4,6 +4,9 @@ import type { AppEnv } from '../app-env';
 import { publicAccess } from '../middleware/auth';
 import { problemResponse } from '../problem';
 
+/** The Swagger UI files the page loads: all /docs serves from swagger-ui-dist (on Workers, all it stages). */
+export const SWAGGER_UI_FILES = ['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js'] as const;
+
 const PAGE = `<!doctype html>
 <html lang="en">
 <head>

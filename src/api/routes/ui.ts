@@ -6,13 +6,13 @@ import type { AppEnv } from '../app-env';
 import { publicAccess } from '../middleware/auth';
 import { problemResponse } from '../problem';
 
-// The page runs only its own scripts and talks only to this origin; the key it holds cannot be sent
-// elsewhere by an injected script or read by a framing page. Styles set from scripts (charts, bars)
-// need 'unsafe-inline' for style attributes.
+// The page runs only its own scripts and talks only to this origin: an injected script could not send
+// the key it holds elsewhere, and no other page may frame it. Preact and uPlot set styles through the
+// CSSOM (element.style), which style-src does not restrict, so no 'unsafe-inline' is needed.
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
+  "style-src 'self'",
   "img-src 'self' data: blob:",
   "connect-src 'self'",
   "frame-ancestors 'none'",
@@ -20,8 +20,22 @@ const CONTENT_SECURITY_POLICY = [
   "form-action 'self'",
 ].join('; ');
 
+/** Headers of every dashboard file; Workers' static assets get the same ones from `_headers` (uiHeadersFile, written by src/cli/stage-worker-assets.ts). */
+export const UI_SECURITY_HEADERS = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+} as const;
+
 /** Built file names carry a content hash: cached for a year. The page itself is revalidated every time. */
-const cacheControl = (path: string) => (path.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
+const cacheControl = (path: string) => (path.startsWith('assets/') ? IMMUTABLE_CACHE : 'no-cache');
+
+/** Cloudflare's `_headers` file giving /ui/ on Workers the headers this route sends on Node. */
+export function uiHeadersFile(): string {
+  const lines = (headers: Record<string, string>) => Object.entries(headers).map(([name, value]) => `  ${name}: ${value}`);
+  return [`/ui/*`, ...lines({ ...UI_SECURITY_HEADERS, 'Cache-Control': 'no-cache' }), `/ui/assets/*`, `  ! Cache-Control`, ...lines({ 'Cache-Control': IMMUTABLE_CACHE }), ''].join('\n');
+}
 
 async function serveAsset(c: Context<AppEnv>, path: string) {
   const assets = c.get('deps').uiAssets;
@@ -33,9 +47,7 @@ async function serveAsset(c: Context<AppEnv>, path: string) {
   return c.body(asset.body as Uint8Array<ArrayBuffer>, 200, {
     'Content-Type': asset.contentType,
     'Cache-Control': cacheControl(path),
-    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
+    ...UI_SECURITY_HEADERS,
   });
 }
 

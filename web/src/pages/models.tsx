@@ -1,5 +1,5 @@
 // Models: searched by name or description, with each one's latest version, aliases and tags.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { data } from '../api';
 import { ListTable, Load, Tags } from '../components/common';
 import { Pager } from '../components/pager';
@@ -15,12 +15,15 @@ export function ModelsPage({ query }: { query: URLSearchParams }) {
   const q = query.get('q') ?? '';
   const offset = Number(query.get('offset') ?? 0);
   const [typed, setTyped] = useState(q);
-  // The search lands in the URL (so it can be shared), a moment after typing stops.
-  useEffect(() => {
-    if (typed === q) return;
-    const timer = setTimeout(() => navigate(href('models', { q: typed.trim() || undefined })), 250);
-    return () => clearTimeout(timer);
-  }, [typed, q]);
+  // The box shows the URL's search (Back, a link to Models); typing lands in the URL, so it can be shared.
+  useEffect(() => setTyped(q), [q]);
+  const typing = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(typing.current), []);
+  const onInput = (text: string) => {
+    setTyped(text);
+    clearTimeout(typing.current);
+    typing.current = setTimeout(() => navigate(href('models', { q: text.trim() || undefined }), { replace: true }), 250);
+  };
   const models = useApi(
     () => data(client.GET('/v1/models', { params: { query: { limit: PAGE_SIZE, offset, ...(q ? { q } : {}) } } })),
     [q, offset],
@@ -29,7 +32,7 @@ export function ModelsPage({ query }: { query: URLSearchParams }) {
     <>
       <div class="page-head">
         <h1>Models</h1>
-        <input type="search" class="search" placeholder="Search by name or description" value={typed} onInput={(event) => setTyped(event.currentTarget.value)} aria-label="Search models" />
+        <input type="search" class="search" placeholder="Search by name or description" value={typed} onInput={(event) => onInput(event.currentTarget.value)} aria-label="Search models" />
       </div>
       <Load loaded={models}>
         {(page) =>

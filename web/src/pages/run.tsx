@@ -107,7 +107,7 @@ export function RunPage({ id }: { id: string }) {
           <Chart label="loss" options={LOSS_OPTIONS} data={curves.loss} />
           <Chart label="accuracy" options={ACCURACY_OPTIONS} data={curves.accuracy} />
         </div>
-        <p class="muted small" data-testid="live-state">
+        <p class="muted small" data-testid="live-state" data-events={feed.events.length}>
           {feed.ended ? `Stream ended: ${feed.ended}.` : 'Live: following the run’s events.'} {feed.events.length} events.
         </p>
       </Section>

@@ -1,4 +1,4 @@
-// Runs: newest first, filtered by status and kind, with node, progress and duration; refreshed while any runs.
+// Runs: newest first, filtered by status and kind, with node, progress and duration; refreshed every 2 s.
 import { data, type Schemas } from '../api';
 import { ListTable, Load, Status } from '../components/common';
 import { Pager } from '../components/pager';
