@@ -26,9 +26,15 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
+/** What the pages' consoles reported as refused by the Content-Security-Policy. */
+const cspViolations: string[] = [];
+
 async function signedIn(key: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await chromium.newContext({ viewport: { width: 1360, height: 900 } });
   const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) cspViolations.push(message.text());
+  });
   await page.goto(`${server.baseUrl}/ui/`);
   await page.fill('#api-key', key);
   await page.click('button[type=submit]');
@@ -258,5 +264,9 @@ describe('the dashboard in headless chromium', () => {
     await expect.poll(() => live.textContent(), { timeout: 30_000 }).toContain('Stream ended: cancelled');
     expect(Number(await live.getAttribute('data-events'))).toBe(events.length);
     expect(resumedAfter).toEqual([String(events[Math.floor(events.length / 2) - 1]!.id)]);
+  });
+
+  it('broke no rule of its Content-Security-Policy on any page', () => {
+    expect(cspViolations).toEqual([]);
   });
 });
