@@ -57,7 +57,11 @@ async function cifar10Files(dataDir: string, limit: number | undefined): Promise
         throw new Error(`--data-dir ${dataDir}: cannot read ${file} (${error.code}); it must hold the CIFAR-10 binary batches (cifar-10-batches-bin)`);
       },
     );
-  const batches = await Promise.all(CIFAR10_TRAIN_FILES.map(read));
+  // Read together, but the error names the first missing batch in order (Promise.all would name whichever failed first).
+  const settled = await Promise.allSettled(CIFAR10_TRAIN_FILES.map(read));
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  const batches = settled.map((result) => (result as PromiseFulfilledResult<Uint8Array>).value);
   const test = await read(CIFAR10_TEST_FILE);
   if (limit === undefined) return { ...Object.fromEntries(batches.map((bytes, i) => [`train-${i + 1}`, bytes])), test };
   const all = new Uint8Array(batches.reduce((size, b) => size + b.length, 0));
