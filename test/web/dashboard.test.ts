@@ -153,7 +153,7 @@ describe('the dashboard in headless chromium', () => {
     await expect.poll(points, { timeout: 20_000 }).toBeGreaterThan(0);
     const first = await points();
     await expect.poll(points, { timeout: 20_000 }).toBeGreaterThan(first);
-    expect(await chart.locator('canvas').count()).toBe(1);
+    await expect.poll(() => chart.locator('canvas').count()).toBe(1);
     expect(await page.getByTestId('live-state').textContent()).toContain('Live');
     // Batch losses between epochs, and per finished epoch a train and a validation point on both charts.
     const epochs = (await runEvents(server, registry.runningRunId)).filter((event) => event.kind === 'epoch').length;
@@ -183,7 +183,7 @@ describe('the dashboard in headless chromium', () => {
     const nonEmptyBins = evaluation!.reliability!.filter((bin) => bin.count > 0).length;
     expect(nonEmptyBins).toBeGreaterThan(0);
     await expect.poll(() => seriesPoints(diagram)).toEqual([nonEmptyBins, nonEmptyBins, evaluation!.reliability!.length]);
-    expect(await diagram.locator('canvas').count()).toBe(1);
+    await expect.poll(() => diagram.locator('canvas').count()).toBe(1);
     const cells = await page.getByTestId('confusion-matrix').locator('tbody td').allTextContents();
     expect(cells).toHaveLength(evaluation!.confusionMatrix!.flat().length);
     expect(cells.reduce((sum, cell) => sum + Number(cell), 0)).toBe(evaluation!.metrics!.count);

@@ -65,8 +65,8 @@ export async function signIn(key: string): Promise<Session> {
 
 /** Hands a file the client fetched (`parseAs: 'blob'`) to the browser as a download. */
 export async function saveAs(call: Promise<{ data?: unknown; error?: unknown; response: Response }>, fileName: string): Promise<void> {
-  const body = await data(call);
-  const url = URL.createObjectURL(body instanceof Blob ? body : new Blob([JSON.stringify(body)]));
+  // openapi-fetch types `data` by the route's declared content, not by `parseAs`: with 'blob' it is a Blob.
+  const url = URL.createObjectURL((await data(call)) as Blob);
   const link = Object.assign(document.createElement('a'), { href: url, download: fileName });
   link.click();
   // The click has read the URL by now; revoking it frees the blob.

@@ -41,7 +41,8 @@ export interface DrawnLineage {
 
 const NODE_WIDTH = 180;
 const NODE_HEIGHT = 50;
-const LINE_HEIGHT = 14;
+/** Height of one line of an edge label: the layout reserves it, the drawing spaces lines by it. */
+export const LINE_HEIGHT = 14;
 
 const number = (value: unknown): string | null => (typeof value === 'number' ? String(Number(value.toPrecision(4))) : null);
 

@@ -1,10 +1,9 @@
 // The lineage graph in SVG: drag to pan, wheel to zoom, click a version or an ensemble to open it.
 import { useMemo, useRef, useState } from 'preact/hooks';
 import type { Schemas } from '../api';
-import { layoutLineage } from '../lineage-layout';
+import { LINE_HEIGHT, layoutLineage } from '../lineage-layout';
 import { href, navigate } from '../router';
 
-const LINE_HEIGHT = 14;
 
 function pathOf(points: { x: number; y: number }[]): string {
   return points.map((point, index) => `${index === 0 ? 'M' : 'L'}${point.x.toFixed(1)},${point.y.toFixed(1)}`).join(' ');

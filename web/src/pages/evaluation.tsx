@@ -1,29 +1,18 @@
 // One evaluation: the target's scores beside each member's, the reliability diagram, per-class accuracy
 // and the confusion matrix. Refreshed until its run has finished.
-import { useState } from 'preact/hooks';
 import { data } from '../api';
 import { ErrorBox, ListTable, Load, Section, Status } from '../components/common';
 import { ConfusionMatrix } from '../components/confusion-matrix';
 import { ReliabilityDiagram } from '../components/reliability-diagram';
 import { dateTime, decimal, percent } from '../format';
 import { href } from '../router';
+import { isFinished } from '../statuses';
 import { useSession } from '../session';
 import { useApi } from '../use-api';
 
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
-
 export function EvaluationPage({ id }: { id: string }) {
   const { client } = useSession();
-  const [finished, setFinished] = useState(false);
-  const evaluation = useApi(
-    () =>
-      data(client.GET('/v1/evaluations/{id}', { params: { path: { id } } })).then((record) => {
-        setFinished(FINISHED.has(record.status));
-        return record;
-      }),
-    [id],
-    finished ? undefined : 2000,
-  );
+  const evaluation = useApi(() => data(client.GET('/v1/evaluations/{id}', { params: { path: { id } } })), [id], 2000, (record) => isFinished(record.status));
   return (
     <Load loaded={evaluation}>
       {(e) => {

@@ -13,9 +13,9 @@ import { runCurves } from '../run-curves';
 import { useRunEvents } from '../run-events';
 import { WriteButton } from '../components/write-button';
 import { useSession } from '../session';
+import { isFinished } from '../statuses';
 import { useApi } from '../use-api';
 
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 
 const epochAxis: uPlot.Axis = { label: 'epoch' };
 const line = (label: string, stroke: string, extra: Partial<uPlot.Series> = {}): uPlot.Series => ({ label, stroke, width: 2, spanGaps: true, points: { show: true, size: 6 }, ...extra });
@@ -45,7 +45,7 @@ export function RunPage({ id }: { id: string }) {
   const { client } = session;
   const feed = useRunEvents(id);
   // The record follows the stream: refreshed while the run is under way, once more when it ends.
-  const run = useApi(() => data(client.GET('/v1/runs/{id}', { params: { path: { id } } })), [id, feed.ended], feed.ended ? undefined : 2000);
+  const run = useApi(() => data(client.GET('/v1/runs/{id}', { params: { path: { id } } })), [id, feed.ended], 2000, (record) => isFinished(record.status));
   const checkpoints = useApi(() => data(client.GET('/v1/runs/{id}/checkpoints', { params: { path: { id } } })), [id, feed.ended], feed.ended ? undefined : 5000);
   const nodeName = useNodeNames();
   const curves = useMemo(() => runCurves(feed.events), [feed.events]);
@@ -64,7 +64,7 @@ export function RunPage({ id }: { id: string }) {
             <dl>
               <dt>Status</dt>
               <dd data-testid="run-status">
-                <Status status={r.status} /> {r.cancelRequestedAt && !FINISHED.has(r.status) ? <span class="muted">cancel requested</span> : null}
+                <Status status={r.status} /> {r.cancelRequestedAt && !isFinished(r.status) ? <span class="muted">cancel requested</span> : null}
               </dd>
               <dt>Kind</dt>
               <dd>{r.kind}</dd>
@@ -95,7 +95,7 @@ export function RunPage({ id }: { id: string }) {
             </dl>
             <div>
               {r.error ? <ErrorBox error={new Error(String((r.error as { message?: unknown }).message ?? JSON.stringify(r.error)))} /> : null}
-              {can(session, 'write') && !FINISHED.has(r.status) && !r.cancelRequestedAt ? <CancelButton id={r.id} onDone={run.reload} /> : null}
+              {can(session, 'write') && !isFinished(r.status) && !r.cancelRequestedAt ? <CancelButton id={r.id} onDone={run.reload} /> : null}
             </div>
           </div>
         )}
